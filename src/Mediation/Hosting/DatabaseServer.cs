@@ -1,0 +1,58 @@
+namespace Mediation.Hosting;
+
+/// <summary>
+/// The one place the service learns which PostgreSQL to use: the configured
+/// <c>ConnectionStrings:Marten</c>, or else a server of its own started from the local binaries,
+/// stopped again when the service stops.
+/// </summary>
+public sealed class DatabaseServer : IDisposable
+{
+    public const string ConnectionStringName = "Marten";
+    readonly LocalPostgres? _local;
+
+    public DatabaseServer(IConfiguration configuration, IHostEnvironment environment, ILogger<DatabaseServer> logger)
+    {
+        var configured = configuration.GetConnectionString(ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            ConnectionString = configured;
+            return;
+        }
+
+        var root = configuration["Mediation:LocalPostgres:DataDirectory"] is { Length: > 0 } setting
+            ? Path.GetFullPath(setting, environment.ContentRootPath)
+            : DefaultDataRoot(environment.ContentRootPath);
+        logger.LogInformation("No ConnectionStrings:Marten configured; running a local PostgreSQL with its data in {Root}", root);
+        _local = LocalPostgres.Start(root, throwaway: false, logger);
+        ConnectionString = _local.EnsureDatabaseAsync("mediation").GetAwaiter().GetResult();
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>True when this process started the server and owns its lifetime.</summary>
+    public bool IsLocal => _local is not null;
+
+    /// <summary>
+    /// A folder under the working directory, unless the PostgreSQL server user could not reach it
+    /// (root's home is closed to others); then a folder under /var/tmp named after the working directory.
+    /// </summary>
+    static string DefaultDataRoot(string contentRoot)
+    {
+        var underWorkingDirectory = Path.Combine(contentRoot, ".mediation", "postgres");
+        if (Environment.UserName != "root" || ReachableByOthers(contentRoot)) return underWorkingDirectory;
+        var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(contentRoot)))[..12];
+        return Path.Combine("/var/tmp", $"mediation-{name}", "postgres");
+    }
+
+    static bool ReachableByOthers(string path)
+    {
+        for (var dir = new DirectoryInfo(path); dir is not null; dir = dir.Parent)
+        {
+            if (!dir.Exists) continue;
+            if (!OperatingSystem.IsWindows() && (dir.UnixFileMode & UnixFileMode.OtherExecute) == 0) return false;
+        }
+        return true;
+    }
+
+    public void Dispose() => _local?.Stop();
+}

@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Hosting;
+
+/// <summary>RFC 9457 answers. Every refusal the service gives is built here, so they all look alike.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ValidationProblemDetails Invalid(IDictionary<string, string[]> errors, string? detail = null) => new(errors)
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The request is not valid",
+        Detail = detail ?? string.Join(" ", errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))),
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+    };
+
+    public static ValidationProblemDetails Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ValidationProblemDetails MissingBody => Invalid("body", "a JSON object is required");
+
+    public static ProblemDetails NotFound(string detail) => new()
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "Not found",
+        Detail = detail,
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+    };
+
+    public static ProblemDetails Conflict(string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = title,
+            Detail = detail,
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>()) problem.Extensions[key] = value;
+        return problem;
+    }
+
+    public static ProblemDetails PreconditionFailed(long expected, long actual) => new()
+    {
+        Status = StatusCodes.Status412PreconditionFailed,
+        Title = "The case has changed since it was read",
+        Detail = $"If-Match asked for version {expected} but the case is at version {actual}; read it again and retry.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+        Extensions = { ["currentVersion"] = actual },
+    };
+
+    public static ProblemDetails IdempotencyKeyReused() => new()
+    {
+        Status = StatusCodes.Status422UnprocessableEntity,
+        Title = "Idempotency-Key reused with another request",
+        Detail = "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+    };
+
+    public static IResult ToResult(this ProblemDetails problem) => Results.Problem(problem);
+}
+
+/// <summary>
+/// Collects field errors for a request; <see cref="Result"/> is what a Wolverine <c>Validate</c>
+/// method returns, so an invalid request stops before anything is read or written.
+/// </summary>
+public sealed class Validation
+{
+    readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validation Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages)) _errors[field] = messages = [];
+        messages.Add(message);
+        return this;
+    }
+
+    public Validation Require(bool condition, string field, string message) => condition ? this : Add(field, message);
+
+    public Validation Required<T>(T? value, string field) where T : struct =>
+        Require(value.HasValue, field, "is required");
+
+    public Validation Required(object? value, string field) => Require(value is not null, field, "is required");
+
+    /// <summary>Text that must be present (unless optional), not blank, and at most <paramref name="max"/> characters.</summary>
+    public Validation Text(string? value, string field, int max, bool required = true)
+    {
+        if (value is null) return required ? Add(field, "is required") : this;
+        if (string.IsNullOrWhiteSpace(value)) return Add(field, "must not be blank");
+        if (value.Length > max) return Add(field, $"must be at most {max} characters");
+        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))) return Add(field, "must not contain control characters");
+        return this;
+    }
+
+    public Validation Within(int? value, string field, int min, int max) =>
+        value is null || (value >= min && value <= max) ? this : Add(field, $"must be between {min} and {max}");
+
+    public Validation Enum<T>(T? value, string field, bool required = true) where T : struct, System.Enum
+    {
+        if (value is null) return required ? Add(field, "is required") : this;
+        return System.Enum.IsDefined(value.Value) ? this : Add(field, $"must be one of {string.Join(", ", System.Enum.GetNames<T>())}");
+    }
+
+    public Dictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    public Microsoft.AspNetCore.Mvc.ProblemDetails Result() => IsValid ? WolverineContinue.NoProblems : Problems.Invalid(Errors);
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using JasperFx.Core;
+using JasperFx.Events.Daemon;
+using Marten;
+using Scalar.AspNetCore;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+
+namespace Mediation.Hosting;
+
+public static class ServiceSetup
+{
+    public static WebApplicationBuilder AddMediation(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<DatabaseServer>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Organisation.OrgDirectory>();
+        services.AddSingleton<Cases.CaseCommandRunner>();
+        services.AddSingleton<Cases.Filing.CaseNumbers>();
+        services.AddOptions<Cases.Deadlines.DeadlinePolicy>().BindConfiguration(Cases.Deadlines.DeadlinePolicy.Section);
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
+        services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Json.ConfigureHttp(o.SerializerOptions));
+
+        services.AddMarten(sp =>
+            {
+                var options = new StoreOptions();
+                options.Connection(sp.GetRequiredService<DatabaseServer>().ConnectionString);
+                options.DatabaseSchemaName = "mediation";
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Json.Configure);
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                options.Events.MetadataConfig.UserNameEnabled = true;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Schema.For<Organisation.OrgNode>();
+                options.Schema.For<Parties.Party>().Index(p => p.CaseId);
+                options.Schema.For<Idempotency.IdempotentRequest>();
+                Cases.Reading.CaseReadModel.Configure(options);
+                return options;
+            })
+            .UseLightweightSessions()
+            .InitializeWith<CodeTables.DefaultCategories>()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.Solo)
+            .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = "wolverine");
+
+        builder.Host.UseWolverine(opts =>
+        {
+            // Under a test host Wolverine would otherwise scan the test assembly and find no endpoints.
+            opts.ApplicationAssembly = typeof(ServiceSetup).Assembly;
+            opts.Policies.AutoApplyTransactions();
+            opts.Policies.UseDurableLocalQueues();
+            opts.Durability.Mode = DurabilityMode.Solo;
+            opts.Policies.OnException<ConcurrencyException>().RetryWithCooldown(50.Milliseconds(), 100.Milliseconds(), 250.Milliseconds());
+        });
+        services.AddWolverineHttp();
+
+        services.CritterStackDefaults(x =>
+        {
+            // Production and tests both run on the code committed under Internal/Generated
+            // (`codegen write`); there is no runtime compiler in the service.
+            x.Production.GeneratedCodeMode = TypeLoadMode.Static;
+            x.Development.GeneratedCodeMode = TypeLoadMode.Static;
+            x.Production.ResourceAutoCreate = AutoCreate.CreateOrUpdate;
+            x.Development.ResourceAutoCreate = AutoCreate.CreateOrUpdate;
+            x.Production.AssertAllPreGeneratedTypesExist = true;
+            x.Development.AssertAllPreGeneratedTypesExist = true;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseMediation(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("Mediation API"));
+        app.MapGet("/", () => Results.Redirect("/scalar/")).ExcludeFromDescription();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(DatabaseHealthCheck.ReadyTag) });
+
+        app.MapWolverineEndpoints();
+        return app;
+    }
+}
+
+public static class Json
+{
+    /// <summary>One JSON shape for HTTP, Marten documents and events: camelCase, enums as their names.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
+            options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+    }
+
+    /// <summary>
+    /// For requests and answers: an unknown member is refused (a misspelt field must not be silently
+    /// ignored), and times are written in China Standard Time, as the offices read them.
+    /// </summary>
+    public static void ConfigureHttp(JsonSerializerOptions options)
+    {
+        Configure(options);
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        if (!options.Converters.OfType<ChinaStandardTimeConverter>().Any()) options.Converters.Add(new ChinaStandardTimeConverter());
+    }
+}
+
+/// <summary>Reads any ISO 8601 time with an offset into UTC; writes it at UTC+8.</summary>
+public sealed class ChinaStandardTimeConverter : JsonConverter<DateTimeOffset>
+{
+    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.GetString();
+        // A time without an offset is ambiguous across the clerk's and the server's clocks: refuse it.
+        if (text is null || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var value) || !HasOffset(text))
+            throw new JsonException($"'{text}' is not an ISO 8601 time with an offset, such as 2026-03-02T09:30:00+08:00");
+        // Inside the service every time is UTC (PostgreSQL's timestamptz takes nothing else).
+        return value.ToUniversalTime();
+    }
+
+    static bool HasOffset(string text) =>
+        text.Contains('T') && (text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{2}:?\d{2}$"));
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToOffset(Offset));
+}
+
+public static class JsonOptions
+{
+    /// <summary>The serializer options answers are written with.</summary>
+    public static readonly JsonSerializerOptions Web = Create();
+
+    static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Json.ConfigureHttp(options);
+        return options;
+    }
+}
