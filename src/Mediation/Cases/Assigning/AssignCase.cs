@@ -1,0 +1,40 @@
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Assigning;
+
+/// <summary>The case goes to a grid and a grid worker there; it is then handled at grid level.</summary>
+public sealed record AssignCase(string? GridCode, string? Assignee, DateTimeOffset? OccurredAt) : ICaseCommand;
+
+public static class AssignCaseEndpoint
+{
+    public const string Command = "assign";
+
+    public static ProblemDetails Validate(AssignCase command) => command is null ? Problems.MissingBody : new Validation()
+        .Text(command.GridCode, "gridCode", 32)
+        .Text(command.Assignee, "assignee", 64)
+        .Result();
+
+    /// <summary>
+    /// Only to a grid under the community or street now handling the case (a case handled at a grid
+    /// may move to another grid of the same community).
+    /// </summary>
+    public static IReadOnlyList<ICaseEvent> Decide(AssignCase command, MediationCase state, DecisionContext context)
+    {
+        Guards.Handling(state, Command);
+        var at = context.BusinessTime(command.OccurredAt, state);
+        var grid = context.Org.Find(command.GridCode);
+        if (grid is null) throw new CaseRefusal.InvalidField("gridCode", $"there is no node {command.GridCode}");
+        if (grid.Level != Level.Grid) throw new CaseRefusal.InvalidField("gridCode", $"{grid.Id} is a {grid.Level}, not a grid");
+        var scope = context.Org.AssignmentScope(state.HandlingNodeCode);
+        if (scope is null || !context.Org.IsWithin(grid.Id, scope.Id))
+            throw new CaseRefusal.InvalidField("gridCode", $"must be a grid under {scope?.Id ?? state.HandlingNodeCode}, where the case is handled");
+        return [new CaseAssigned(grid.Id, command.Assignee!.Trim(), at)];
+    }
+
+    [WolverinePost("/api/cases/{id}/assign", OperationId = "AssignCase")]
+    [ProducesResponseType<CaseVersion>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid id, AssignCase command, HttpContext http, CaseCommandRunner runner) =>
+        runner.Run(http, id, command, Decide);
+}

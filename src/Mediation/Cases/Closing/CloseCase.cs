@@ -1,0 +1,27 @@
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Closing;
+
+/// <summary>Closing fixes the outcome and the level the case was resolved at.</summary>
+public sealed record CloseCase(DateTimeOffset? OccurredAt) : ICaseCommand;
+
+public static class CloseCaseEndpoint
+{
+    public const string Command = "close";
+
+    public static ProblemDetails Validate(CloseCase command) => command is null ? Problems.MissingBody : new Validation().Result();
+
+    public static IReadOnlyList<ICaseEvent> Decide(CloseCase command, MediationCase state, DecisionContext context)
+    {
+        Guards.Status(state, Command, CaseStatus.Resolved);
+        var at = context.BusinessTime(command.OccurredAt, state);
+        return [new CaseClosed(at)];
+    }
+
+    [WolverinePost("/api/cases/{id}/close", OperationId = "CloseCase")]
+    [ProducesResponseType<CaseVersion>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid id, CloseCase command, HttpContext http, CaseCommandRunner runner) =>
+        runner.Run(http, id, command, Decide);
+}

@@ -1,0 +1,47 @@
+namespace Mediation.Cases.Deadlines;
+
+/// <summary>
+/// Legal and local deadlines (domain.md, "Deadlines"), configurable under <c>Mediation:Deadlines</c>.
+/// Durations are calendar time from the business time of the act that starts them.
+/// </summary>
+public sealed class DeadlinePolicy
+{
+    public const string Section = "Mediation:Deadlines";
+
+    /// <summary>People's mediation: normally concluded within one month of receipt.</summary>
+    public TimeSpan Dispute { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Local service level for help requests.</summary>
+    public TimeSpan HelpRequest { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>信访工作条例 art. 22-23: decide acceptance and notify within 15 days of registration.</summary>
+    public TimeSpan PetitionAcceptance { get; set; } = TimeSpan.FromDays(15);
+
+    /// <summary>信访工作条例 art. 34: handle within 60 days of acceptance.</summary>
+    public TimeSpan Petition { get; set; } = TimeSpan.FromDays(60);
+
+    /// <summary>Art. 35-36: a review or re-review is requested within 30 days of the opinion…</summary>
+    public TimeSpan ReviewRequestWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>…and decided within 30 days of the request.</summary>
+    public TimeSpan Review { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Most days all approved extensions of one case may add (art. 34: petitions +30).</summary>
+    public int MaxExtensionDaysDispute { get; set; } = 30;
+    public int MaxExtensionDaysPetition { get; set; } = 30;
+    public int MaxExtensionDaysHelpRequest { get; set; } = 7;
+
+    public TimeSpan HandlingTime(CaseKind kind) => kind switch
+    {
+        CaseKind.Dispute => Dispute,
+        CaseKind.HelpRequest => HelpRequest,
+        _ => PetitionAcceptance,
+    };
+
+    public int MaxExtensionDays(CaseKind kind) => kind switch
+    {
+        CaseKind.Dispute => MaxExtensionDaysDispute,
+        CaseKind.Petition => MaxExtensionDaysPetition,
+        _ => MaxExtensionDaysHelpRequest,
+    };
+}

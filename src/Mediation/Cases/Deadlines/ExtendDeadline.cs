@@ -1,0 +1,37 @@
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Deadlines;
+
+/// <summary>An approved extension of the handling deadline, within the policy's limit per kind.</summary>
+public sealed record ExtendDeadline(int? Days, string? Approver, string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand;
+
+public static class ExtendDeadlineEndpoint
+{
+    public const string Command = "extend the deadline";
+
+    public static ProblemDetails Validate(ExtendDeadline command) => command is null ? Problems.MissingBody : new Validation()
+        .Required(command.Days, "days")
+        .Within(command.Days, "days", 1, 90)
+        .Text(command.Approver, "approver", 64)
+        .Text(command.Reason, "reason", 2000)
+        .Result();
+
+    public static IReadOnlyList<ICaseEvent> Decide(ExtendDeadline command, MediationCase state, DecisionContext context)
+    {
+        Guards.Handling(state, Command);
+        var max = context.Deadlines.MaxExtensionDays(state.Kind);
+        var days = command.Days!.Value;
+        if (state.ExtensionDays + days > max)
+            throw new CaseRefusal.NotAllowed(Command, state,
+                $"extensions may add at most {max} days to a {state.Kind}, and {state.ExtensionDays} are already granted");
+        var at = context.BusinessTime(command.OccurredAt, state);
+        return [new DeadlineExtended(days, command.Approver!.Trim(), command.Reason!.Trim(), state.DueAt, state.DueAt.AddDays(days), at)];
+    }
+
+    [WolverinePost("/api/cases/{id}/extend-deadline", OperationId = "ExtendDeadline")]
+    [ProducesResponseType<CaseVersion>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid id, ExtendDeadline command, HttpContext http, CaseCommandRunner runner) =>
+        runner.Run(http, id, command, Decide);
+}

@@ -1,0 +1,65 @@
+using Mediation.Cases.Deadlines;
+using Mediation.Hosting;
+using Mediation.Organisation;
+
+namespace Mediation.Cases;
+
+/// <summary>A command on an existing case; <see cref="OccurredAt"/> is its business time (default: now).</summary>
+public interface ICaseCommand
+{
+    DateTimeOffset? OccurredAt { get; }
+}
+
+/// <summary>
+/// Decides what a command means for a case: the events to append, or a refusal. Pure: everything it
+/// may consult is in its arguments.
+/// </summary>
+public delegate IReadOnlyList<ICaseEvent> CaseDecision<in TCommand>(TCommand command, MediationCase state, DecisionContext context);
+
+/// <summary>What a decision may consult besides the command and the case.</summary>
+public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePolicy Deadlines)
+{
+    /// <summary>How far ahead of the clock a business time may lie (clocks of clerks' machines drift).</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
+    /// <summary>The earliest business time the service accepts at all.</summary>
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
+
+    /// <summary>
+    /// The business time of a command: the one given, or now. It may not lie in the future, and a
+    /// case's history runs forward: nothing is dated before the case's latest recorded act.
+    /// </summary>
+    public DateTimeOffset BusinessTime(DateTimeOffset? requested, MediationCase state)
+    {
+        var at = requested ?? Now;
+        if (at > Now + FutureTolerance)
+            throw new CaseRefusal.InvalidField("occurredAt", $"must not be in the future (now is {Now.ToOffset(Hosting.ChinaStandardTimeConverter.Offset):O})");
+        if (at < state.LastOccurredAt)
+            throw new CaseRefusal.InvalidField("occurredAt",
+                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(Hosting.ChinaStandardTimeConverter.Offset):O}: a case's history runs forward");
+        return at;
+    }
+}
+
+/// <summary>A decision's refusal. Thrown by pure decisions; the command runner turns it into problem details.</summary>
+public abstract class CaseRefusal(string message) : Exception(message)
+{
+    public abstract Microsoft.AspNetCore.Mvc.ProblemDetails ToProblem();
+
+    /// <summary>The command is not allowed in the case's state: 409, naming both.</summary>
+    public sealed class NotAllowed(string command, MediationCase state, string reason)
+        : CaseRefusal($"{command} is not allowed: {reason}")
+    {
+        public override Microsoft.AspNetCore.Mvc.ProblemDetails ToProblem() => Problems.Conflict(
+            $"'{command}' is not allowed while the case is {state.Status}",
+            $"Cannot {command} case {state.CaseNumber} (status {state.Status}, level {state.Level}): {reason}",
+            new Dictionary<string, object?> { ["command"] = command, ["state"] = state.Status.ToString(), ["level"] = state.Level.ToString() });
+    }
+
+    /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its history): 400.</summary>
+    public sealed class InvalidField(string field, string reason) : CaseRefusal($"{field} {reason}")
+    {
+        public string Field { get; } = field;
+        public override Microsoft.AspNetCore.Mvc.ProblemDetails ToProblem() => Problems.Invalid(Field, reason);
+    }
+}

@@ -1,0 +1,120 @@
+using Marten;
+using Mediation.CodeTables;
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Parties;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Filing;
+
+public sealed record PartyInput(PartyRole? Role, string? Name, string? IdNumber, string? Phone, string? Address);
+
+/// <summary>A clerk registers a dispute, petition or help request received at a node.</summary>
+public sealed record FileCase(
+    CaseKind? Kind,
+    PetitionType? PetitionType,
+    Channel? Channel,
+    string? Category,
+    string? Summary,
+    string? NodeCode,
+    DateTimeOffset? ReceivedAt,
+    IReadOnlyList<PartyInput>? Parties,
+    RiskLevel? RiskLevel,
+    int? GroupSize);
+
+public sealed record CaseFiledAnswer(Guid Id, string CaseNumber, long Version);
+
+public static class FileCaseEndpoint
+{
+    public const int MaxParties = 50;
+
+    public static ProblemDetails Validate(FileCase command)
+    {
+        if (command is null) return Problems.MissingBody;
+        var check = new Validation()
+            .Enum(command.Kind, "kind")
+            .Enum(command.Channel, "channel")
+            .Text(command.Category, "category", 50)
+            .Text(command.Summary, "summary", 4000)
+            .Text(command.NodeCode, "nodeCode", 32)
+            .Enum(command.RiskLevel, "riskLevel", required: false)
+            .Within(command.GroupSize, "groupSize", 1, 100_000)
+            .Enum(command.PetitionType, "petitionType", required: false);
+        if (command.Kind == CaseKind.Petition) check.Required(command.PetitionType, "petitionType");
+        else check.Require(command.PetitionType is null, "petitionType", "is only for petitions");
+        if (command.ReceivedAt is { } received) check.Require(received >= DecisionContext.Earliest, "receivedAt", "must not be before 2000");
+
+        if (command.Parties is not { Count: > 0 }) check.Add("parties", "at least one party is required");
+        else if (command.Parties.Count > MaxParties) check.Add("parties", $"at most {MaxParties} parties");
+        else
+        {
+            for (var i = 0; i < command.Parties.Count; i++)
+            {
+                var party = command.Parties[i];
+                var at = $"parties[{i}]";
+                if (party is null) { check.Add(at, "must not be null"); continue; }
+                check.Enum(party.Role, $"{at}.role")
+                    .Text(party.Name, $"{at}.name", 100)
+                    .Text(party.IdNumber, $"{at}.idNumber", 18, required: false)
+                    .Text(party.Phone, $"{at}.phone", 30, required: false)
+                    .Text(party.Address, $"{at}.address", 300, required: false);
+                if (party.IdNumber is { Length: > 0 } id && !PersonalData.IsValidIdNumber(id))
+                    check.Add($"{at}.idNumber", "is not a valid resident identity card number");
+                if (party.Phone is { Length: > 0 } phone && !PersonalData.IsValidPhone(phone))
+                    check.Add($"{at}.phone", "is not a valid mobile or landline number");
+            }
+            if (!command.Parties.Any(p => p?.Role == PartyRole.Applicant)) check.Add("parties", "one party must be the Applicant");
+        }
+        return check.Result();
+    }
+
+    [WolverinePost("/api/cases", OperationId = "FileCase")]
+    [ProducesResponseType<CaseFiledAnswer>(StatusCodes.Status201Created)]
+    public static Task<IResult> Post(FileCase command, HttpContext http, CaseCommandRunner runner, CaseNumbers numbers) =>
+        runner.Execute(http, command, async (session, messages, cancellation) =>
+        {
+            var context = await runner.ContextAsync(cancellation);
+            var node = context.Org.Find(command.NodeCode);
+            if (node is null) return CaseCommandRunner.Answer.Refuse(Problems.Invalid("nodeCode", $"there is no node {command.NodeCode}"));
+            var category = await session.LoadAsync<Category>(command.Category!, cancellation);
+            if (category is not { Active: true })
+                return CaseCommandRunner.Answer.Refuse(Problems.Invalid("category", $"there is no category {command.Category}; see GET /api/categories"));
+
+            var receivedAt = command.ReceivedAt ?? context.Now;
+            if (receivedAt > context.Now + DecisionContext.FutureTolerance)
+                return CaseCommandRunner.Answer.Refuse(Problems.Invalid("receivedAt", "must not be in the future"));
+
+            var caseId = Guid.CreateVersion7();
+            var parties = command.Parties!.Select(p => new Party
+            {
+                Id = Guid.CreateVersion7(),
+                CaseId = caseId,
+                Role = p.Role!.Value,
+                Name = p.Name!.Trim(),
+                IdNumber = p.IdNumber?.ToUpperInvariant(),
+                Phone = p.Phone,
+                Address = p.Address?.Trim(),
+            }).ToList();
+
+            var filed = Decide(command, caseId, await numbers.NextAsync(receivedAt, cancellation), node, receivedAt,
+                parties.Select(p => new PartyReference(p.Id, p.Role)).ToList(), context);
+
+            session.Insert<Party>(parties);
+            session.Events.StartStream<MediationCase>(caseId, filed);
+            await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, [filed], context.Now);
+            return new CaseCommandRunner.Answer(null, StatusCodes.Status201Created,
+                new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, Location: $"/api/cases/{caseId}");
+        });
+
+    /// <summary>
+    /// A case starts at the level of the node it is filed at; its first due date comes from the policy
+    /// (petitions: the acceptance decision; the handling deadline is set on acceptance).
+    /// </summary>
+    public static CaseFiled Decide(
+        FileCase command, Guid caseId, string caseNumber, OrgNode node, DateTimeOffset receivedAt,
+        IReadOnlyList<PartyReference> parties, DecisionContext context) =>
+        new(caseId, caseNumber, command.Kind!.Value, command.PetitionType, command.Channel!.Value, command.Category!,
+            command.Summary!.Trim(), node.Id, node.Level, parties, command.RiskLevel ?? RiskLevel.Low, command.GroupSize ?? 1,
+            receivedAt + context.Deadlines.HandlingTime(command.Kind!.Value), receivedAt);
+}

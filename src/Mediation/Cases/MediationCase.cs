@@ -1,0 +1,220 @@
+using System.Collections.Immutable;
+
+namespace Mediation.Cases;
+
+/// <summary>
+/// A case as its event stream says it is. Immutable: each Apply returns the next state, so a
+/// state fetched for writing is never changed under the decision that reads it.
+/// </summary>
+public sealed record MediationCase
+{
+    public Guid Id { get; init; }
+
+    /// <summary>The stream version this state was built from; set by Marten.</summary>
+    public long Version { get; set; }
+
+    public string CaseNumber { get; init; } = "";
+    public CaseKind Kind { get; init; }
+    public PetitionType? PetitionType { get; init; }
+    public Channel Channel { get; init; }
+    public string Category { get; init; } = "";
+    public string Summary { get; init; } = "";
+
+    /// <summary>Where the case was filed; never changes.</summary>
+    public string NodeCode { get; init; } = "";
+
+    /// <summary>Where the case is handled now, and at which level.</summary>
+    public string HandlingNodeCode { get; init; } = "";
+    public Level Level { get; init; }
+
+    public CaseStatus Status { get; init; }
+    public string? Assignee { get; init; }
+    public RiskLevel RiskLevel { get; init; }
+    public int GroupSize { get; init; }
+    public ImmutableList<PartyReference> Parties { get; init; } = [];
+
+    public DateTimeOffset ReceivedAt { get; init; }
+    public DateTimeOffset? AcceptedAt { get; init; }
+    public DateTimeOffset DueAt { get; init; }
+    public int ExtensionDays { get; init; }
+
+    /// <summary>The due date a breach was already recorded for, so each due date is breached once.</summary>
+    public DateTimeOffset? BreachedDueAt { get; init; }
+
+    /// <summary>Nodes a case was escalated from, most recent last: send-back returns to the last.</summary>
+    public ImmutableList<EscalationStep> EscalatedFrom { get; init; } = [];
+
+    public bool RefusedByParty { get; init; }
+    public int Sessions { get; init; }
+    public int SupervisionOrders { get; init; }
+
+    public Outcome? Outcome { get; init; }
+    public Opinion? Opinion { get; init; }
+    public AgreementForm? AgreementForm { get; init; }
+    public decimal? Amount { get; init; }
+    public DateTimeOffset? PerformanceDueAt { get; init; }
+    public PerformanceResult? Performance { get; init; }
+    public Level? ResolvedLevel { get; init; }
+    public string? ResolvedNodeCode { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public Satisfaction? Satisfaction { get; init; }
+    public int FollowUps { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+    public ReviewStage ReviewStage { get; init; }
+
+    /// <summary>Business time of the latest event a person recorded; a case's history runs forward.</summary>
+    public DateTimeOffset LastOccurredAt { get; init; }
+
+    /// <summary>Not concluded: still being worked.</summary>
+    public bool IsOpen => Status is CaseStatus.Registered or CaseStatus.Accepted or CaseStatus.Assigned;
+
+    /// <summary>Open and past its due date at <paramref name="now"/>.</summary>
+    public bool IsOverdueAt(DateTimeOffset now) => IsOpen && now > DueAt;
+
+    public static MediationCase Create(CaseFiled e) => new()
+    {
+        Id = e.CaseId,
+        CaseNumber = e.CaseNumber,
+        Kind = e.Kind,
+        PetitionType = e.PetitionType,
+        Channel = e.Channel,
+        Category = e.Category,
+        Summary = e.Summary,
+        NodeCode = e.NodeCode,
+        HandlingNodeCode = e.NodeCode,
+        Level = e.Level,
+        Status = CaseStatus.Registered,
+        Parties = [.. e.Parties],
+        RiskLevel = e.RiskLevel,
+        GroupSize = e.GroupSize,
+        ReceivedAt = e.OccurredAt,
+        DueAt = e.DueAt,
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    public MediationCase Apply(PetitionAccepted e) =>
+        this with { Status = CaseStatus.Accepted, AcceptedAt = e.OccurredAt, DueAt = e.DueAt, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(PetitionNotAccepted e) =>
+        this with { Status = CaseStatus.NotAccepted, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(CaseAssigned e) => this with
+    {
+        Status = CaseStatus.Assigned,
+        HandlingNodeCode = e.GridCode,
+        Level = Level.Grid,
+        Assignee = e.Assignee,
+        EscalatedFrom = [],
+        RefusedByParty = false,
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    public MediationCase Apply(MediationSessionHeld e) => this with { Sessions = Sessions + 1, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(MediationRefused e) => this with { RefusedByParty = true, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(CaseEscalated e) => this with
+    {
+        HandlingNodeCode = e.ToNodeCode,
+        Level = e.ToLevel,
+        EscalatedFrom = EscalatedFrom.Add(new EscalationStep(e.FromNodeCode, e.FromLevel, Assignee)),
+        Assignee = null,
+        RefusedByParty = false,
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    public MediationCase Apply(CaseSentBack e) => this with
+    {
+        HandlingNodeCode = e.ToNodeCode,
+        Level = e.ToLevel,
+        Assignee = EscalatedFrom.IsEmpty ? null : EscalatedFrom[^1].Assignee,
+        EscalatedFrom = EscalatedFrom.IsEmpty ? EscalatedFrom : EscalatedFrom.RemoveAt(EscalatedFrom.Count - 1),
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    public MediationCase Apply(DeadlineExtended e) =>
+        this with { DueAt = e.DueAt, ExtensionDays = ExtensionDays + e.Days, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(SupervisionOrderIssued e) =>
+        this with { SupervisionOrders = SupervisionOrders + 1, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(CaseTransferredOut e) => this with
+    {
+        Status = CaseStatus.TransferredOut,
+        Outcome = Cases.Outcome.TransferredOut,
+        ResolvedLevel = e.Level,
+        ResolvedNodeCode = HandlingNodeCode,
+        ResolvedAt = e.OccurredAt,
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    public MediationCase Apply(CaseResolved e) => this with
+    {
+        Status = CaseStatus.Resolved,
+        Outcome = e.Outcome,
+        Opinion = e.Opinion,
+        AgreementForm = e.AgreementForm,
+        Amount = e.Amount,
+        PerformanceDueAt = e.PerformanceDueAt,
+        Performance = null,
+        ResolvedLevel = e.Level,
+        ResolvedNodeCode = e.HandlingNodeCode,
+        ResolvedAt = e.OccurredAt,
+        RefusedByParty = false,
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    public MediationCase Apply(PerformanceRecorded e) => this with { Performance = e.Result, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(FollowUpRecorded e) =>
+        this with { Satisfaction = e.Satisfaction, FollowUps = FollowUps + 1, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(CaseClosed e) => this with { Status = CaseStatus.Closed, ClosedAt = e.OccurredAt, LastOccurredAt = e.OccurredAt };
+
+    public MediationCase Apply(CaseReopened e) => this with
+    {
+        Status = CaseStatus.Assigned,
+        HandlingNodeCode = e.NodeCode,
+        Level = e.Level,
+        Outcome = null,
+        Opinion = null,
+        AgreementForm = null,
+        Amount = null,
+        PerformanceDueAt = null,
+        Performance = null,
+        ResolvedLevel = null,
+        ResolvedNodeCode = null,
+        ResolvedAt = null,
+        ClosedAt = null,
+        Satisfaction = null,
+        FollowUps = 0,
+        EscalatedFrom = [],
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    public MediationCase Apply(PetitionReviewRequested e) => this with
+    {
+        Status = CaseStatus.Assigned,
+        ReviewStage = e.Stage,
+        HandlingNodeCode = e.ToNodeCode,
+        Level = e.Level,
+        Assignee = null,
+        DueAt = e.DueAt,
+        Outcome = null,
+        Opinion = null,
+        ResolvedLevel = null,
+        ResolvedNodeCode = null,
+        ResolvedAt = null,
+        ClosedAt = null,
+        Satisfaction = null,
+        FollowUps = 0,
+        EscalatedFrom = [],
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    // A breach is observed by the service, not done by a person: it does not move LastOccurredAt,
+    // so a late-recorded act from before the due time can still be entered.
+    public MediationCase Apply(DeadlineBreached e) => this with { BreachedDueAt = e.DueAt };
+}
+
+public sealed record EscalationStep(string NodeCode, Level Level, string? Assignee);

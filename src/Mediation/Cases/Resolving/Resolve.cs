@@ -1,0 +1,74 @@
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Resolving;
+
+/// <summary>
+/// The case is concluded with an outcome, at the level now handling it. Disputes: agreement (with its
+/// form, amount and performance due date), withdrawal or termination. Petitions may instead get a
+/// handling opinion; help requests are done.
+/// </summary>
+public sealed record Resolve(
+    Outcome? Outcome,
+    AgreementForm? AgreementForm,
+    decimal? Amount,
+    DateTimeOffset? PerformanceDueAt,
+    Opinion? Opinion,
+    string? Note,
+    DateTimeOffset? OccurredAt) : ICaseCommand;
+
+public static class ResolveEndpoint
+{
+    public const string Command = "resolve";
+    public const decimal MaxAmount = 1_000_000_000_000m;
+
+    public static ProblemDetails Validate(Resolve command) => command is null ? Problems.MissingBody : new Validation()
+        .Enum(command.Outcome, "outcome", required: false)
+        .Require(command.Outcome != Outcome.TransferredOut, "outcome", "a transfer out is recorded with transfer-out")
+        .Enum(command.AgreementForm, "agreementForm", required: false)
+        .Enum(command.Opinion, "opinion", required: false)
+        .Require(command.Amount is null or >= 0, "amount", "must not be negative")
+        .Require(command.Amount is null or <= MaxAmount, "amount", "is not a plausible amount in yuan")
+        .Require(command.Amount is null || decimal.Round(command.Amount.Value, 2) == command.Amount, "amount", "has at most two decimals (fen)")
+        .Require(command.PerformanceDueAt is null || command.PerformanceDueAt >= DecisionContext.Earliest, "performanceDueAt", "must not be before 2000")
+        .Text(command.Note, "note", 4000, required: false)
+        .Result();
+
+    static readonly IReadOnlyDictionary<CaseKind, Outcome[]> OutcomesByKind = new Dictionary<CaseKind, Outcome[]>
+    {
+        [CaseKind.Dispute] = [Outcome.AgreementReached, Outcome.Withdrawn, Outcome.TerminatedUnresolved],
+        [CaseKind.Petition] = [Outcome.OpinionIssued, Outcome.AgreementReached, Outcome.Withdrawn, Outcome.TerminatedUnresolved],
+        [CaseKind.HelpRequest] = [Outcome.Done, Outcome.Withdrawn, Outcome.TerminatedUnresolved],
+    };
+
+    public static IReadOnlyList<ICaseEvent> Decide(Resolve command, MediationCase state, DecisionContext context)
+    {
+        Guards.Handling(state, Command);
+        var at = context.BusinessTime(command.OccurredAt, state);
+
+        // A petition's handling opinion is its outcome when no other is named.
+        var outcome = command.Outcome ?? (state.Kind == CaseKind.Petition && command.Opinion is not null ? Outcome.OpinionIssued : (Outcome?)null)
+                      ?? throw new CaseRefusal.InvalidField("outcome", "is required");
+        var allowed = OutcomesByKind[state.Kind];
+        if (!allowed.Contains(outcome))
+            throw new CaseRefusal.InvalidField("outcome", $"a {state.Kind} is resolved with {string.Join(", ", allowed)}");
+
+        var agreement = outcome == Outcome.AgreementReached;
+        if (agreement && command.AgreementForm is null) throw new CaseRefusal.InvalidField("agreementForm", "is required for an agreement");
+        if (!agreement && command.AgreementForm is not null) throw new CaseRefusal.InvalidField("agreementForm", "is only for an agreement");
+        if (!agreement && command.Amount is not null) throw new CaseRefusal.InvalidField("amount", "is only for an agreement");
+        if (!agreement && command.PerformanceDueAt is not null) throw new CaseRefusal.InvalidField("performanceDueAt", "is only for an agreement");
+        if (command.PerformanceDueAt is { } due && due < at) throw new CaseRefusal.InvalidField("performanceDueAt", "must not be before the agreement");
+        if (outcome == Outcome.OpinionIssued && command.Opinion is null) throw new CaseRefusal.InvalidField("opinion", "is required for a handling opinion");
+        if (outcome != Outcome.OpinionIssued && command.Opinion is not null) throw new CaseRefusal.InvalidField("opinion", "is only for a petition's handling opinion");
+
+        return [new CaseResolved(outcome, command.AgreementForm, command.Amount, command.PerformanceDueAt, command.Opinion,
+            command.Note?.Trim(), state.Level, state.HandlingNodeCode, at)];
+    }
+
+    [WolverinePost("/api/cases/{id}/resolve", OperationId = "ResolveCase")]
+    [ProducesResponseType<CaseVersion>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid id, Resolve command, HttpContext http, CaseCommandRunner runner) =>
+        runner.Run(http, id, command, Decide);
+}

@@ -1,0 +1,42 @@
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Sessions;
+
+/// <summary>调解记录: a mediation session held; its business time is when it was held.</summary>
+public sealed record RecordSession(DateTimeOffset? HeldAt, SessionMode? Mode, IReadOnlyList<string>? Mediators, string? Note, DateTimeOffset? OccurredAt)
+    : ICaseCommand;
+
+public static class RecordSessionEndpoint
+{
+    public const string Command = "record a session";
+
+    public static ProblemDetails Validate(RecordSession command)
+    {
+        if (command is null) return Problems.MissingBody;
+        var check = new Validation()
+            .Enum(command.Mode, "mode")
+            .Text(command.Note, "note", 4000, required: false)
+            .Require(command.HeldAt is null || command.OccurredAt is null || command.HeldAt == command.OccurredAt,
+                "occurredAt", "when given with heldAt, must equal it");
+        if (command.Mediators is not { Count: > 0 and <= 20 }) check.Add("mediators", "one to twenty mediators are required");
+        else
+            for (var i = 0; i < command.Mediators.Count; i++) check.Text(command.Mediators[i], $"mediators[{i}]", 64);
+        return check.Result();
+    }
+
+    public static IReadOnlyList<ICaseEvent> Decide(RecordSession command, MediationCase state, DecisionContext context)
+    {
+        Guards.Handling(state, Command);
+        if (state.RefusedByParty)
+            throw new CaseRefusal.NotAllowed(Command, state, "a party refused mediation; escalate or conclude the case");
+        var at = context.BusinessTime(command.HeldAt ?? command.OccurredAt, state);
+        return [new MediationSessionHeld(command.Mode!.Value, command.Mediators!.Select(m => m.Trim()).ToList(), command.Note?.Trim(), at)];
+    }
+
+    [WolverinePost("/api/cases/{id}/sessions", OperationId = "RecordSession")]
+    [ProducesResponseType<CaseVersion>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid id, RecordSession command, HttpContext http, CaseCommandRunner runner) =>
+        runner.Run(http, id, command, Decide);
+}

@@ -1,0 +1,47 @@
+namespace Mediation.Cases;
+
+// The names of domain.md. Enums where the set is fixed by law or by this service's own rules;
+// categories are a code table (see CodeTables/Category.cs) because statistics offices change them.
+
+public enum CaseKind { Dispute, Petition, HelpRequest }
+
+public enum PetitionType { Suggestion, Accusation, Claim }
+
+public enum Channel { WalkIn, Phone, Letter, Online, Hotline12345, GridPatrol, CourtReferral, PoliceReferral, OwnInitiative }
+
+/// <summary>Both the level of an organisation node and the level a case is handled at, lowest first.</summary>
+public enum Level { Grid, Community, Street, County }
+
+public enum CaseStatus { Registered, Accepted, NotAccepted, Assigned, Resolved, Closed, TransferredOut }
+
+public enum RiskLevel { Low, Medium, High }
+
+public enum PartyRole { Applicant, Respondent, ThirdParty, Agent }
+
+public enum NoticeMethod { Written, Oral, Sms, Online }
+
+public enum SessionMode { InPerson, Video, Phone }
+
+public enum EscalationReason { MediationFailed, PartyRefused, DeadlineBreached, HighRisk, GroupCase, CrossDepartment, RepeatVisit }
+
+public enum SupervisionKind { Reminder, Summons, Notice, Listed }
+
+public enum TransferTarget { Court, Arbitration, AdministrativeReview, Discipline, Police }
+
+/// <summary>
+/// How a case was concluded. <see cref="OpinionIssued"/> is a petition's handling opinion
+/// (see <see cref="Opinion"/>), <see cref="Done"/> a help request carried out, and
+/// <see cref="TransferredOut"/> is set by the transfer-out command, never by resolve.
+/// </summary>
+public enum Outcome { AgreementReached, Withdrawn, TerminatedUnresolved, OpinionIssued, Done, TransferredOut }
+
+public enum AgreementForm { Written, Oral }
+
+public enum Opinion { Support, Explain, NotSupport }
+
+public enum PerformanceResult { Full, Partial, None }
+
+public enum Satisfaction { Satisfied, BasicallySatisfied, Dissatisfied }
+
+/// <summary>A petition's second and third handling (复查, 复核); after re-review the request is final.</summary>
+public enum ReviewStage { None, Review, ReReview }

@@ -1,0 +1,22 @@
+using Mediation.Cases;
+
+namespace Mediation.Organisation;
+
+/// <summary>
+/// A unit of the organisation tree: county, street/township, community/village or grid.
+/// <see cref="Path"/> lists the codes from the root down, so a subtree is a path prefix.
+/// </summary>
+public sealed record OrgNode
+{
+    /// <summary>The node's code, e.g. <c>G-0101-01</c>.</summary>
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public Level Level { get; init; }
+    public string? ParentCode { get; init; }
+    public string Path { get; init; } = "";
+
+    public static string PathOf(string? parentPath, string code) => (parentPath ?? "/") + code + "/";
+
+    /// <summary>The level a child of a node at <paramref name="level"/> has, if any.</summary>
+    public static Level? ChildLevel(Level level) => level == Level.Grid ? null : level - 1;
+}

@@ -1,0 +1,72 @@
+using System.Collections.Frozen;
+using Marten;
+using Mediation.Cases;
+
+namespace Mediation.Organisation;
+
+/// <summary>An immutable snapshot of the whole organisation tree, so decisions can consult it purely.</summary>
+public sealed class OrgTree
+{
+    readonly FrozenDictionary<string, OrgNode> _nodes;
+    readonly FrozenDictionary<string, OrgNode[]> _children;
+
+    public OrgTree(IEnumerable<OrgNode> nodes)
+    {
+        _nodes = nodes.ToFrozenDictionary(n => n.Id, StringComparer.Ordinal);
+        _children = _nodes.Values
+            .Where(n => n.ParentCode is not null)
+            .GroupBy(n => n.ParentCode!)
+            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+        Roots = _nodes.Values.Where(n => n.ParentCode is null).OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
+    }
+
+    public IReadOnlyList<OrgNode> Roots { get; }
+    public int Count => _nodes.Count;
+    public IEnumerable<OrgNode> All => _nodes.Values;
+
+    public OrgNode? Find(string? code) => code is not null && _nodes.TryGetValue(code, out var node) ? node : null;
+
+    public IReadOnlyList<OrgNode> ChildrenOf(string code) => _children.TryGetValue(code, out var children) ? children : [];
+
+    public OrgNode? ParentOf(string code) => Find(Find(code)?.ParentCode);
+
+    /// <summary>True when <paramref name="code"/> is <paramref name="ancestorCode"/> or lies below it.</summary>
+    public bool IsWithin(string code, string ancestorCode) =>
+        Find(code) is { } node && Find(ancestorCode) is { } ancestor && node.Path.StartsWith(ancestor.Path, StringComparison.Ordinal);
+
+    /// <summary>The node itself if it is a community, street or county, else its community.</summary>
+    public OrgNode? AssignmentScope(string handlingNodeCode) =>
+        Find(handlingNodeCode) is { } node ? node.Level == Level.Grid ? ParentOf(node.Id) : node : null;
+}
+
+/// <summary>
+/// Holds the current <see cref="OrgTree"/>. The tree is small and changes rarely, so it is read whole and
+/// kept; a change made through this process replaces it at once, one made elsewhere within a minute.
+/// </summary>
+public sealed class OrgDirectory(IDocumentStore store, TimeProvider clock)
+{
+    static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
+    readonly SemaphoreSlim _loading = new(1, 1);
+    (OrgTree tree, DateTimeOffset loadedAt)? _current;
+
+    public async ValueTask<OrgTree> CurrentAsync(CancellationToken cancellation = default)
+    {
+        if (_current is { } current && clock.GetUtcNow() - current.loadedAt < Freshness) return current.tree;
+        await _loading.WaitAsync(cancellation);
+        try
+        {
+            if (_current is { } fresh && clock.GetUtcNow() - fresh.loadedAt < Freshness) return fresh.tree;
+            await using var session = store.QuerySession();
+            var nodes = await session.Query<OrgNode>().ToListAsync(cancellation);
+            var tree = new OrgTree(nodes);
+            _current = (tree, clock.GetUtcNow());
+            return tree;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    public void Invalidate() => _current = null;
+}

@@ -1,0 +1,33 @@
+using Mediation.Cases;
+using Mediation.Hosting;
+using Mediation.Security;
+using Wolverine.Http;
+
+namespace Mediation.Organisation;
+
+public sealed record TreeNode(string Code, string Name, Level Level, IReadOnlyList<TreeNode> Children);
+
+public static class ReadTreeEndpoints
+{
+    /// <summary>The organisation tree under the caller's node (the whole tree for a user at no node).</summary>
+    [WolverineGet("/api/org/tree", OperationId = "GetOrgTree")]
+    public static async Task<IReadOnlyList<TreeNode>> GetTree(HttpContext http, OrgDirectory directory, CancellationToken cancellation)
+    {
+        var tree = await directory.CurrentAsync(cancellation);
+        var user = CurrentUser.From(http);
+        var tops = user.NodeCode is { } node && tree.Find(node) is { } own ? [own] : tree.Roots;
+        return tops.Select(n => Build(tree, n)).ToList();
+    }
+
+    static TreeNode Build(OrgTree tree, OrgNode node) =>
+        new(node.Id, node.Name, node.Level, tree.ChildrenOf(node.Id).Select(c => Build(tree, c)).ToList());
+
+    [WolverineGet("/api/org/nodes/{code}", OperationId = "GetOrgNode")]
+    public static async Task<IResult> GetNode(string code, OrgDirectory directory, CancellationToken cancellation)
+    {
+        var tree = await directory.CurrentAsync(cancellation);
+        return tree.Find(code) is { } node
+            ? Results.Ok(NodeView.Of(node))
+            : Problems.NotFound($"There is no node {code}.").ToResult();
+    }
+}

@@ -1,0 +1,131 @@
+using Mediation.Cases;
+using Mediation.Cases.Accepting;
+using Mediation.Cases.Assigning;
+using Mediation.Cases.Closing;
+using Mediation.Cases.Deadlines;
+using Mediation.Cases.Escalating;
+using Mediation.Cases.FollowingUp;
+using Mediation.Cases.Performance;
+using Mediation.Cases.Reopening;
+using Mediation.Cases.Resolving;
+using Mediation.Cases.Reviewing;
+using Mediation.Cases.Sessions;
+using Mediation.Cases.Supervising;
+using Mediation.Cases.TransferringOut;
+using Mediation.Organisation;
+
+namespace Mediation.Tests.Cases;
+
+/// <summary>Every command against every kind of state: allowed ones give their event, the others a 409 refusal.</summary>
+public class DecisionMatrixTests
+{
+    public static readonly OrgTree Org = new(CaseFixture.Tree.Select(n => new OrgNode
+    {
+        Id = n.code, Name = n.name, Level = Enum.Parse<Level>(n.level), ParentCode = n.parent, Path = PathOf(n.code),
+    }));
+
+    static string PathOf(string code)
+    {
+        var node = CaseFixture.Tree.Single(n => n.code == code);
+        return node.parent is null ? $"/{code}/" : PathOf(node.parent) + code + "/";
+    }
+
+    static readonly DecisionContext Context = new(CaseStates.Received.AddDays(10), Org, new DeadlinePolicy());
+
+    static Func<MediationCase, IReadOnlyList<ICaseEvent>> Command<T>(T command, CaseDecision<T> decide) => state => decide(command, state, Context);
+
+    public static readonly IReadOnlyDictionary<string, (Func<MediationCase, IReadOnlyList<ICaseEvent>> decide, Type produces)> Commands =
+        new Dictionary<string, (Func<MediationCase, IReadOnlyList<ICaseEvent>>, Type)>
+        {
+            ["accept"] = (Command(new AcceptPetition(NoticeMethod.Written, null, null), AcceptPetitionEndpoint.Decide), typeof(PetitionAccepted)),
+            ["not-accept"] = (Command(new NotAcceptPetition(NoticeMethod.Written, "不属于信访事项", null), NotAcceptPetitionEndpoint.Decide), typeof(PetitionNotAccepted)),
+            ["assign"] = (Command(new AssignCase("S1C1G2", "网格员乙", null), AssignCaseEndpoint.Decide), typeof(CaseAssigned)),
+            ["sessions"] = (Command(new RecordSession(null, SessionMode.InPerson, ["王调解"], null, null), RecordSessionEndpoint.Decide), typeof(MediationSessionHeld)),
+            ["refusal"] = (Command(new RecordRefusal(PartyRole.Respondent, "拒绝", null), RecordRefusalEndpoint.Decide), typeof(MediationRefused)),
+            ["escalate"] = (Command(new Escalate(EscalationReason.MediationFailed, null, null), EscalateEndpoint.Decide), typeof(CaseEscalated)),
+            ["send-back"] = (Command(new SendBack(null, null), SendBackEndpoint.Decide), typeof(CaseSentBack)),
+            ["extend-deadline"] = (Command(new ExtendDeadline(5, "主任", "案情复杂", null), ExtendDeadlineEndpoint.Decide), typeof(DeadlineExtended)),
+            ["supervise"] = (Command(new Supervise(SupervisionKind.Reminder, null, null), SuperviseEndpoint.Decide), typeof(SupervisionOrderIssued)),
+            ["transfer-out"] = (Command(new TransferOut(TransferTarget.Court, null, null), TransferOutEndpoint.Decide), typeof(CaseTransferredOut)),
+            ["resolve"] = (state => ResolveEndpoint.Decide(state.Kind switch
+            {
+                CaseKind.Dispute => new Resolve(Outcome.AgreementReached, AgreementForm.Written, 100m, null, null, null, null),
+                CaseKind.Petition => new Resolve(null, null, null, null, Opinion.Support, null, null),
+                _ => new Resolve(Outcome.Done, null, null, null, null, null, null),
+            }, state, Context), typeof(CaseResolved)),
+            ["performance"] = (Command(new RecordPerformance(PerformanceResult.Full, null, null), RecordPerformanceEndpoint.Decide), typeof(PerformanceRecorded)),
+            ["follow-up"] = (Command(new RecordFollowUp(Satisfaction.Satisfied, null, null), RecordFollowUpEndpoint.Decide), typeof(FollowUpRecorded)),
+            ["close"] = (Command(new CloseCase(null), CloseCaseEndpoint.Decide), typeof(CaseClosed)),
+            ["reopen"] = (Command(new Reopen("当事人反映协议未履行", null), ReopenEndpoint.Decide), typeof(CaseReopened)),
+            ["review"] = (Command(new RequestReview("不服处理意见", null), RequestReviewEndpoint.Decide), typeof(PetitionReviewRequested)),
+        };
+
+    const string Working = "assign sessions refusal escalate extend-deadline supervise transfer-out resolve";
+
+    public static readonly IReadOnlyList<(string name, Func<MediationCase> state, string allowed)> States =
+    [
+        ("registered dispute", () => CaseStates.Filed(), Working),
+        ("registered petition", () => CaseStates.Filed(CaseKind.Petition, "S1", Level.Street), "accept not-accept supervise transfer-out"),
+        ("accepted petition", CaseStates.Accepted, Working),
+        ("not-accepted petition", CaseStates.NotAccepted, ""),
+        ("assigned dispute", () => CaseStates.Assigned(), Working),
+        ("assigned help request", () => CaseStates.Assigned(CaseKind.HelpRequest), Working),
+        ("escalated dispute", CaseStates.Escalated, Working + " send-back"),
+        ("dispute a party refused", CaseStates.Refused, "assign refusal escalate extend-deadline supervise transfer-out resolve"),
+        ("dispute resolved by agreement", () => CaseStates.Resolved(), "performance follow-up close"),
+        ("dispute withdrawn", () => CaseStates.Resolved(CaseKind.Dispute, Outcome.Withdrawn), "follow-up close"),
+        ("petition with an opinion", () => CaseStates.Resolved(CaseKind.Petition, Outcome.OpinionIssued), "follow-up close review"),
+        ("closed dispute with agreement", () => CaseStates.Closed(), "performance reopen"),
+        ("closed petition with an opinion", () => CaseStates.Closed(CaseKind.Petition, Outcome.OpinionIssued), "reopen review"),
+        ("petition under review", () => CaseStates.Reviewed(ReviewStage.Review), Working),
+        ("re-reviewed petition", () => CaseStates.Reviewed(ReviewStage.ReReview), ""),
+        ("transferred out", CaseStates.TransferredOut, ""),
+    ];
+
+    public static TheoryData<string, string> Matrix()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (name, _, _) in States)
+        foreach (var command in Commands.Keys)
+            data.Add(name, command);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public void A_command_is_allowed_exactly_where_the_lifecycle_allows_it(string stateName, string command)
+    {
+        var (_, build, allowed) = States.Single(s => s.name == stateName);
+        var state = build();
+        var (decide, produces) = Commands[command];
+
+        if (allowed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(command))
+        {
+            var events = decide(state);
+            events.Count.ShouldBe(1);
+            events[0].ShouldBeOfType(produces);
+            events[0].OccurredAt.ShouldBe(Context.Now);
+        }
+        else
+        {
+            var refusal = Should.Throw<CaseRefusal.NotAllowed>(() => decide(state));
+            var problem = refusal.ToProblem();
+            problem.Status.ShouldBe(409);
+            problem.Extensions["state"].ShouldBe(state.Status.ToString());
+            problem.Extensions["command"].ShouldNotBeNull();
+        }
+    }
+
+    [Fact]
+    public void Every_command_of_the_api_is_in_the_matrix()
+    {
+        var endpoints = typeof(CaseCommandRunner).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetCustomAttributes(typeof(Wolverine.Http.WolverinePostAttribute), false).Cast<Wolverine.Http.WolverinePostAttribute>())
+            .Select(a => a.Template)
+            .Where(t => t!.StartsWith("/api/cases/{id}/"))
+            .Select(t => t!["/api/cases/{id}/".Length..])
+            .ToHashSet();
+        endpoints.ShouldBe(Commands.Keys.ToHashSet(), ignoreOrder: true);
+    }
+}
