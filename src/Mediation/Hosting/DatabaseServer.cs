@@ -23,7 +23,7 @@ public sealed class DatabaseServer : IDisposable
             ? Path.GetFullPath(setting, environment.ContentRootPath)
             : DefaultDataRoot(environment.ContentRootPath);
         logger.LogInformation("No ConnectionStrings:Marten configured; running a local PostgreSQL with its data in {Root}", root);
-        _local = LocalPostgres.Start(root, throwaway: false, logger);
+        _local = LocalPostgres.Start(root, throwaway: false, logger, configuration["Mediation:LocalPostgres:BinDirectory"] is { Length: > 0 } bin ? bin : null);
         ConnectionString = _local.EnsureDatabaseAsync("mediation").GetAwaiter().GetResult();
     }
 
@@ -39,19 +39,9 @@ public sealed class DatabaseServer : IDisposable
     static string DefaultDataRoot(string contentRoot)
     {
         var underWorkingDirectory = Path.Combine(contentRoot, ".mediation", "postgres");
-        if (Environment.UserName != "root" || ReachableByOthers(contentRoot)) return underWorkingDirectory;
+        if (Environment.UserName != "root" || LocalPostgres.ClosedAncestor(underWorkingDirectory) is null) return underWorkingDirectory;
         var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(contentRoot)))[..12];
         return Path.Combine("/var/tmp", $"mediation-{name}", "postgres");
-    }
-
-    static bool ReachableByOthers(string path)
-    {
-        for (var dir = new DirectoryInfo(path); dir is not null; dir = dir.Parent)
-        {
-            if (!dir.Exists) continue;
-            if (!OperatingSystem.IsWindows() && (dir.UnixFileMode & UnixFileMode.OtherExecute) == 0) return false;
-        }
-        return true;
     }
 
     public void Dispose() => _local?.Stop();

@@ -53,10 +53,11 @@ public sealed class LocalPostgres : IDisposable
     /// <summary>
     /// Starts (creating it on first use) the cluster kept under <paramref name="root"/>.
     /// </summary>
-    public static LocalPostgres Start(string root, bool throwaway, ILogger? logger = null)
+    public static LocalPostgres Start(string root, bool throwaway, ILogger? logger = null, string? binDirectory = null)
     {
         logger ??= NullLogger.Instance;
-        var binaries = FindBinaries() ?? throw new InvalidOperationException(MissingBinariesMessage);
+        var binaries = (binDirectory is null ? FindBinaries() : Directory.Exists(binDirectory) ? binDirectory : null)
+                       ?? throw new InvalidOperationException(MissingBinariesMessage);
         var server = new LocalPostgres(binaries, Path.GetFullPath(root), throwaway, logger);
         server.InitialiseAndStart();
         return server;
@@ -64,7 +65,7 @@ public sealed class LocalPostgres : IDisposable
 
     public const string MissingBinariesMessage =
         "No database is configured and no PostgreSQL server binaries were found (initdb and pg_ctl on PATH " +
-        "or under /usr/lib/postgresql/*/bin). Either install them (Debian/Ubuntu: 'apt-get install postgresql'; " +
+        "or under /usr/lib/postgresql/*/bin, or in Mediation:LocalPostgres:BinDirectory). Either install them (Debian/Ubuntu: 'apt-get install postgresql'; " +
         "Fedora: 'dnf install postgresql-server'; macOS: 'brew install postgresql') or point the service at a " +
         "server with the setting ConnectionStrings:Marten (environment variable ConnectionStrings__Marten).";
 
@@ -96,6 +97,10 @@ public sealed class LocalPostgres : IDisposable
     void InitialiseAndStart()
     {
         Directory.CreateDirectory(Root);
+        if (_runAs is not null && ClosedAncestor(Root) is { } closed)
+            throw new InvalidOperationException(
+                $"PostgreSQL runs as the '{_runAs}' user, who cannot reach {Root}: {closed} is closed to other users. " +
+                "Choose a data folder outside it with Mediation:LocalPostgres:DataDirectory.");
         var passwordFile = Path.Combine(Root, "superuser.password");
         if (!File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
         {
@@ -172,6 +177,15 @@ public sealed class LocalPostgres : IDisposable
     }
 
     public void Dispose() => Stop();
+
+    /// <summary>The first folder above <paramref name="path"/> that other users may not pass through, if any.</summary>
+    public static string? ClosedAncestor(string path)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        for (var dir = new DirectoryInfo(path).Parent; dir is not null; dir = dir.Parent)
+            if (dir.Exists && (dir.UnixFileMode & UnixFileMode.OtherExecute) == 0) return dir.FullName;
+        return null;
+    }
 
     static int FreePort()
     {
