@@ -59,6 +59,7 @@ public static class ServiceSetup
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.Durability.Mode = DurabilityMode.Solo;
+            opts.Schedules.ScheduleRecurring<Idempotency.ForgetExpiredIdempotencyKeys>(Idempotency.ForgetExpiredIdempotencyKeysHandler.Cron, TimeZoneInfo.Utc);
             opts.Policies.OnException<ConcurrencyException>().RetryWithCooldown(50.Milliseconds(), 100.Milliseconds(), 250.Milliseconds());
         });
         services.AddWolverineHttp();
