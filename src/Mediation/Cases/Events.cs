@@ -40,7 +40,8 @@ public sealed record MediationRefused(PartyRole PartyRole, string Note, DateTime
 public sealed record CaseEscalated(
     EscalationReason Reason, string? Note, string FromNodeCode, Level FromLevel, string ToNodeCode, Level ToLevel, DateTimeOffset OccurredAt) : ICaseEvent;
 
-public sealed record CaseSentBack(string? Note, string FromNodeCode, Level FromLevel, string ToNodeCode, Level ToLevel, DateTimeOffset OccurredAt) : ICaseEvent;
+public sealed record CaseSentBack(
+    string? Note, string FromNodeCode, Level FromLevel, string ToNodeCode, Level ToLevel, string? ToAssignee, DateTimeOffset OccurredAt) : ICaseEvent;
 
 public sealed record DeadlineExtended(int Days, string Approver, string Reason, DateTimeOffset PreviousDueAt, DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;
 

@@ -127,7 +127,7 @@ public sealed record MediationCase
     {
         HandlingNodeCode = e.ToNodeCode,
         Level = e.ToLevel,
-        Assignee = EscalatedFrom.IsEmpty ? null : EscalatedFrom[^1].Assignee,
+        Assignee = e.ToAssignee,
         EscalatedFrom = EscalatedFrom.IsEmpty ? EscalatedFrom : EscalatedFrom.RemoveAt(EscalatedFrom.Count - 1),
         LastOccurredAt = e.OccurredAt,
     };

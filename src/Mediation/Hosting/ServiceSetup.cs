@@ -25,6 +25,10 @@ public static class ServiceSetup
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
         services.AddOptions<Cases.Deadlines.DeadlinePolicy>().BindConfiguration(Cases.Deadlines.DeadlinePolicy.Section);
+        services.AddOptions<Statistics.StatisticsOptions>().BindConfiguration(Statistics.StatisticsOptions.Section);
+        services.AddSingleton<Statistics.SettlementQuery>();
+        services.AddSingleton<Statistics.BacklogQuery>();
+        services.AddSingleton<Statistics.WorkloadQuery>();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -44,6 +48,9 @@ public static class ServiceSetup
                 options.Schema.For<Parties.Party>().Index(p => p.CaseId);
                 options.Schema.For<Idempotency.IdempotentRequest>();
                 Cases.Reading.CaseReadModel.Configure(options);
+                options.Projections.Add(
+                    new Statistics.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),
+                    JasperFx.Events.Projections.ProjectionLifecycle.Async);
                 return options;
             })
             .UseLightweightSessions()

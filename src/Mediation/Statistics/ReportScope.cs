@@ -1,0 +1,81 @@
+using System.Globalization;
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Mediation.Statistics;
+
+public enum GroupBy { Category, Channel, Kind, Level, Node, Month }
+
+/// <summary>
+/// What a statistics request covers: the cases received in [<see cref="From"/>, <see cref="To"/>)
+/// (local dates, China Standard Time) at <see cref="Node"/> and below, as they stood at <see cref="AsOf"/>.
+/// </summary>
+public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IReadOnlyList<string>? NodeCodes, DateTimeOffset AsOf, GroupBy? GroupBy)
+{
+    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    public DateTimeOffset FromInstant => Instant(From);
+    public DateTimeOffset ToInstant => Instant(To);
+
+    public static DateTimeOffset Instant(DateOnly date) =>
+        new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), ChinaStandardTime).ToUniversalTime();
+
+    public static DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(ChinaStandardTime).DateTime);
+
+    /// <summary>
+    /// Reads <c>from</c>, <c>to</c> (default: the year to date), <c>nodeCode</c> (default: the
+    /// caller's node, else the single root), <c>asOf</c> (default: now) and <c>groupBy</c>.
+    /// </summary>
+    public static (ReportScope? scope, ProblemDetails? problem) Parse(
+        IQueryCollection query, OrgTree org, string? defaultNode, DateTimeOffset now, bool period = true, bool grouping = true)
+    {
+        var check = new Validation();
+        var today = LocalDate(now);
+
+        DateOnly Date(string name, DateOnly fallback)
+        {
+            var text = query[name].ToString();
+            if (text.Length == 0) return fallback;
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+            check.Add(name, "must be a date, yyyy-MM-dd");
+            return fallback;
+        }
+
+        var from = Date("from", new DateOnly(today.Year, 1, 1));
+        var to = Date("to", today.AddDays(1));
+        if (period)
+        {
+            check.Require(from < to, "to", "must be after from (from is inclusive, to exclusive)");
+            check.Require(to.DayNumber - from.DayNumber <= 3660, "to", "a period is at most ten years");
+            check.Require(from.Year >= 2000, "from", "must not be before 2000");
+        }
+
+        var asOf = now;
+        if (query["asOf"].ToString() is { Length: > 0 } asOfText)
+        {
+            if (DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && asOfText.Contains('T'))
+                asOf = parsed.ToUniversalTime();
+            else check.Add("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-31T23:59:59+08:00");
+        }
+
+        GroupBy? groupBy = null;
+        if (grouping && query["groupBy"].ToString() is { Length: > 0 } groupText)
+        {
+            if (Enum.TryParse<GroupBy>(groupText, ignoreCase: true, out var g) && Enum.IsDefined(g) && !int.TryParse(groupText, out _)) groupBy = g;
+            else check.Add("groupBy", "must be one of category, channel, kind, level, node, month");
+        }
+
+        var nodeCode = query["nodeCode"].ToString() is { Length: > 0 } given ? given : defaultNode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);
+        var node = org.Find(nodeCode);
+        if (nodeCode is null) check.Add("nodeCode", "is required when the organisation has several roots");
+        else if (node is null) check.Add("nodeCode", $"there is no node {nodeCode}");
+
+        if (!check.IsValid) return (null, Problems.Invalid(check.Errors));
+        // A root covers every case: no node filter at all.
+        IReadOnlyList<string>? codes = org.Roots.Count == 1 && node!.ParentCode is null
+            ? null
+            : org.All.Where(n => n.Path.StartsWith(node!.Path, StringComparison.Ordinal)).Select(n => n.Id).ToArray();
+        return (new ReportScope(from, to, node!, codes, asOf, groupBy), null);
+    }
+}

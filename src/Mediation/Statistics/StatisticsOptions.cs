@@ -1,0 +1,26 @@
+using Mediation.Cases;
+
+namespace Mediation.Statistics;
+
+/// <summary>The statistics code tables and thresholds (domain.md, "Statistics"), under <c>Mediation:Statistics</c>.</summary>
+public sealed class StatisticsOptions
+{
+    public const string Section = "Mediation:Statistics";
+
+    /// <summary>
+    /// Outcome codes that count as 化解 (resolved). A petition's opinion is coded <c>OpinionIssued:Support</c>.
+    /// Changing the table changes figures of cases already concluded: rebuild the projection afterwards.
+    /// </summary>
+    public List<string> SuccessfulOutcomes { get; set; } = ["AgreementReached", "OpinionIssued:Support", "OpinionIssued:Explain", "Done"];
+
+    /// <summary>Open longer than this many days is a legacy case (遗留积案).</summary>
+    public int LegacyDays { get; set; } = 90;
+
+    /// <summary>Rankings leave out (and reports mark) units with fewer cases received in the period.</summary>
+    public int MinimumCasesForRanking { get; set; } = 15;
+
+    public static string OutcomeCode(Outcome outcome, Opinion? opinion) =>
+        outcome == Outcome.OpinionIssued && opinion is { } o ? $"{outcome}:{o}" : outcome.ToString();
+
+    public bool IsSuccessful(Outcome outcome, Opinion? opinion) => SuccessfulOutcomes.Contains(OutcomeCode(outcome, opinion));
+}

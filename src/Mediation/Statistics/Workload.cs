@@ -1,0 +1,51 @@
+using Marten;
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Wolverine.Http;
+
+namespace Mediation.Statistics;
+
+public sealed record AssigneeWorkload(string Assignee, long Open, long Overdue);
+
+public sealed record WorkloadReport(string NodeCode, DateTimeOffset AsOf, IReadOnlyList<AssigneeWorkload> Assignees);
+
+/// <summary>Who holds how many open cases, and how many of them are overdue, now.</summary>
+public sealed class WorkloadQuery(IDocumentStore store)
+{
+    public async Task<WorkloadReport> RunAsync(ReportScope scope, CancellationToken cancellation)
+    {
+        var nodes = scope.NodeCodes is not null ? " and node_code = any(@nodes)" : "";
+        var sql = $"""
+            select assignee, count(*), count(*) filter (where due_at < @as_of)
+            from {store.Options.DatabaseSchemaName}.{StatisticsProjection.CurrentTable}
+            where assignee is not null and counted and status in ('Registered', 'Accepted', 'Assigned'){nodes}
+            group by assignee
+            order by count(*) desc, assignee
+            """;
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand(sql, connection);
+        SettlementQuery.AddScope(command, scope);
+        var rows = new List<AssigneeWorkload>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) rows.Add(new AssigneeWorkload(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        return new WorkloadReport(scope.Node.Id, scope.AsOf, rows);
+    }
+}
+
+public static class WorkloadEndpoint
+{
+    /// <summary>Open and overdue cases per assignee, for the cases filed at a node and below.</summary>
+    [WolverineGet("/api/stats/workload", OperationId = "GetWorkloadStatistics")]
+    [ProducesResponseType<WorkloadReport>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(HttpContext http, WorkloadQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
+    {
+        var org = await directory.CurrentAsync(cancellation);
+        var (scope, problem) = ReportScope.Parse(http.Request.Query, org, CurrentUser.From(http).NodeCode, clock.GetUtcNow(), period: false, grouping: false);
+        if (problem is not null) return problem.ToResult();
+        return Results.Ok(await query.RunAsync(scope!, cancellation));
+    }
+}

@@ -1,0 +1,162 @@
+using JasperFx.Events;
+using Mediation.Cases;
+
+namespace Mediation.Tests.Statistics;
+
+/// <summary>
+/// The statistics of domain.md computed the slow, obvious way from the raw events: fold each case's
+/// events up to the moment, then count. Independent of the projection and its SQL.
+/// </summary>
+public sealed class NaiveStatistics(IReadOnlyList<IEvent> events)
+{
+    static readonly string[] Successful = ["AgreementReached", "OpinionIssued:Support", "OpinionIssued:Explain", "Done"];
+    static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+
+    readonly Dictionary<Guid, List<IEvent>> _streams = events
+        .Where(e => e.Data is not DeadlineBreached)
+        .GroupBy(e => e.StreamId)
+        .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Version).ToList());
+
+    public sealed record State(
+        CaseFiled Filed, bool Received, string Status, string Level, DateTimeOffset Due, string? Outcome,
+        DateTimeOffset? ConcludedAt, decimal? Amount, string? Performance, int Visits, int Satisfied, int Basically)
+    {
+        public bool Concluded => Received && Status is "Resolved" or "Closed" or "TransferredOut";
+        public bool Resolved => Concluded && Status != "TransferredOut" && Successful.Contains(Outcome);
+        public bool Open => Received && Status is "Registered" or "Accepted" or "Assigned";
+    }
+
+    public IEnumerable<State> StatesAt(DateTimeOffset at)
+    {
+        foreach (var stream in _streams.Values)
+        {
+            State? s = null;
+            foreach (var e in stream.Where(e => ((ICaseEvent)e.Data).OccurredAt <= at))
+            {
+                var t = ((ICaseEvent)e.Data).OccurredAt;
+                s = e.Data switch
+                {
+                    CaseFiled f => new State(f, f.Kind != CaseKind.Petition, "Registered", f.Level.ToString(), f.DueAt, null, null, null, null, 0, 0, 0),
+                    PetitionAccepted a => s! with { Received = true, Status = "Accepted", Due = a.DueAt },
+                    PetitionNotAccepted => s! with { Status = "NotAccepted" },
+                    CaseAssigned => s! with { Status = "Assigned", Level = "Grid" },
+                    CaseEscalated x => s! with { Level = x.ToLevel.ToString() },
+                    CaseSentBack b => s! with { Level = b.ToLevel.ToString() },
+                    DeadlineExtended d => s! with { Due = d.DueAt },
+                    CaseTransferredOut o => s! with { Status = "TransferredOut", Outcome = "TransferredOut", ConcludedAt = t, Amount = null, Performance = null, Level = o.Level.ToString() },
+                    CaseResolved r => s! with
+                    {
+                        Status = "Resolved",
+                        Outcome = r.Outcome == Outcome.OpinionIssued ? $"OpinionIssued:{r.Opinion}" : r.Outcome.ToString(),
+                        ConcludedAt = t,
+                        Amount = r.Outcome == Outcome.AgreementReached ? r.Amount ?? 0m : null,
+                        Performance = null,
+                        Level = r.Level.ToString(),
+                    },
+                    PerformanceRecorded p => s! with { Performance = p.Result.ToString() },
+                    FollowUpRecorded f => s! with
+                    {
+                        Visits = s.Visits + 1,
+                        Satisfied = s.Satisfied + (f.Satisfaction == Satisfaction.Satisfied ? 1 : 0),
+                        Basically = s.Basically + (f.Satisfaction == Satisfaction.BasicallySatisfied ? 1 : 0),
+                    },
+                    CaseClosed => s! with { Status = "Closed" },
+                    CaseReopened o => s! with { Status = "Assigned", Outcome = null, ConcludedAt = null, Amount = null, Performance = null, Level = o.Level.ToString() },
+                    PetitionReviewRequested v => s! with
+                    {
+                        Status = "Assigned", Outcome = null, ConcludedAt = null, Amount = null, Performance = null, Level = v.Level.ToString(), Due = v.DueAt,
+                    },
+                    _ => s,
+                };
+            }
+            if (s is not null) yield return s;
+        }
+    }
+
+    /// <summary>Figures as the API names them.</summary>
+    public static Dictionary<string, object?> Figures(IReadOnlyCollection<State> cohort)
+    {
+        var received = cohort.Count(s => s.Received);
+        var concluded = cohort.Count(s => s.Concluded);
+        var resolved = cohort.Count(s => s.Resolved);
+        var concludedDisputes = cohort.Count(s => s.Concluded && s.Filed.Kind == CaseKind.Dispute);
+        var resolvedDisputes = cohort.Count(s => s.Resolved && s.Filed.Kind == CaseKind.Dispute);
+        var onTime = cohort.Count(s => s.Concluded && s.ConcludedAt <= s.Due);
+        var visits = cohort.Where(s => s.Received).Sum(s => s.Visits);
+        var satisfied = cohort.Where(s => s.Received).Sum(s => s.Satisfied);
+        var basically = cohort.Where(s => s.Received).Sum(s => s.Basically);
+        var closed = cohort.Count(s => s.Received && s.Status == "Closed");
+        var closedVisited = cohort.Count(s => s.Received && s.Status == "Closed" && s.Visits > 0);
+        var agreements = cohort.Where(s => s.Concluded && s.Outcome == "AgreementReached").ToList();
+        double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
+        return new Dictionary<string, object?>
+        {
+            ["received"] = (long)received,
+            ["concluded"] = (long)concluded,
+            ["resolved"] = (long)resolved,
+            ["resolutionRate"] = Rate(resolved, received),
+            ["completionRate"] = Rate(concluded, received),
+            ["mediationSuccessRate"] = Rate(resolvedDisputes, concludedDisputes),
+            ["onTimeRate"] = Rate(onTime, concluded),
+            ["satisfactionRate"] = Rate(satisfied + basically, visits),
+            ["strictSatisfactionRate"] = Rate(satisfied, visits),
+            ["followUpRate"] = Rate(closedVisited, closed),
+            ["performanceRate"] = Rate(agreements.Count(s => s.Performance == "Full"), agreements.Count),
+            ["amountInvolved"] = agreements.Sum(s => s.Amount ?? 0m),
+            ["levelShare.Grid"] = Rate(cohort.Count(s => s.Resolved && s.Level == "Grid"), resolved),
+            ["levelShare.Community"] = Rate(cohort.Count(s => s.Resolved && s.Level == "Community"), resolved),
+            ["levelShare.Street"] = Rate(cohort.Count(s => s.Resolved && s.Level == "Street"), resolved),
+            ["levelShare.County"] = Rate(cohort.Count(s => s.Resolved && s.Level == "County"), resolved),
+        };
+    }
+
+    public static string Month(DateTimeOffset at) => at.ToOffset(Cst).ToString("yyyy-MM");
+
+    public Dictionary<string, long> Backlog(IEnumerable<State> inScope, DateTimeOffset at, int legacyDays = 90)
+    {
+        var open = inScope.Where(s => s.Open).ToList();
+        int Age(State s) => (int)Math.Floor((at - s.Filed.OccurredAt).TotalSeconds / 86400);
+        return new Dictionary<string, long>
+        {
+            ["open"] = open.Count,
+            ["overdue"] = open.Count(s => s.Due < at),
+            ["legacy"] = open.Count(s => Age(s) > legacyDays),
+            ["byLevel.Grid"] = open.Count(s => s.Level == "Grid"),
+            ["byLevel.Community"] = open.Count(s => s.Level == "Community"),
+            ["byLevel.Street"] = open.Count(s => s.Level == "Street"),
+            ["byLevel.County"] = open.Count(s => s.Level == "County"),
+            ["byAge.0-7"] = open.Count(s => Age(s) <= 7),
+            ["byAge.8-30"] = open.Count(s => Age(s) is >= 8 and <= 30),
+            ["byAge.31-60"] = open.Count(s => Age(s) is >= 31 and <= 60),
+            ["byAge.61-90"] = open.Count(s => Age(s) is >= 61 and <= 90),
+            ["byAge.>90"] = open.Count(s => Age(s) > 90),
+        };
+    }
+
+    /// <summary>What happened in [from, to) by the moment, to cases filed in scope.</summary>
+    public Dictionary<string, long> Flow(DateTimeOffset from, DateTimeOffset to, DateTimeOffset at, Func<string, bool> inScope)
+    {
+        var counts = new Dictionary<string, long> { ["filed"] = 0, ["concluded"] = 0, ["escalated"] = 0, ["closed"] = 0, ["reopened"] = 0 };
+        foreach (var stream in _streams.Values)
+        {
+            var node = ((CaseFiled)stream[0].Data).NodeCode;
+            if (!inScope(node)) continue;
+            foreach (var e in stream)
+            {
+                var t = ((ICaseEvent)e.Data).OccurredAt;
+                if (t < from || t >= to || t > at) continue;
+                var flow = e.Data switch
+                {
+                    CaseFiled => "filed",
+                    CaseResolved or CaseTransferredOut => "concluded",
+                    CaseEscalated => "escalated",
+                    CaseClosed => "closed",
+                    CaseReopened or PetitionReviewRequested => "reopened",
+                    _ => null,
+                };
+                if (flow is not null) counts[flow]++;
+            }
+        }
+        return counts;
+    }
+}

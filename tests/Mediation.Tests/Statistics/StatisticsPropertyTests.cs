@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Alba;
+using CsCheck;
+using JasperFx.Events;
+using Marten;
+using Marten.Events;
+using Mediation.Statistics;
+using Mediation.Tests.Cases;
+using Mediation.Tests.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mediation.Tests.Statistics;
+
+/// <summary>
+/// Random valid histories of hundreds of cases (interleaved, escalated, extended, reopened, reviewed,
+/// all recorded late with earlier business times) go through the HTTP command path and the async
+/// daemon. Every figure of both statistics endpoints, overall and for each groupBy, at several
+/// moments, equals a naive recomputation from the raw events; again after a full rebuild; and a
+/// report for a past moment does not change when later events arrive.
+/// </summary>
+public class StatisticsPropertyTests(PostgresForTests postgres)
+{
+    static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+    static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+
+    static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("MEDIATION_PROPERTY_ITERATIONS"), out var n) ? n : 2;
+
+    [Fact]
+    public async Task Statistics_equal_a_naive_recomputation_from_the_events()
+    {
+        var histories = Gen.Int[0, int.MaxValue].Array[150, 260].Select(Gen.Int, (seeds, order) => (seeds, order));
+        await histories.SampleAsync(async sample => await CheckAsync(sample.seeds, sample.order),
+            iter: Iterations, threads: 1, print: s => $"{s.seeds.Length} cases, order {s.order}, seeds [{string.Join(",", s.seeds.Take(5))}…]");
+    }
+
+    async Task CheckAsync(int[] seeds, int order)
+    {
+        var database = await postgres.CreateDatabaseAsync("property");
+        await using var host = await AlbaHost.For<Program>(b => b.UseSetting("ConnectionStrings:Marten", database));
+        var api = new Api(host.Server.CreateClient());
+        foreach (var (code, name, level, parent) in CaseFixture.Tree)
+            (await api.Put($"/api/org/nodes/{code}", new { name, level, parentCode = parent })).ShouldBe(HttpStatusCode.Created);
+
+        var plans = seeds.Select(Histories.Plan).ToList();
+        var random = new Random(order);
+        await RunInterleavedAsync(api, plans, random);
+        await host.ForceAllMartenDaemonActivityToCatchUpAsync(Cancellation);
+
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var naive = new NaiveStatistics(await AllEventsAsync(store));
+        var moments = new List<DateTimeOffset>
+        {
+            new(2025, 4, 1, 0, 0, 0, Cst), new(2025, 8, 15, 12, 0, 0, Cst), new(2026, 1, 1, 0, 0, 0, Cst), DateTimeOffset.UtcNow,
+            // exactly the business time of some command: "at or before" includes it
+            plans.SelectMany(p => p.Commands).Select(c => c.At).OrderBy(_ => random.Next()).First(),
+        };
+        await CompareAsync(api, naive, moments);
+
+        // A full rebuild from the events gives the same figures.
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync(StatisticsProjection.ProjectionName, TimeSpan.FromMinutes(5), Cancellation);
+        await CompareAsync(api, naive, [moments[1], moments[3]]);
+
+        // A report for a past moment does not change when events that happen after it arrive.
+        var past = new DateTimeOffset(2025, 7, 1, 0, 0, 0, Cst);
+        var before = await ReportsAsync(api, past);
+        var later = seeds.Take(40).Select(seed => Histories.Plan(seed ^ 0x5bd1e995))
+            .Where(p => p.ReceivedAt > past).Take(15).ToList();
+        await RunInterleavedAsync(api, later, random);
+        var open = (await api.Get("/api/cases?overdue=true&pageSize=30")).Body["items"]!.AsArray();
+        foreach (var item in open)
+            (await api.Post($"/api/cases/{item!["id"]!.GetValue<string>()}/resolve", new { outcome = "TerminatedUnresolved" })).Code.ShouldBeOneOf(200, 400, 409);
+        await host.ForceAllMartenDaemonActivityToCatchUpAsync(Cancellation);
+        var after = await ReportsAsync(api, past);
+        after.ShouldBe(before);
+        (await ReportsAsync(api, DateTimeOffset.UtcNow)).ShouldNotBe(await ReportsAsync(api, past));
+    }
+
+    static async Task RunInterleavedAsync(Api api, IReadOnlyList<CasePlan> plans, Random random)
+    {
+        var ids = new Guid[plans.Count];
+        foreach (var i in Enumerable.Range(0, plans.Count).OrderBy(_ => random.Next()))
+            ids[i] = (await api.Post("/api/cases", plans[i].Filing)).ShouldBe(HttpStatusCode.Created).Id;
+
+        var next = new int[plans.Count];
+        var pending = Enumerable.Range(0, plans.Count).Where(i => plans[i].Commands.Count > 0).ToList();
+        while (pending.Count > 0)
+        {
+            // Four cases at a time, each one command, in random order: histories interleave.
+            var batch = pending.OrderBy(_ => random.Next()).Take(4).ToList();
+            await Task.WhenAll(batch.Select(async i =>
+            {
+                var command = plans[i].Commands[next[i]++];
+                var answer = await api.Post($"/api/cases/{ids[i]}/{command.Action}", command.Body);
+                answer.Code.ShouldBe(200, $"{command.Action} on case {i}: {answer}");
+            }));
+            pending.RemoveAll(i => next[i] >= plans[i].Commands.Count);
+        }
+    }
+
+    static async Task<IReadOnlyList<IEvent>> AllEventsAsync(IDocumentStore store)
+    {
+        await using var session = store.QuerySession();
+        return await session.Events.QueryAllRawEvents().ToListAsync(Cancellation);
+    }
+
+    static readonly (string from, string to, string node)[] Scopes =
+    [
+        ("2025-01-01", "2026-01-01", "C1"),
+        ("2025-03-01", "2025-07-01", "S1"),
+        ("2025-06-01", "2025-06-16", "S2C1"),
+        ("2025-02-01", "2025-12-01", "S1C1G1"),
+    ];
+
+    static readonly string?[] Groupings = [null, "category", "channel", "kind", "level", "node", "month"];
+
+    static async Task CompareAsync(Api api, NaiveStatistics naive, IEnumerable<DateTimeOffset> moments)
+    {
+        var codes = CaseFixture.Tree.ToDictionary(n => n.code, n => n.parent);
+        bool Within(string code, string ancestor)
+        {
+            for (string? c = code; c is not null; c = codes[c]) if (c == ancestor) return true;
+            return false;
+        }
+        string ChildOf(string scope, string code)
+        {
+            for (var c = code; ; c = codes[c]!) if (c == scope || codes[c] == scope) return c;
+        }
+
+        foreach (var at in moments)
+        {
+            var states = naive.StatesAt(at).ToList();
+            foreach (var (fromText, toText, node) in Scopes)
+            {
+                var from = new DateTimeOffset(DateTime.Parse(fromText), Cst);
+                var to = new DateTimeOffset(DateTime.Parse(toText), Cst);
+                var cohort = states.Where(s => s.Filed.OccurredAt >= from && s.Filed.OccurredAt < to && Within(s.Filed.NodeCode, node)).ToList();
+                foreach (var groupBy in Groupings)
+                {
+                    var query = $"/api/stats/settlement?from={fromText}&to={toText}&nodeCode={node}&asOf={Uri.EscapeDataString(at.ToString("O"))}"
+                                + (groupBy is null ? "" : $"&groupBy={groupBy}");
+                    var answer = (await api.Get(query)).ShouldBe(HttpStatusCode.OK).Body;
+                    var where = $"{query}";
+                    AssertFigures(answer, NaiveStatistics.Figures(cohort), where);
+                    if (groupBy is null)
+                    {
+                        var flow = naive.Flow(from, to, at, code => Within(code, node));
+                        foreach (var (name, count) in flow) answer["flow"]![name]!.GetValue<long>().ShouldBe(count, $"{where} flow.{name}");
+                        continue;
+                    }
+                    Func<NaiveStatistics.State, string> key = groupBy switch
+                    {
+                        "category" => s => s.Filed.Category,
+                        "channel" => s => s.Filed.Channel.ToString(),
+                        "kind" => s => s.Filed.Kind.ToString(),
+                        "level" => s => s.Level,
+                        "node" => s => ChildOf(node, s.Filed.NodeCode),
+                        _ => s => NaiveStatistics.Month(s.Filed.OccurredAt),
+                    };
+                    var expected = cohort.GroupBy(key).Where(g => g.Any(s => s.Received)).ToDictionary(g => g.Key, g => g.ToList());
+                    var groups = answer["groups"]!.AsArray();
+                    groups.Select(g => g!["key"]!.GetValue<string>()).OrderBy(k => k).ShouldBe(expected.Keys.OrderBy(k => k), where);
+                    foreach (var group in groups)
+                        AssertFigures(group!, NaiveStatistics.Figures(expected[group!["key"]!.GetValue<string>()]), $"{where} group {group["key"]}");
+                }
+
+                var backlog = (await api.Get($"/api/stats/backlog?nodeCode={node}&asOf={Uri.EscapeDataString(at.ToString("O"))}")).ShouldBe(HttpStatusCode.OK).Body;
+                foreach (var (name, count) in naive.Backlog(states.Where(s => Within(s.Filed.NodeCode, node)), at))
+                    Value(backlog, name)!.GetValue<long>().ShouldBe(count, $"backlog {node} at {at:O}: {name}");
+            }
+        }
+    }
+
+    static JsonNode? Value(JsonNode node, string path) =>
+        path.Split('.', 2) is [var head, var rest] ? node[head]![rest] : node[path];
+
+    static void AssertFigures(JsonNode actual, Dictionary<string, object?> expected, string where)
+    {
+        foreach (var (name, value) in expected)
+        {
+            var got = Value(actual, name);
+            switch (value)
+            {
+                case null: got.ShouldBeNull($"{where}: {name}"); break;
+                case long l: got!.GetValue<long>().ShouldBe(l, $"{where}: {name}"); break;
+                case double d: got!.GetValue<double>().ShouldBe(d, $"{where}: {name}"); break;
+                case decimal m: got!.GetValue<decimal>().ShouldBe(m, $"{where}: {name}"); break;
+            }
+        }
+    }
+
+    static async Task<string> ReportsAsync(Api api, DateTimeOffset at)
+    {
+        var asOf = Uri.EscapeDataString(at.ToString("O"));
+        var parts = new List<string>();
+        foreach (var groupBy in Groupings)
+        {
+            var body = (await api.Get($"/api/stats/settlement?from=2025-01-01&to=2026-01-01&nodeCode=C1&asOf={asOf}" + (groupBy is null ? "" : $"&groupBy={groupBy}"))).Body;
+            body.AsObject().Remove("asOf");
+            parts.Add(body.ToJsonString());
+        }
+        var backlog = (await api.Get($"/api/stats/backlog?nodeCode=C1&asOf={asOf}")).Body;
+        backlog.AsObject().Remove("asOf");
+        parts.Add(backlog.ToJsonString());
+        return string.Join("\n", parts);
+    }
+}
