@@ -6,6 +6,7 @@ using Mediation.Hosting;
 using Mediation.Idempotency;
 using Mediation.Organisation;
 using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine;
 using Wolverine.Marten.Publishing;
@@ -17,10 +18,27 @@ namespace Mediation.Cases;
 public sealed record CaseVersion(Guid Id, long Version);
 
 /// <summary>
-/// Carries a case command from HTTP to committed events, the same way for every command:
-/// Idempotency-Key replay, If-Match (412), the pure decision on freshly read state, the events with
-/// who recorded them and the correlation id, deadline watches in the same transaction (Wolverine's
-/// outbox), and a lost race decided again on fresh state. A 2xx answer means the events are committed.
+/// Who sends a command and under which conditions: the recording user, an optional idempotency key
+/// (with the hash of the request it was sent with), an optional expected version (If-Match) and the
+/// correlation id that goes into the events' metadata.
+/// </summary>
+public sealed record CommandRequest(CurrentUser User, string? IdempotencyKey, string? RequestHash, long? ExpectedVersion, string CorrelationId);
+
+/// <summary>How a command ended: committed (with the answer to give) or refused (with its problem).</summary>
+public sealed record CommandOutcome(int Status, object? Body, long Version, string? Location, ProblemDetails? Problem)
+{
+    public bool Succeeded => Problem is null;
+    public bool Replayed { get; init; }
+    public string? ETag => Succeeded ? CaseCommandRunner.ETagFor(Version) : null;
+    public static CommandOutcome Refused(ProblemDetails problem) => new(problem.Status ?? 400, null, 0, null, problem);
+}
+
+/// <summary>
+/// Carries a case command to committed events, the same way for every command and every caller
+/// (HTTP endpoints, the seed command): Idempotency-Key replay, If-Match, the pure decision on freshly
+/// read state, the events with who recorded them and the correlation id, deadline watches in the same
+/// transaction (Wolverine's outbox), and a lost race decided again on fresh state. A success means
+/// the events are committed.
 /// </summary>
 public sealed class CaseCommandRunner(
     OutboxedSessionFactory sessions,
@@ -34,28 +52,26 @@ public sealed class CaseCommandRunner(
     const int Attempts = 4;
     public const string CorrelationHeader = "X-Correlation-Id";
 
-    /// <summary>What one attempt produced: a refusal to send as it is, or changes to commit and answer.</summary>
-    public sealed record Answer(IResult? Refusal, int Status = 200, object? Body = null, long Version = 0, string? Location = null, bool VersionExpected = false)
+    /// <summary>What one attempt produced: a refusal, or changes to commit and the answer to give then.</summary>
+    public sealed record Answer(ProblemDetails? Refusal, int Status = 200, object? Body = null, long Version = 0, string? Location = null)
     {
-        public static Answer Refuse(Microsoft.AspNetCore.Mvc.ProblemDetails problem) => new(problem.ToResult());
+        public static Answer Refuse(ProblemDetails problem) => new(problem);
     }
 
-    /// <summary>Decides and commits a command on an existing case.</summary>
-    public Task<IResult> Run<TCommand>(HttpContext http, Guid caseId, TCommand command, CaseDecision<TCommand> decide)
-        where TCommand : ICaseCommand
-    {
-        if (IfMatch(http.Request) is { problem: { } malformed }) return Task.FromResult(malformed.ToResult());
-        var expected = IfMatch(http.Request).version;
+    public delegate Task<Answer> Attempt(IDocumentSession session, IMessageContext messages, CancellationToken cancellation);
 
-        return Execute(http, command, async (session, messages, cancellation) =>
+    /// <summary>Decides and commits a command on an existing case.</summary>
+    public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
+        CancellationToken cancellation) where TCommand : ICaseCommand =>
+        ExecuteAsync(request, command, async (session, messages, token) =>
         {
-            var stream = await session.Events.FetchForWriting<MediationCase>(caseId, cancellation);
+            var stream = await session.Events.FetchForWriting<MediationCase>(caseId, token);
             var state = stream.Aggregate;
             if (state is null) return Answer.Refuse(Problems.NotFound($"There is no case {caseId}."));
             var version = stream.CurrentVersion ?? state.Version;
-            if (expected is { } wanted && wanted != version) return Answer.Refuse(Problems.PreconditionFailed(wanted, version));
+            if (request.ExpectedVersion is { } wanted && wanted != version) return Answer.Refuse(Problems.PreconditionFailed(wanted, version));
 
-            var context = await ContextAsync(cancellation);
+            var context = await ContextAsync(token);
             IReadOnlyList<ICaseEvent> events;
             try
             {
@@ -69,54 +85,43 @@ public sealed class CaseCommandRunner(
             stream.AppendMany(events);
             await DeadlineWatch.ScheduleAsync(messages, state, events, context.Now);
             var next = version + events.Count;
-            return new Answer(null, StatusCodes.Status200OK, new CaseVersion(caseId, next), next, VersionExpected: expected is not null);
-        });
-    }
+            return new Answer(null, StatusCodes.Status200OK, new CaseVersion(caseId, next), next);
+        }, cancellation, caseId);
 
     public async Task<DecisionContext> ContextAsync(CancellationToken cancellation) =>
         new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value);
 
     /// <summary>
-    /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits, and answers the
-    /// request. Refusals from the attempt are answered without writing anything.
+    /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. Refusals from
+    /// the attempt end it without writing anything.
     /// </summary>
-    public async Task<IResult> Execute(
-        HttpContext http,
-        object command,
-        Func<IDocumentSession, IMessageContext, CancellationToken, Task<Answer>> attempt)
+    public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, object command, Attempt attempt, CancellationToken cancellation, Guid? caseId = null)
     {
-        var cancellation = http.RequestAborted;
-        var user = CurrentUser.From(http);
-        var (key, keyProblem) = IdempotentRequest.KeyFrom(http.Request);
-        if (keyProblem is not null) return keyProblem.ToResult();
-
-        string? recordId = null, requestHash = null;
-        if (key is not null)
+        string? recordId = null;
+        if (request.IdempotencyKey is not null)
         {
-            recordId = IdempotentRequest.IdFor(user.Name, key);
-            requestHash = IdempotentRequest.HashOf(http.Request, command);
-            if (await ReplayAsync(http, recordId, requestHash, cancellation) is { } replay) return replay;
+            recordId = IdempotentRequest.IdFor(request.User.Name, request.IdempotencyKey);
+            if (await ReplayAsync(recordId, request.RequestHash!, cancellation) is { } replay) return replay;
         }
 
-        var correlationId = CorrelationIdOf(http);
         for (var attemptNumber = 1; ; attemptNumber++)
         {
             var messages = new MessageContext(runtime);
             await using var session = sessions.OpenSession(messages);
-            session.LastModifiedBy = user.Name;
-            session.CorrelationId = correlationId;
+            session.LastModifiedBy = request.User.Name;
+            session.CorrelationId = request.CorrelationId;
 
             var answer = await attempt(session, messages, cancellation);
-            if (answer.Refusal is not null) return answer.Refusal;
+            if (answer.Refusal is not null) return CommandOutcome.Refused(answer.Refusal);
 
             if (recordId is not null)
             {
                 session.Insert(new IdempotentRequest
                 {
                     Id = recordId,
-                    RequestHash = requestHash!,
+                    RequestHash = request.RequestHash!,
                     Status = answer.Status,
-                    Body = System.Text.Json.JsonSerializer.Serialize(answer.Body, JsonOptions.Web),
+                    Body = System.Text.Json.JsonSerializer.Serialize(answer.Body, HttpJson.Options),
                     Location = answer.Location,
                     ETag = ETagFor(answer.Version),
                     CreatedAt = clock.GetUtcNow(),
@@ -125,30 +130,30 @@ public sealed class CaseCommandRunner(
 
             try
             {
-                // A client that gives up after sending must not leave the outcome unknown to the service:
-                // once decided, the commit is not cancelled.
+                // Once decided, the commit is not cancelled: a caller that gave up must not leave the
+                // outcome unknown to the service.
                 await session.SaveChangesAsync(CancellationToken.None);
             }
             catch (Exception e) when (IsConcurrencyFailure(e))
             {
-                if (answer.VersionExpected)
-                    return Problems.PreconditionFailed(IfMatch(http.Request).version ?? 0, await CurrentVersionAsync(http, cancellation)).ToResult();
+                if (request.ExpectedVersion is { } expected)
+                    return CommandOutcome.Refused(Problems.PreconditionFailed(expected, await CurrentVersionAsync(caseId, cancellation)));
                 if (attemptNumber < Attempts)
                 {
-                    logger.LogInformation("Lost a race on {Path}; deciding again on fresh state (attempt {Attempt})", http.Request.Path, attemptNumber + 1);
+                    logger.LogInformation("Lost a race on case {Case}; deciding again on fresh state (attempt {Attempt})", caseId, attemptNumber + 1);
                     continue;
                 }
-                return Problems.Conflict("The case is being changed by others",
-                    "The case changed while this command was being decided, several times in a row; read it again and retry.").ToResult();
+                return CommandOutcome.Refused(Problems.Conflict("The case is being changed by others",
+                    "The case changed while this command was being decided, several times in a row; read it again and retry."));
             }
             catch (DocumentAlreadyExistsException) when (recordId is not null)
             {
                 // The same key raced itself: the first to commit won, and its answer is the answer.
-                return await ReplayAsync(http, recordId, requestHash!, cancellation)
-                       ?? Problems.Conflict("Request in progress", "A request with this Idempotency-Key is still being processed.").ToResult();
+                return await ReplayAsync(recordId, request.RequestHash!, cancellation)
+                       ?? CommandOutcome.Refused(Problems.Conflict("Request in progress", "A request with this Idempotency-Key is still being processed."));
             }
 
-            return Respond(http, answer.Status, answer.Body, answer.Location, ETagFor(answer.Version));
+            return new CommandOutcome(answer.Status, answer.Body, answer.Version, answer.Location, null);
         }
     }
 
@@ -160,34 +165,68 @@ public sealed class CaseCommandRunner(
         _ => false,
     };
 
-    async Task<long> CurrentVersionAsync(HttpContext http, CancellationToken cancellation)
+    async Task<long> CurrentVersionAsync(Guid? caseId, CancellationToken cancellation)
     {
-        if (!Guid.TryParse(http.Request.RouteValues["id"]?.ToString(), out var id)) return 0;
+        if (caseId is not { } id) return 0;
         await using var session = store.QuerySession();
         return (await session.Events.FetchStreamStateAsync(id, cancellation))?.Version ?? 0;
     }
 
-    async Task<IResult?> ReplayAsync(HttpContext http, string recordId, string requestHash, CancellationToken cancellation)
+    async Task<CommandOutcome?> ReplayAsync(string recordId, string requestHash, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var first = await session.LoadAsync<IdempotentRequest>(recordId, cancellation);
         if (first is null || first.CreatedAt < clock.GetUtcNow() - IdempotentRequest.Retention) return null;
-        if (first.RequestHash != requestHash) return Problems.IdempotencyKeyReused().ToResult();
-        http.Response.Headers["Idempotent-Replayed"] = "true";
-        return Respond(http, first.Status, System.Text.Json.JsonDocument.Parse(first.Body).RootElement, first.Location, first.ETag);
-    }
-
-    static IResult Respond(HttpContext http, int status, object? body, string? location, string? etag)
-    {
-        if (etag is not null) http.Response.Headers.ETag = etag;
-        if (location is not null) http.Response.Headers.Location = location;
-        return Results.Json(body, JsonOptions.Web, statusCode: status);
+        if (first.RequestHash != requestHash) return CommandOutcome.Refused(Problems.IdempotencyKeyReused());
+        var version = long.TryParse(first.ETag?.Trim('"'), out var v) ? v : 0;
+        return new CommandOutcome(first.Status, System.Text.Json.JsonDocument.Parse(first.Body).RootElement, version, first.Location, null)
+        {
+            Replayed = true,
+        };
     }
 
     public static string ETagFor(long version) => $"\"{version}\"";
 
+    // ---- HTTP: the request's headers in, the outcome as an answer out ----
+
+    /// <summary>Runs a command on a case for an HTTP request and answers it.</summary>
+    public async Task<IResult> Run<TCommand>(HttpContext http, Guid caseId, TCommand command, CaseDecision<TCommand> decide)
+        where TCommand : ICaseCommand
+    {
+        var (request, problem) = RequestFrom(http, command);
+        if (problem is not null) return problem.ToResult();
+        return Respond(http, await RunAsync(request!, caseId, command, decide, http.RequestAborted));
+    }
+
+    /// <summary>Runs an attempt (filing a case, say) for an HTTP request and answers it.</summary>
+    public async Task<IResult> Execute(HttpContext http, object command, Attempt attempt)
+    {
+        var (request, problem) = RequestFrom(http, command);
+        if (problem is not null) return problem.ToResult();
+        return Respond(http, await ExecuteAsync(request!, command, attempt, http.RequestAborted));
+    }
+
+    static (CommandRequest? request, ProblemDetails? problem) RequestFrom(HttpContext http, object command)
+    {
+        var (key, keyProblem) = IdempotentRequest.KeyFrom(http.Request);
+        if (keyProblem is not null) return (null, keyProblem);
+        var (expected, ifMatchProblem) = IfMatch(http.Request);
+        if (ifMatchProblem is not null) return (null, ifMatchProblem);
+        return (new CommandRequest(CurrentUser.From(http), key, key is null ? null : IdempotentRequest.HashOf(http.Request, command),
+            expected, CorrelationIdOf(http)), null);
+    }
+
+    static IResult Respond(HttpContext http, CommandOutcome outcome)
+    {
+        if (outcome.Problem is not null) return outcome.Problem.ToResult();
+        if (outcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        http.Response.Headers.ETag = outcome.ETag;
+        if (outcome.Location is not null) http.Response.Headers.Location = outcome.Location;
+        return Results.Json(outcome.Body, HttpJson.Options, statusCode: outcome.Status);
+    }
+
     /// <summary>The version an <c>If-Match</c> header asks for: <c>"7"</c> (or <c>W/"7"</c>, or <c>*</c> for any).</summary>
-    public static (long? version, Microsoft.AspNetCore.Mvc.ProblemDetails? problem) IfMatch(HttpRequest request)
+    public static (long? version, ProblemDetails? problem) IfMatch(HttpRequest request)
     {
         var header = request.Headers.IfMatch.ToString().Trim();
         if (header.Length == 0 || header == "*") return (null, null);

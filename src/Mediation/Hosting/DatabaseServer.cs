@@ -25,6 +25,9 @@ public sealed class DatabaseServer : IDisposable
         logger.LogInformation("No ConnectionStrings:Marten configured; running a local PostgreSQL with its data in {Root}", root);
         _local = LocalPostgres.Start(root, throwaway: false, logger, configuration["Mediation:LocalPostgres:BinDirectory"] is { Length: > 0 } bin ? bin : null);
         ConnectionString = _local.EnsureDatabaseAsync("mediation").GetAwaiter().GetResult();
+        // Command-line runs (db-apply, projections, seed…) may end without disposing the host: stop the
+        // server when the process ends in any orderly way.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => _local.Stop();
     }
 
     public string ConnectionString { get; }

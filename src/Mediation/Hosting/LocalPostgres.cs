@@ -23,7 +23,7 @@ public sealed class LocalPostgres : IDisposable
     readonly bool _throwaway;
     readonly string? _runAs;
     readonly ILogger _logger;
-    bool _stopped;
+    int _stopped;
 
     LocalPostgres(string binaries, string root, bool throwaway, ILogger logger)
     {
@@ -164,8 +164,7 @@ public sealed class LocalPostgres : IDisposable
 
     public void Stop()
     {
-        if (_stopped) return;
-        _stopped = true;
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         var (code, output) = TryRun("pg_ctl", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
         if (code == 0) _logger.LogInformation("Stopped PostgreSQL ({DataDirectory})", _dataDirectory);
         else _logger.LogWarning("pg_ctl stop exited with {Code}: {Output}", code, output);

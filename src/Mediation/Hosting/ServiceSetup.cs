@@ -151,10 +151,10 @@ public sealed class ChinaStandardTimeConverter : JsonConverter<DateTimeOffset>
         writer.WriteStringValue(value.ToOffset(Offset));
 }
 
-public static class JsonOptions
+public static class HttpJson
 {
     /// <summary>The serializer options answers are written with.</summary>
-    public static readonly JsonSerializerOptions Web = Create();
+    public static readonly JsonSerializerOptions Options = Create();
 
     static JsonSerializerOptions Create()
     {

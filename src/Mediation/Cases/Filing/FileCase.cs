@@ -72,7 +72,11 @@ public static class FileCaseEndpoint
     [WolverinePost("/api/cases", OperationId = "FileCase")]
     [ProducesResponseType<CaseFiledAnswer>(StatusCodes.Status201Created)]
     public static Task<IResult> Post(FileCase command, HttpContext http, CaseCommandRunner runner, CaseNumbers numbers) =>
-        runner.Execute(http, command, async (session, messages, cancellation) =>
+        runner.Execute(http, command, Attempt(command, runner, numbers));
+
+    /// <summary>Filing as the runner runs it: for the endpoint, and for the seed command.</summary>
+    public static CaseCommandRunner.Attempt Attempt(FileCase command, CaseCommandRunner runner, CaseNumbers numbers) =>
+        async (session, messages, cancellation) =>
         {
             var context = await runner.ContextAsync(cancellation);
             var node = context.Org.Find(command.NodeCode);
@@ -105,7 +109,7 @@ public static class FileCaseEndpoint
             await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, [filed], context.Now);
             return new CaseCommandRunner.Answer(null, StatusCodes.Status201Created,
                 new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, Location: $"/api/cases/{caseId}");
-        });
+        };
 
     /// <summary>
     /// A case starts at the level of the node it is filed at; its first due date comes from the policy
