@@ -1,7 +1,9 @@
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
 using Mediation.Cases;
+using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
@@ -15,13 +17,16 @@ namespace Mediation.Statistics;
 /// <item><c>stats_case_history</c>: the earlier states, each valid in [<c>valid_from</c>, <c>valid_to</c>).</item>
 /// <item><c>stats_flows</c>: one row per flow (filed, concluded, escalated, closed, reopened) at its business time.</item>
 /// </list>
-/// Each event is one SQL statement that moves the current row into history and updates it. The
-/// transition runs in the database, in event order, inside the daemon's batch transaction, so it
-/// needs no state in memory and a batch applied twice is impossible (progress commits with it).
+/// Each event is reduced, in memory and without reading anything, to the columns it sets (or
+/// counters it adds to). A whole daemon batch is then applied by two set-based statements: new cases
+/// are inserted, and every case touched has its successive states computed in SQL with window
+/// functions (the last value set so far per column, else the stored state), the replaced states moved
+/// into history and the last one written to the current row. The statements run inside the daemon's
+/// batch transaction, in batch order, so the stored state they build on is always the committed one.
 /// A case's history runs forward in business time (decisions refuse otherwise), so a new state never
 /// starts before the current one. See docs/read-models.md.
 /// </summary>
-public sealed partial class StatisticsProjection : EventProjection
+public sealed class StatisticsProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "Statistics";
     public const string CurrentTable = "stats_case_current";
@@ -29,44 +34,44 @@ public sealed partial class StatisticsProjection : EventProjection
     public const string FlowTable = "stats_flows";
 
     /// <summary>The state columns shared by current and history rows.</summary>
-    public static readonly string[] StateColumns =
+    static readonly string[] StateColumns =
     [
         "received_at", "node_code", "kind", "category", "channel", "counted", "status", "level", "assignee", "due_at",
         "outcome", "successful", "concluded_at", "amount", "performance", "visits", "satisfied", "basically_satisfied",
     ];
 
     readonly StatisticsOptions _options;
-    readonly string _current;
-    readonly string _history;
-    readonly string _flows;
-    readonly string _moveToHistory;
+    readonly string _fileSql;
+    readonly string _transitionSql;
 
     public StatisticsProjection(string schema, StatisticsOptions options)
     {
         Name = ProjectionName;
         _options = options;
-        _current = $"{schema}.{CurrentTable}";
-        _history = $"{schema}.{HistoryTable}";
-        _flows = $"{schema}.{FlowTable}";
-        SchemaObjects.Add(StateTable(schema, CurrentTable, history: false));
-        SchemaObjects.Add(StateTable(schema, HistoryTable, history: true));
-        SchemaObjects.Add(FlowsTable(schema));
-        Options.TeardownDataOnRebuild = true;
-        Options.DeleteDataInTableOnTeardown(_current);
-        Options.DeleteDataInTableOnTeardown(_history);
-        Options.DeleteDataInTableOnTeardown(_flows);
+        foreach (var type in new[]
+                 {
+                     typeof(CaseFiled), typeof(PetitionAccepted), typeof(PetitionNotAccepted), typeof(CaseAssigned), typeof(CaseEscalated),
+                     typeof(CaseSentBack), typeof(DeadlineExtended), typeof(CaseTransferredOut), typeof(CaseResolved), typeof(PerformanceRecorded),
+                     typeof(FollowUpRecorded), typeof(CaseClosed), typeof(CaseReopened), typeof(PetitionReviewRequested),
+                 })
+            IncludeType(type);
 
-        var columns = string.Join(", ", StateColumns);
-        // Parameters 1 and 2 of every transition: the case and the business time of the event.
-        _moveToHistory =
-            $"insert into {_history} (case_id, valid_from, valid_to, {columns}) " +
-            $"select case_id, valid_from, ?, {columns} from {_current} where case_id = ? and valid_from < ?";
+        Options.TeardownDataOnRebuild = true;
+        Options.BatchSize = 1000;
+        foreach (var table in new[] { CurrentTable, HistoryTable, FlowTable }) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
+
+        _fileSql = FileSql(schema);
+        _transitionSql = TransitionSql(schema);
     }
+
+    /// <summary>The tables, for Marten to create and migrate with the rest of the schema.</summary>
+    public static IEnumerable<ISchemaObject> SchemaObjects(string schema) =>
+        [StateTable(schema, CurrentTable, history: false), StateTable(schema, HistoryTable, history: true), FlowsTable(schema)];
 
     static Table StateTable(string schema, string name, bool history)
     {
         var table = new Table(new PostgresqlObjectName(schema, name, SchemaUtils.IdentifierUsage.General));
-        table.AddColumn<Guid>("case_id").NotNull();
+        table.AddColumn<Guid>("case_id").NotNull().AsPrimaryKey();
         table.AddColumn("valid_from", "timestamptz").NotNull();
         if (history) table.AddColumn("valid_to", "timestamptz").NotNull();
         table.AddColumn("received_at", "timestamptz").NotNull();
@@ -89,14 +94,12 @@ public sealed partial class StatisticsProjection : EventProjection
         table.AddColumn("basically_satisfied", "integer").NotNull();
         if (history)
         {
-            table.ModifyColumn("case_id").AsPrimaryKey();
             table.ModifyColumn("valid_from").AsPrimaryKey();
             table.Indexes.Add(new IndexDefinition($"ix_{name}_valid_to") { Columns = ["valid_to"] });
             table.Indexes.Add(new IndexDefinition($"ix_{name}_received") { Columns = ["received_at", "valid_to"] });
         }
         else
         {
-            table.ModifyColumn("case_id").AsPrimaryKey();
             table.Indexes.Add(new IndexDefinition($"ix_{name}_received") { Columns = ["received_at"] });
             table.Indexes.Add(new IndexDefinition($"ix_{name}_assignee") { Columns = ["assignee"], Predicate = "assignee is not null" });
         }
@@ -116,117 +119,207 @@ public sealed partial class StatisticsProjection : EventProjection
         return table;
     }
 
-    public void Project(IEvent<CaseFiled> e, IDocumentOperations ops)
+    /// <summary>What one event does to a case's statistical state: the columns it sets and the counters it adds to.</summary>
+    sealed class Change
     {
-        var f = e.Data;
-        ops.QueueSqlCommand(
-            $"insert into {_current} (case_id, valid_from, {string.Join(", ", StateColumns)}) " +
-            "values (?, ?, ?, ?, ?, ?, ?, ?, 'Registered', ?, null, ?, null, false, null, null, null, 0, 0, 0) on conflict (case_id) do nothing",
-            f.CaseId, f.OccurredAt, f.OccurredAt, f.NodeCode, f.Kind.ToString(), f.Category, f.Channel.ToString(),
-            f.Kind != CaseKind.Petition, f.Level.ToString(), f.DueAt);
-        Flow(ops, e, "Filed", f.Level);
+        public bool? Counted;
+        public string? Status;
+        public string? Level;
+        public (string? value, bool set) Assignee;
+        public DateTimeOffset? DueAt;
+        public (string? value, bool set) Outcome;
+        public bool? Successful;
+        public (DateTimeOffset? value, bool set) ConcludedAt;
+        public (decimal? value, bool set) Amount;
+        public (string? value, bool set) Performance;
+        public int Visits, Satisfied, Basically;
+        public string? Flow;
+
+        /// <summary>The level a flow is counted at; null: the case's level after the event.</summary>
+        public string? FlowLevel;
+
+        public Change Reopened(Level level)
+        {
+            Status = "Assigned";
+            Outcome = (null, true);
+            Successful = false;
+            ConcludedAt = (null, true);
+            Amount = (null, true);
+            Performance = (null, true);
+            Level = level.ToString();
+            Flow = "Reopened";
+            FlowLevel = Level;
+            return this;
+        }
     }
 
-    public void Project(IEvent<PetitionAccepted> e, IDocumentOperations ops) =>
-        Transition(ops, e, Sql("counted", "true"), Sql("status", "'Accepted'"), Set("due_at", e.Data.DueAt));
-
-    public void Project(IEvent<PetitionNotAccepted> e, IDocumentOperations ops) =>
-        Transition(ops, e, Sql("status", "'NotAccepted'"));
-
-    public void Project(IEvent<CaseAssigned> e, IDocumentOperations ops) =>
-        Transition(ops, e, Sql("status", "'Assigned'"), Sql("level", "'Grid'"), Set("assignee", e.Data.Assignee));
-
-    public void Project(IEvent<CaseEscalated> e, IDocumentOperations ops)
+    Change? ChangeOf(object data) => data switch
     {
-        Transition(ops, e, Set("level", e.Data.ToLevel.ToString()), Sql("assignee", "null"));
-        Flow(ops, e, "Escalated", e.Data.ToLevel);
+        PetitionAccepted a => new Change { Counted = true, Status = "Accepted", DueAt = a.DueAt },
+        PetitionNotAccepted => new Change { Status = "NotAccepted" },
+        CaseAssigned a => new Change { Status = "Assigned", Level = "Grid", Assignee = (a.Assignee, true) },
+        CaseEscalated e => new Change { Level = e.ToLevel.ToString(), Assignee = (null, true), Flow = "Escalated", FlowLevel = e.ToLevel.ToString() },
+        CaseSentBack b => new Change { Level = b.ToLevel.ToString(), Assignee = (b.ToAssignee, true) },
+        DeadlineExtended d => new Change { DueAt = d.DueAt },
+        CaseTransferredOut t => new Change
+        {
+            Status = "TransferredOut", Outcome = ("TransferredOut", true), Successful = false, ConcludedAt = (t.OccurredAt, true),
+            Amount = (null, true), Performance = (null, true), Level = t.Level.ToString(), Flow = "Concluded", FlowLevel = t.Level.ToString(),
+        },
+        CaseResolved r => new Change
+        {
+            Status = "Resolved",
+            Outcome = (StatisticsOptions.OutcomeCode(r.Outcome, r.Opinion), true),
+            Successful = _options.IsSuccessful(r.Outcome, r.Opinion),
+            ConcludedAt = (r.OccurredAt, true),
+            Amount = (r.Outcome == Cases.Outcome.AgreementReached ? r.Amount ?? 0m : null, true),
+            Performance = (null, true),
+            Level = r.Level.ToString(),
+            Flow = "Concluded",
+            FlowLevel = r.Level.ToString(),
+        },
+        PerformanceRecorded p => new Change { Performance = (p.Result.ToString(), true) },
+        FollowUpRecorded f => new Change
+        {
+            Visits = 1,
+            Satisfied = f.Satisfaction == Satisfaction.Satisfied ? 1 : 0,
+            Basically = f.Satisfaction == Satisfaction.BasicallySatisfied ? 1 : 0,
+        },
+        CaseClosed => new Change { Status = "Closed", Flow = "Closed" },
+        CaseReopened o => new Change().Reopened(o.Level),
+        // A review re-opens a petition at the level above, with the review's own deadline.
+        PetitionReviewRequested v => new Change { DueAt = v.DueAt, Assignee = (null, true) }.Reopened(v.Level),
+        _ => null,
+    };
+
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var filed = events.Where(e => e.Data is CaseFiled).ToList();
+        if (filed.Count > 0)
+        {
+            var f = filed.Select(e => (CaseFiled)e.Data).ToList();
+            operations.QueueSqlCommand(_fileSql,
+                f.Select(x => x.CaseId).ToArray(),
+                f.Select(x => x.OccurredAt).ToArray(),
+                f.Select(x => x.NodeCode).ToArray(),
+                f.Select(x => x.Kind.ToString()).ToArray(),
+                f.Select(x => x.Category).ToArray(),
+                f.Select(x => x.Channel.ToString()).ToArray(),
+                f.Select(x => x.Kind != CaseKind.Petition).ToArray(),
+                f.Select(x => x.Level.ToString()).ToArray(),
+                f.Select(x => x.DueAt).ToArray(),
+                filed.Select(e => e.Version).ToArray());
+        }
+
+        var changes = events
+            .Select((e, seq) => (e, seq, change: ChangeOf(e.Data)))
+            .Where(x => x.change is not null)
+            .ToList();
+        if (changes.Count == 0) return Task.CompletedTask;
+
+        T[] Column<T>(Func<Change, T> select) => changes.Select(x => select(x.change!)).ToArray();
+        operations.QueueSqlCommand(_transitionSql,
+            changes.Select(x => x.e.StreamId).ToArray(),
+            changes.Select(x => x.seq).ToArray(),
+            changes.Select(x => ((ICaseEvent)x.e.Data).OccurredAt).ToArray(),
+            changes.Select(x => x.e.Version).ToArray(),
+            Column(c => c.Counted is not null), Column(c => c.Counted ?? false),
+            Column(c => c.Status is not null), Column(c => c.Status),
+            Column(c => c.Level is not null), Column(c => c.Level),
+            Column(c => c.Assignee.set), Column(c => c.Assignee.value),
+            Column(c => c.DueAt is not null), Column(c => c.DueAt ?? default),
+            Column(c => c.Outcome.set), Column(c => c.Outcome.value),
+            Column(c => c.Successful is not null), Column(c => c.Successful ?? false),
+            Column(c => c.ConcludedAt.set), Column(c => c.ConcludedAt.value),
+            Column(c => c.Amount.set), Column(c => c.Amount.value),
+            Column(c => c.Performance.set), Column(c => c.Performance.value),
+            Column(c => c.Visits), Column(c => c.Satisfied), Column(c => c.Basically),
+            Column(c => c.Flow), Column(c => c.FlowLevel));
+        return Task.CompletedTask;
     }
 
-    public void Project(IEvent<CaseSentBack> e, IDocumentOperations ops) =>
-        Transition(ops, e, Set("level", e.Data.ToLevel.ToString()), Set("assignee", e.Data.ToAssignee));
-
-    public void Project(IEvent<DeadlineExtended> e, IDocumentOperations ops) =>
-        Transition(ops, e, Set("due_at", e.Data.DueAt));
-
-    public void Project(IEvent<CaseTransferredOut> e, IDocumentOperations ops)
-    {
-        Transition(ops, e, Sql("status", "'TransferredOut'"), Sql("outcome", "'TransferredOut'"), Sql("successful", "false"),
-            Set("concluded_at", e.Data.OccurredAt), Set("level", e.Data.Level.ToString()));
-        Flow(ops, e, "Concluded", e.Data.Level);
-    }
-
-    public void Project(IEvent<CaseResolved> e, IDocumentOperations ops)
-    {
-        var r = e.Data;
-        Transition(ops, e, Sql("status", "'Resolved'"), Set("outcome", StatisticsOptions.OutcomeCode(r.Outcome, r.Opinion)),
-            Set("successful", _options.IsSuccessful(r.Outcome, r.Opinion)), Set("concluded_at", r.OccurredAt),
-            Set("amount", r.Outcome == Outcome.AgreementReached ? r.Amount ?? 0m : null), Sql("performance", "null"),
-            Set("level", r.Level.ToString()));
-        Flow(ops, e, "Concluded", r.Level);
-    }
-
-    public void Project(IEvent<PerformanceRecorded> e, IDocumentOperations ops) =>
-        Transition(ops, e, Set("performance", e.Data.Result.ToString()));
-
-    public void Project(IEvent<FollowUpRecorded> e, IDocumentOperations ops) =>
-        Transition(ops, e, Sql("visits", "visits + 1"),
-            Sql("satisfied", e.Data.Satisfaction == Satisfaction.Satisfied ? "satisfied + 1" : "satisfied"),
-            Sql("basically_satisfied", e.Data.Satisfaction == Satisfaction.BasicallySatisfied ? "basically_satisfied + 1" : "basically_satisfied"));
-
-    public void Project(IEvent<CaseClosed> e, IDocumentOperations ops)
-    {
-        Transition(ops, e, Sql("status", "'Closed'"));
-        FlowAtCurrentLevel(ops, e, "Closed");
-    }
-
-    public void Project(IEvent<CaseReopened> e, IDocumentOperations ops)
-    {
-        Transition(ops, e, [.. Reopened(e.Data.Level)]);
-        Flow(ops, e, "Reopened", e.Data.Level);
-    }
-
-    /// <summary>A review re-opens a petition at the level above, with the review's own deadline.</summary>
-    public void Project(IEvent<PetitionReviewRequested> e, IDocumentOperations ops)
-    {
-        Transition(ops, e, [.. Reopened(e.Data.Level), Set("due_at", e.Data.DueAt), Sql("assignee", "null")]);
-        Flow(ops, e, "Reopened", e.Data.Level);
-    }
-
-    static Change[] Reopened(Level level) =>
-    [
-        Sql("status", "'Assigned'"), Sql("outcome", "null"), Sql("successful", "false"), Sql("concluded_at", "null"),
-        Sql("amount", "null"), Sql("performance", "null"), Set("level", level.ToString()),
-    ];
-
-    /// <summary>A column set to a SQL expression, or (<see cref="Set"/>) to a parameter.</summary>
-    readonly record struct Change(string Column, string Expression, object? Value, bool IsParameter);
-
-    static Change Sql(string column, string expression) => new(column, expression, null, false);
-    static Change Set(string column, object? value) => new(column, "?", value ?? DBNull.Value, true);
+    static string FileSql(string schema) => $"""
+        with f as (
+          select * from unnest(?::uuid[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[], ?::timestamptz[], ?::bigint[])
+            as t(case_id, received_at, node_code, kind, category, channel, counted, level, due_at, version)
+        ),
+        flows as (
+          insert into {schema}.{FlowTable} (case_id, version, occurred_at, flow, node_code, level)
+          select case_id, version, received_at, 'Filed', node_code, level from f on conflict do nothing
+        )
+        insert into {schema}.{CurrentTable} (case_id, valid_from, {string.Join(", ", StateColumns)})
+        select case_id, received_at, received_at, node_code, kind, category, channel, counted, 'Registered', level, null, due_at,
+               null, false, null, null, null, 0, 0, 0
+        from f
+        on conflict (case_id) do nothing
+        """;
 
     /// <summary>
-    /// Moves the case's current state into history (unless it began at this very instant) and applies
-    /// <paramref name="changes"/> from the event's business time on.
+    /// Per event (in batch order): its business time and, per column, whether it sets it and to what.
+    /// <c>s</c> holds each case's state after each of its events in the batch: for every column the
+    /// value of the latest event that set it (the last of the values set so far),
+    /// else the stored value; counters add up. The stored state and every state but the last are valid
+    /// until the next event (history; empty intervals are skipped); the last becomes current.
     /// </summary>
-    void Transition(IDocumentOperations ops, IEvent e, params Change[] changes)
+    static string TransitionSql(string schema)
     {
-        var at = ((ICaseEvent)e.Data).OccurredAt;
-        var sets = string.Join(", ", changes.Select(c => $"{c.Column} = {c.Expression}"));
-        object[] values = [at, e.StreamId, at, .. changes.Where(c => c.IsParameter).Select(c => c.Value!), at, e.StreamId];
-        ops.QueueSqlCommand(
-            $"with moved as ({_moveToHistory}) update {_current} set {sets}, valid_from = greatest(valid_from, ?) where case_id = ?",
-            values);
+        string[] set = ["counted", "status", "level", "assignee", "due_at", "outcome", "successful", "concluded_at", "amount", "performance"];
+        string[] types = ["boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean", "timestamptz", "numeric", "varchar"];
+        var input = string.Join(", ", set.Select((c, i) => $"?::boolean[], ?::{types[i]}[]"));
+        var inputNames = string.Join(", ", set.Select(c => $"{c}_set, {c}"));
+        // One window for all columns (one sort): how many events so far set the column, and what they set.
+        var runs = string.Join(",\n    ", set.Select(c =>
+            $"count(*) filter (where {c}_set) over w as {c}_run, array_agg({c}) filter (where {c}_set) over w as {c}_values"));
+        var values = string.Join(",\n    ", set.Select(c => $"case when g.{c}_run = 0 then b.{c} else g.{c}_values[g.{c}_run] end as {c}"));
+        var columns = string.Join(", ", StateColumns);
+        return $"""
+            with e as (
+              select * from unnest(?::uuid[], ?::int[], ?::timestamptz[], ?::bigint[], {input},
+                                   ?::int[], ?::int[], ?::int[], ?::varchar[], ?::varchar[])
+                as t(case_id, seq, at, version, {inputNames}, visits_add, satisfied_add, basically_add, flow, flow_level)
+            ),
+            g as (
+              select e.*,
+                {runs},
+                sum(visits_add) over w as visits_sum,
+                sum(satisfied_add) over w as satisfied_sum,
+                sum(basically_add) over w as basically_sum
+              from e
+              window w as (partition by case_id order by seq rows between unbounded preceding and current row)
+            ),
+            s as (
+              select g.case_id, g.seq, g.version, g.at, g.flow, g.flow_level, greatest(g.at, b.valid_from) as valid_from,
+                lead(greatest(g.at, b.valid_from)) over (partition by g.case_id order by g.seq) as valid_to,
+                b.received_at, b.node_code, b.kind, b.category, b.channel,
+                {values},
+                b.visits + g.visits_sum as visits, b.satisfied + g.satisfied_sum as satisfied,
+                b.basically_satisfied + g.basically_sum as basically_satisfied
+              from g join {schema}.{CurrentTable} b using (case_id)
+            ),
+            first_change as (
+              select distinct on (case_id) case_id, valid_from as until from s order by case_id, seq
+            ),
+            stored_to_history as (
+              insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, {columns})
+              select b.case_id, b.valid_from, f.until, {string.Join(", ", StateColumns.Select(c => "b." + c))}
+              from {schema}.{CurrentTable} b join first_change f using (case_id)
+              where b.valid_from < f.until
+            ),
+            batch_to_history as (
+              insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, {columns})
+              select case_id, valid_from, valid_to, {columns} from s
+              where valid_to is not null and valid_from < valid_to
+            ),
+            flows as (
+              insert into {schema}.{FlowTable} (case_id, version, occurred_at, flow, node_code, level)
+              select case_id, version, at, flow, node_code, coalesce(flow_level, level) from s
+              where flow is not null
+              on conflict do nothing
+            )
+            update {schema}.{CurrentTable} c
+            set valid_from = s.valid_from, {string.Join(", ", StateColumns.Skip(5).Select(col => $"{col} = s.{col}"))}
+            from s
+            where s.case_id = c.case_id and s.valid_to is null
+            """;
     }
-
-    void Flow(IDocumentOperations ops, IEvent e, string flow, Level level) =>
-        ops.QueueSqlCommand(
-            $"insert into {_flows} (case_id, version, occurred_at, flow, node_code, level) " +
-            $"select case_id, ?, ?, ?, node_code, ? from {_current} where case_id = ? on conflict do nothing",
-            e.Version, ((ICaseEvent)e.Data).OccurredAt, flow, level.ToString(), e.StreamId);
-
-    void FlowAtCurrentLevel(IDocumentOperations ops, IEvent e, string flow) =>
-        ops.QueueSqlCommand(
-            $"insert into {_flows} (case_id, version, occurred_at, flow, node_code, level) " +
-            $"select case_id, ?, ?, ?, node_code, level from {_current} where case_id = ? on conflict do nothing",
-            e.Version, ((ICaseEvent)e.Data).OccurredAt, flow, e.StreamId);
 }
