@@ -15,7 +15,7 @@ public sealed class DatabaseServer : IDisposable
         var configured = configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            ConnectionString = configured;
+            ConnectionString = Tuned(configured);
             return;
         }
 
@@ -24,13 +24,29 @@ public sealed class DatabaseServer : IDisposable
             : DefaultDataRoot(environment.ContentRootPath);
         logger.LogInformation("No ConnectionStrings:Marten configured; running a local PostgreSQL with its data in {Root}", root);
         _local = LocalPostgres.Start(root, throwaway: false, logger, configuration["Mediation:LocalPostgres:BinDirectory"] is { Length: > 0 } bin ? bin : null);
-        ConnectionString = _local.EnsureDatabaseAsync("mediation").GetAwaiter().GetResult();
+        ConnectionString = Tuned(_local.EnsureDatabaseAsync("mediation").GetAwaiter().GetResult());
         // Command-line runs (db-apply, projections, seed…) may end without disposing the host: stop the
         // server when the process ends in any orderly way.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => _local.Stop();
     }
 
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// The service sends the same few statements over and over: let Npgsql prepare them, and skip the
+    /// reset round trips when a pooled connection is returned (the service keeps no session state).
+    /// Settings given explicitly in the connection string win.
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = 200;
+        if (!given.Contains("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
+        if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
+    }
 
     /// <summary>True when this process started the server and owns its lifetime.</summary>
     public bool IsLocal => _local is not null;
