@@ -29,6 +29,7 @@ public static class ServiceSetup
         services.AddSingleton<Statistics.SettlementQuery>();
         services.AddSingleton<Statistics.BacklogQuery>();
         services.AddSingleton<Statistics.WorkloadQuery>();
+        services.AddSingleton<Seeding.Seeder>();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -48,9 +49,10 @@ public static class ServiceSetup
                 options.Schema.For<Parties.Party>().Index(p => p.CaseId);
                 options.Schema.For<Idempotency.IdempotentRequest>();
                 Cases.Reading.CaseReadModel.Configure(options);
+                options.Storage.ExtendedSchemaObjects.AddRange(Statistics.StatisticsProjection.SchemaObjects(options.DatabaseSchemaName));
                 options.Projections.Add(
                     new Statistics.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),
-                    JasperFx.Events.Projections.ProjectionLifecycle.Async);
+                    JasperFx.Events.Projections.ProjectionLifecycle.Async, Statistics.StatisticsProjection.ProjectionName, null);
                 return options;
             })
             .UseLightweightSessions()

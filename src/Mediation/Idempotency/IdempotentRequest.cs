@@ -28,9 +28,12 @@ public sealed record IdempotentRequest
     public static string IdFor(string user, string key) => $"{user}\n{key}";
 
     /// <summary>Same method, path and body (as the service understood it) give the same hash.</summary>
-    public static string HashOf(HttpRequest request, object command) =>
+    public static string HashOf(HttpRequest request, object command) => HashOf(request.Method, request.Path, command);
+
+    /// <summary>The same hash for a command sent without HTTP, named by the request it stands for.</summary>
+    public static string HashOf(string method, string path, object command) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{request.Method} {request.Path}\n{JsonSerializer.Serialize(command, command.GetType(), JsonOptions)}")));
+            $"{method} {path}\n{JsonSerializer.Serialize(command, command.GetType(), JsonOptions)}")));
 
     static readonly JsonSerializerOptions JsonOptions = CreateOptions();
 

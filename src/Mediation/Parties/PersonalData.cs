@@ -17,9 +17,15 @@ public static partial class PersonalData
     {
         if (value.Length == 15) return value.All(char.IsAsciiDigit) && IsDate("19" + value[6..12]);
         if (value.Length != 18 || !value[..17].All(char.IsAsciiDigit)) return false;
+        return char.ToUpperInvariant(value[17]) == IdCheckCharacter(value[..17]) && IsDate(value[6..14]);
+    }
+
+    /// <summary>The check character of an 18-character number, from its first 17 digits.</summary>
+    public static char IdCheckCharacter(string first17)
+    {
         var sum = 0;
-        for (var i = 0; i < 17; i++) sum += (value[i] - '0') * IdWeights[i];
-        return char.ToUpperInvariant(value[17]) == IdCheckCharacters[sum % 11] && IsDate(value[6..14]);
+        for (var i = 0; i < 17; i++) sum += (first17[i] - '0') * IdWeights[i];
+        return IdCheckCharacters[sum % 11];
     }
 
     static bool IsDate(string yyyymmdd) =>

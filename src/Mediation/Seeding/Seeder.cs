@@ -1,0 +1,85 @@
+using Marten;
+using Mediation.Cases;
+using Mediation.Cases.Filing;
+using Mediation.Idempotency;
+using Mediation.Organisation;
+using Mediation.Security;
+
+namespace Mediation.Seeding;
+
+public sealed record SeedOptions(int Cases, int Seed, DateOnly Until, int Parallel);
+
+public sealed record SeedResult(int Cases, int Commands, int Refused, TimeSpan Elapsed);
+
+/// <summary>
+/// Creates the demo county and its cases through the same validation, decisions and command runner
+/// as the HTTP API, as the user <c>seed</c>. Every command carries an idempotency key derived from the
+/// seed, so running the same seed again adds nothing.
+/// </summary>
+public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCommandRunner runner, CaseNumbers numbers, TimeProvider clock,
+    ILogger<Seeder> logger)
+{
+    public static readonly CurrentUser User = new("seed", DemoCounty.CountyCode, new HashSet<string>());
+
+    public async Task<OrgTree> EnsureCountyAsync(CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession();
+        var existing = (await session.Query<OrgNode>().Select(n => n.Id).ToListAsync(cancellation)).ToHashSet();
+        foreach (var (code, node) in DemoCounty.Nodes().Where(n => !existing.Contains(n.code)))
+        {
+            if (PutNodeEndpoint.Validate(code, node) is Microsoft.AspNetCore.Mvc.ValidationProblemDetails invalid)
+                throw new InvalidOperationException($"Demo node {code} is invalid: {invalid.Detail}");
+            await PutNodeEndpoint.Put(code, node, session, directory, cancellation);
+        }
+        directory.Invalidate();
+        return await directory.CurrentAsync(cancellation);
+    }
+
+    public async Task<SeedResult> RunAsync(SeedOptions options, Action<int>? caseDone, CancellationToken cancellation)
+    {
+        var started = clock.GetTimestamp();
+        var org = await EnsureCountyAsync(cancellation);
+        var end = new DateTimeOffset(options.Until.ToDateTime(new TimeOnly(23, 59)), TimeSpan.FromHours(8)).ToUniversalTime();
+        if (end > clock.GetUtcNow()) end = clock.GetUtcNow();
+        var planner = new CasePlanner(org, end.AddDays(-365), end);
+
+        var commands = 0;
+        var refused = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.Cases),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellation },
+            async (number, token) =>
+            {
+                var plan = planner.Plan(options.Seed, number);
+                var key = $"seed-{options.Seed}-{number}";
+                var filing = await runner.ExecuteAsync(Request(key, "/api/cases", plan.Filing), plan.Filing,
+                    FileCaseEndpoint.Attempt(plan.Filing, runner, numbers), token);
+                Interlocked.Increment(ref commands);
+                if (!filing.Succeeded) throw new InvalidOperationException($"Seed case {number} was not filed: {filing.Problem!.Detail}");
+                var id = filing.Body is CaseFiledAnswer answer ? answer.Id : ReplayedId(filing);
+
+                for (var step = 0; step < plan.Steps.Count; step++)
+                {
+                    var (action, command, validate, run) = plan.Steps[step];
+                    if (validate() is Microsoft.AspNetCore.Mvc.ValidationProblemDetails invalid)
+                        throw new InvalidOperationException($"Seed case {number} step {action} is invalid: {invalid.Detail}");
+                    var outcome = await run(runner, Request($"{key}-{step}", $"/api/cases/{id}/{action}", command), id, token);
+                    Interlocked.Increment(ref commands);
+                    if (!outcome.Succeeded)
+                    {
+                        // A plan only ever asks for what the lifecycle allows; say so loudly if not.
+                        Interlocked.Increment(ref refused);
+                        logger.LogWarning("Seed case {Number}: {Action} refused: {Detail}", number, action, outcome.Problem!.Detail);
+                        break;
+                    }
+                }
+                caseDone?.Invoke(number);
+            });
+        return new SeedResult(options.Cases, commands, refused, clock.GetElapsedTime(started));
+    }
+
+    static CommandRequest Request(string key, string path, object command) =>
+        new(User, key, IdempotentRequest.HashOf("POST", path, command), null, key);
+
+    static Guid ReplayedId(CommandOutcome outcome) =>
+        Guid.Parse(((System.Text.Json.JsonElement)outcome.Body!).GetProperty("id").GetString()!);
+}
