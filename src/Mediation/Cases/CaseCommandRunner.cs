@@ -68,10 +68,12 @@ public sealed class CaseCommandRunner(
             var stream = await session.Events.FetchForWriting<MediationCase>(caseId, token);
             var state = stream.Aggregate;
             if (state is null) return Answer.Refuse(Problems.NotFound($"There is no case {caseId}."));
+            var context = await ContextAsync(token);
+            // Outside the caller's jurisdiction a case does not exist, as far as the caller can tell.
+            if (!request.User.Sees(context.Org, state)) return Answer.Refuse(Problems.NotFound($"There is no case {caseId}."));
             var version = stream.CurrentVersion ?? state.Version;
             if (request.ExpectedVersion is { } wanted && wanted != version) return Answer.Refuse(Problems.PreconditionFailed(wanted, version));
 
-            var context = await ContextAsync(token);
             IReadOnlyList<ICaseEvent> events;
             try
             {

@@ -5,6 +5,7 @@ using JasperFx.CodeGeneration;
 using JasperFx.Core;
 using JasperFx.Events.Daemon;
 using Marten;
+using Mediation.Security;
 using Scalar.AspNetCore;
 using Weasel.Core;
 using Wolverine;
@@ -30,6 +31,7 @@ public static class ServiceSetup
         services.AddSingleton<Statistics.BacklogQuery>();
         services.AddSingleton<Statistics.WorkloadQuery>();
         services.AddSingleton<Seeding.Seeder>();
+        services.AddSingleton<Auditing.EventChain>();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -48,6 +50,9 @@ public static class ServiceSetup
                 options.Schema.For<Organisation.OrgNode>();
                 options.Schema.For<Parties.Party>().Index(p => p.CaseId);
                 options.Schema.For<Idempotency.IdempotentRequest>();
+                options.Schema.For<Security.UserAccount>();
+                options.Schema.For<Security.ServiceSecret>();
+                options.Schema.For<Auditing.AccessLogEntry>().Index(e => e.CaseId).Index(e => e.UserName).Index(e => e.At);
                 Cases.Reading.CaseReadModel.Configure(options);
                 options.Storage.ExtendedSchemaObjects.AddRange(Statistics.StatisticsProjection.SchemaObjects(options.DatabaseSchemaName));
                 options.Projections.Add(
@@ -60,6 +65,9 @@ public static class ServiceSetup
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.Solo)
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = "wolverine");
+        // After Marten's own start-up work: these need its tables.
+        services.AddHostedService<Auditing.EventChainStartup>();
+        builder.AddSecurity();
 
         builder.Host.UseWolverine(opts =>
         {
@@ -94,6 +102,7 @@ public static class ServiceSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurity();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Mediation API"));

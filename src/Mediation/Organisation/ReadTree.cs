@@ -23,10 +23,10 @@ public static class ReadTreeEndpoints
         new(node.Id, node.Name, node.Level, tree.ChildrenOf(node.Id).Select(c => Build(tree, c)).ToList());
 
     [WolverineGet("/api/org/nodes/{code}", OperationId = "GetOrgNode")]
-    public static async Task<IResult> GetNode(string code, OrgDirectory directory, CancellationToken cancellation)
+    public static async Task<IResult> GetNode(string code, HttpContext http, OrgDirectory directory, CancellationToken cancellation)
     {
         var tree = await directory.CurrentAsync(cancellation);
-        return tree.Find(code) is { } node
+        return tree.Find(code) is { } node && CurrentUser.From(http).Covers(tree, node.Id)
             ? Results.Ok(NodeView.Of(node))
             : Problems.NotFound($"There is no node {code}.").ToResult();
     }

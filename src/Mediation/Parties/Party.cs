@@ -18,13 +18,32 @@ public sealed record Party
     public DateTimeOffset? ErasedAt { get; init; }
 }
 
-/// <summary>A party as the API shows it; personal fields masked unless the caller may and chose to see them.</summary>
-public sealed record PartyView(Guid Id, PartyRole Role, string? Name, string? IdNumber, string? Phone, string? Address, bool Masked, bool Erased)
+/// <summary>How much of a party's personal data a reader is shown.</summary>
+public enum Disclosure { Masked, Unmasked, Hidden }
+
+/// <summary>
+/// A party as the API shows it: personal fields masked unless the caller may and chose to see them;
+/// hidden altogether where the law keeps them from the reader (an accuser outside the handling unit).
+/// </summary>
+public sealed record PartyView(Guid Id, PartyRole Role, string? Name, string? IdNumber, string? Phone, string? Address, bool Masked, bool Erased,
+    bool Hidden = false)
 {
-    public static PartyView Of(Party party, bool unmasked) => party.ErasedAt is not null
+    public static PartyView Of(Party party, Disclosure disclosure) => party.ErasedAt is not null
         ? new PartyView(party.Id, party.Role, null, null, null, null, Masked: false, Erased: true)
-        : unmasked
-            ? new PartyView(party.Id, party.Role, party.Name, party.IdNumber, party.Phone, party.Address, Masked: false, Erased: false)
-            : new PartyView(party.Id, party.Role, PersonalData.MaskName(party.Name), PersonalData.MaskIdNumber(party.IdNumber),
-                PersonalData.MaskPhone(party.Phone), PersonalData.MaskAddress(party.Address), Masked: true, Erased: false);
+        : disclosure switch
+        {
+            Disclosure.Hidden => new PartyView(party.Id, party.Role, null, null, null, null, Masked: true, Erased: false, Hidden: true),
+            Disclosure.Unmasked => new PartyView(party.Id, party.Role, party.Name, party.IdNumber, party.Phone, party.Address, Masked: false, Erased: false),
+            _ => new PartyView(party.Id, party.Role, PersonalData.MaskName(party.Name), PersonalData.MaskIdNumber(party.IdNumber),
+                PersonalData.MaskPhone(party.Phone), PersonalData.MaskAddress(party.Address), Masked: true, Erased: false),
+        };
+
+    /// <summary>
+    /// An accuser's identity in an Accusation petition is shown only inside the handling unit
+    /// (domain.md, personal information); every other party follows the caller's choice.
+    /// </summary>
+    public static Disclosure For(MediationCase state, PartyRole role, Security.CurrentUser reader, bool unmask) =>
+        state.PetitionType == PetitionType.Accusation && role == PartyRole.Applicant && reader.NodeCode != state.HandlingNodeCode
+            ? Disclosure.Hidden
+            : unmask ? Disclosure.Unmasked : Disclosure.Masked;
 }

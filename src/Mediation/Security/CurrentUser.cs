@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Mediation.Organisation;
 
 namespace Mediation.Security;
 
@@ -6,12 +7,15 @@ namespace Mediation.Security;
 /// Who is asking: the one place the service reads the caller's identity from a request. Every event
 /// records this name; jurisdiction and roles come from here too.
 /// </summary>
+/// <param name="NodeCode">The caller's jurisdiction: this node and everything below it; null for the whole tree.</param>
 public sealed record CurrentUser(string Name, string? NodeCode, IReadOnlySet<string> Roles)
 {
     public const string Anonymous = "anonymous";
+    public const string NameClaim = "name";
+    public const string RoleClaim = "role";
     public const string NodeClaim = "node";
 
-    /// <summary>The service acting on its own (deadline breaches, seeding).</summary>
+    /// <summary>The service acting on its own (deadline breaches).</summary>
     public static readonly CurrentUser System = new("system", null, new HashSet<string>());
 
     public static CurrentUser From(HttpContext http) => From(http.User);
@@ -20,7 +24,19 @@ public sealed record CurrentUser(string Name, string? NodeCode, IReadOnlySet<str
     {
         if (principal.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } name })
             return new CurrentUser(Anonymous, null, new HashSet<string>());
-        var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var roles = principal.FindAll(RoleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         return new CurrentUser(name, principal.FindFirstValue(NodeClaim), roles);
     }
+
+    public bool IsIn(string role) => Roles.Contains(role);
+
+    /// <summary>True when <paramref name="nodeCode"/> lies in the caller's jurisdiction.</summary>
+    public bool Covers(OrgTree org, string? nodeCode) =>
+        nodeCode is not null && (NodeCode is null ? org.Find(nodeCode) is not null : org.IsWithin(nodeCode, NodeCode));
+
+    /// <summary>
+    /// A case is the business of the units above where it was filed and above where it is handled now
+    /// (a case filed at a street and sent back to a grid is the grid's too).
+    /// </summary>
+    public bool Sees(OrgTree org, Cases.MediationCase state) => Covers(org, state.NodeCode) || Covers(org, state.HandlingNodeCode);
 }

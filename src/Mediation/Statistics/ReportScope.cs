@@ -28,7 +28,7 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
     /// caller's node, else the single root), <c>asOf</c> (default: now) and <c>groupBy</c>.
     /// </summary>
     public static (ReportScope? scope, ProblemDetails? problem) Parse(
-        IQueryCollection query, OrgTree org, string? defaultNode, DateTimeOffset now, bool period = true, bool grouping = true)
+        IQueryCollection query, OrgTree org, Security.CurrentUser user, DateTimeOffset now, bool period = true, bool grouping = true)
     {
         var check = new Validation();
         var today = LocalDate(now);
@@ -66,12 +66,13 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
             else check.Add("groupBy", "must be one of category, channel, kind, level, node, month");
         }
 
-        var nodeCode = query["nodeCode"].ToString() is { Length: > 0 } given ? given : defaultNode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);
+        var nodeCode = query["nodeCode"].ToString() is { Length: > 0 } given ? given : user.NodeCode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);
         var node = org.Find(nodeCode);
         if (nodeCode is null) check.Add("nodeCode", "is required when the organisation has several roots");
         else if (node is null) check.Add("nodeCode", $"there is no node {nodeCode}");
 
         if (!check.IsValid) return (null, Problems.Invalid(check.Errors));
+        if (!user.Covers(org, node!.Id)) return (null, Problems.NotFound($"There is no node {node.Id} in your jurisdiction."));
         // A root covers every case: no node filter at all.
         IReadOnlyList<string>? codes = org.Roots.Count == 1 && node!.ParentCode is null
             ? null

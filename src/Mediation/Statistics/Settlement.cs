@@ -294,7 +294,7 @@ public static class SettlementEndpoint
     public static async Task<IResult> Get(HttpContext http, SettlementQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
-        var (scope, problem) = ReportScope.Parse(http.Request.Query, org, CurrentUser.From(http).NodeCode, clock.GetUtcNow());
+        var (scope, problem) = ReportScope.Parse(http.Request.Query, org, CurrentUser.From(http), clock.GetUtcNow());
         if (problem is not null) return problem.ToResult();
         var report = await query.RunAsync(scope!, org, cancellation);
         return Results.Ok(report);

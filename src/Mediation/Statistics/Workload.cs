@@ -44,7 +44,7 @@ public static class WorkloadEndpoint
     public static async Task<IResult> Get(HttpContext http, WorkloadQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
-        var (scope, problem) = ReportScope.Parse(http.Request.Query, org, CurrentUser.From(http).NodeCode, clock.GetUtcNow(), period: false, grouping: false);
+        var (scope, problem) = ReportScope.Parse(http.Request.Query, org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
         if (problem is not null) return problem.ToResult();
         return Results.Ok(await query.RunAsync(scope!, cancellation));
     }

@@ -1,4 +1,5 @@
 using Mediation.Tests.Hosting;
+using Mediation.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 
 namespace Mediation.Tests.Cases;
@@ -29,7 +30,7 @@ public class CaseFixture(PostgresForTests postgres) : ServiceFixture(postgres)
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Api = new Api(Host.Server.CreateClient());
+        Api = await TestUsers.SignedInAsync(Host);
         foreach (var (code, name, level, parent) in Tree)
             (await Api.Put($"/api/org/nodes/{code}", new { name, level, parentCode = parent })).ShouldBe(System.Net.HttpStatusCode.Created);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Alba;
+using Mediation.Tests.Security;
 
 namespace Mediation.Tests.Hosting;
 
@@ -39,11 +40,9 @@ public class HostingTests(ServiceFixture service) : IClassFixture<ServiceFixture
     [Fact]
     public async Task An_unknown_route_is_answered_with_problem_details()
     {
-        var result = await service.Host.Scenario(s =>
-        {
-            s.Get.Url("/api/no-such-thing");
-            s.StatusCodeShouldBe(404);
-        });
-        result.Context.Response.ContentType.ShouldStartWith("application/problem+json");
+        var api = await TestUsers.SignedInAsync(service.Host);
+        var answer = await api.Get("/api/no-such-thing");
+        answer.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        answer.Response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
     }
 }

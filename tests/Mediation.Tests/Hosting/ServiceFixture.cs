@@ -1,6 +1,7 @@
 using Alba;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
+using Mediation.Tests.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mediation.Tests.Hosting;
@@ -21,7 +22,7 @@ public class ServiceFixture(PostgresForTests postgres) : IAsyncLifetime
         ConnectionString = await postgres.CreateDatabaseAsync(GetType().Name);
         Host = await AlbaHost.For<Program>(builder =>
         {
-            builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
+            builder.UseSetting("ConnectionStrings:Marten", ConnectionString).WithTestUsers();
             Configure(builder);
         });
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Mediation.Hosting;
+using Mediation.Tests.Security;
 
 namespace Mediation.Tests.Hosting;
 
@@ -21,14 +22,21 @@ public class ServiceProcessTests
     {
         Assert.SkipWhen(LocalPostgres.FindBinaries() is null, "no PostgreSQL server binaries on this machine");
         var root = Path.Combine(Path.GetTempPath(), $"mediation-run-{Guid.NewGuid():N}");
-        var environment = new Dictionary<string, string?> { ["Mediation__LocalPostgres__DataDirectory"] = root };
+        var environment = new Dictionary<string, string?>
+        {
+            ["Mediation__LocalPostgres__DataDirectory"] = root,
+            ["Mediation__BootstrapAdminPassword"] = TestUsers.AdminPassword,
+        };
+        string token;
         try
         {
             await using (var first = ServiceProcess.Start(environment))
             {
                 (await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue(first.Output);
                 PostgresProcessesFor(root).ShouldNotBeEmpty();
-                using var client = new HttpClient();
+                using var client = new HttpClient { BaseAddress = new Uri(first.Url) };
+                token = await TestUsers.TokenAsync(client, "admin", TestUsers.AdminPassword);
+                client.DefaultRequestHeaders.Authorization = new("Bearer", token);
                 var put = await client.PutAsJsonAsync($"{first.Url}/api/org/nodes/KEEP", new { name = "留存县", level = "County" }, Cancellation);
                 put.StatusCode.ShouldBe(HttpStatusCode.Created);
                 await first.StopAsync(TimeSpan.FromSeconds(30));
@@ -39,7 +47,9 @@ public class ServiceProcessTests
             await using (var second = ServiceProcess.Start(environment))
             {
                 (await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue(second.Output);
+                // The token of the first run still holds: the generated signing key was kept with the data.
                 using var client = new HttpClient();
+                client.DefaultRequestHeaders.Authorization = new("Bearer", token);
                 var node = await client.GetAsync($"{second.Url}/api/org/nodes/KEEP", Cancellation);
                 node.StatusCode.ShouldBe(HttpStatusCode.OK);
                 await second.StopAsync(TimeSpan.FromSeconds(30));

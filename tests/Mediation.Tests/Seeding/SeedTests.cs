@@ -4,6 +4,7 @@ using Mediation.Cases;
 using Mediation.Organisation;
 using Mediation.Seeding;
 using Mediation.Tests.Hosting;
+using Mediation.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +19,7 @@ public class SeedTests(PostgresForTests postgres)
     async Task<IAlbaHost> HostAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync("seed");
-        return await AlbaHost.For<Program>(b => b.UseSetting("ConnectionStrings:Marten", connectionString));
+        return await AlbaHost.For<Program>(b => b.UseSetting("ConnectionStrings:Marten", connectionString).WithTestUsers());
     }
 
     static async Task<List<string>> CasesAsync(IAlbaHost host)

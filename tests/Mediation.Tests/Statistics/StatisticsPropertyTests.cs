@@ -8,6 +8,7 @@ using Marten.Events;
 using Mediation.Statistics;
 using Mediation.Tests.Cases;
 using Mediation.Tests.Hosting;
+using Mediation.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,8 +39,8 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
     async Task CheckAsync(int[] seeds, int order)
     {
         var database = await postgres.CreateDatabaseAsync("property");
-        await using var host = await AlbaHost.For<Program>(b => b.UseSetting("ConnectionStrings:Marten", database));
-        var api = new Api(host.Server.CreateClient());
+        await using var host = await AlbaHost.For<Program>(b => b.UseSetting("ConnectionStrings:Marten", database).WithTestUsers());
+        var api = await TestUsers.SignedInAsync(host);
         foreach (var (code, name, level, parent) in CaseFixture.Tree)
             (await api.Put($"/api/org/nodes/{code}", new { name, level, parentCode = parent })).ShouldBe(HttpStatusCode.Created);
 

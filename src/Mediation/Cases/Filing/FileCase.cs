@@ -3,6 +3,7 @@ using Mediation.CodeTables;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Parties;
+using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -72,15 +73,17 @@ public static class FileCaseEndpoint
     [WolverinePost("/api/cases", OperationId = "FileCase")]
     [ProducesResponseType<CaseFiledAnswer>(StatusCodes.Status201Created)]
     public static Task<IResult> Post(FileCase command, HttpContext http, CaseCommandRunner runner, CaseNumbers numbers) =>
-        runner.Execute(http, command, Attempt(command, runner, numbers));
+        runner.Execute(http, command, Attempt(command, runner, numbers, CurrentUser.From(http)));
 
     /// <summary>Filing as the runner runs it: for the endpoint, and for the seed command.</summary>
-    public static CaseCommandRunner.Attempt Attempt(FileCase command, CaseCommandRunner runner, CaseNumbers numbers) =>
+    public static CaseCommandRunner.Attempt Attempt(FileCase command, CaseCommandRunner runner, CaseNumbers numbers, CurrentUser user) =>
         async (session, messages, cancellation) =>
         {
             var context = await runner.ContextAsync(cancellation);
             var node = context.Org.Find(command.NodeCode);
             if (node is null) return CaseCommandRunner.Answer.Refuse(Problems.Invalid("nodeCode", $"there is no node {command.NodeCode}"));
+            if (!user.Covers(context.Org, node.Id))
+                return CaseCommandRunner.Answer.Refuse(Problems.NotFound($"There is no node {node.Id} in your jurisdiction."));
             var category = await session.LoadAsync<Category>(command.Category!, cancellation);
             if (category is not { Active: true })
                 return CaseCommandRunner.Answer.Refuse(Problems.Invalid("category", $"there is no category {command.Category}; see GET /api/categories"));

@@ -3,6 +3,7 @@ using Marten;
 using Marten.Pagination;
 using Mediation.Hosting;
 using Mediation.Organisation;
+using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -65,8 +66,13 @@ public sealed record CaseFilter(
 
     static readonly CaseStatus[] OpenStatuses = [CaseStatus.Registered, CaseStatus.Accepted, CaseStatus.Assigned];
 
-    public IQueryable<MediationCase> Apply(IQueryable<MediationCase> cases, OrgTree org, DateTimeOffset now)
+    public IQueryable<MediationCase> Apply(IQueryable<MediationCase> cases, OrgTree org, DateTimeOffset now, CurrentUser user)
     {
+        if (user.NodeCode is { } jurisdiction)
+        {
+            var mine = Subtree(org, jurisdiction);
+            cases = cases.Where(c => c.NodeCode.IsOneOf(mine) || c.HandlingNodeCode.IsOneOf(mine));
+        }
         if (Status is { } status) cases = cases.Where(c => c.Status == status);
         if (Level is { } level) cases = cases.Where(c => c.Level == level);
         if (Kind is { } kind) cases = cases.Where(c => c.Kind == kind);
@@ -80,10 +86,13 @@ public sealed record CaseFilter(
         return cases;
     }
 
+    static string[] Subtree(OrgTree org, string code) => org.Find(code) is { } root
+        ? org.All.Where(n => n.Path.StartsWith(root.Path, StringComparison.Ordinal)).Select(n => n.Id).ToArray()
+        : [code];
+
     static IQueryable<MediationCase> WithinSubtree(IQueryable<MediationCase> cases, OrgTree org, string code, bool handling)
     {
-        var root = org.Find(code);
-        var codes = root is null ? [code] : org.All.Where(n => n.Path.StartsWith(root.Path, StringComparison.Ordinal)).Select(n => n.Id).ToArray();
+        var codes = Subtree(org, code);
         return handling ? cases.Where(c => c.HandlingNodeCode.IsOneOf(codes)) : cases.Where(c => c.NodeCode.IsOneOf(codes));
     }
 }
@@ -99,7 +108,7 @@ public static class ListCasesEndpoint
         if (problem is not null) return problem.ToResult();
         var now = clock.GetUtcNow();
         var org = await directory.CurrentAsync(cancellation);
-        var page = await filter!.Apply(session.Query<MediationCase>(), org, now)
+        var page = await filter!.Apply(session.Query<MediationCase>(), org, now, CurrentUser.From(http))
             .OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.CaseNumber)
             .ToPagedListAsync(filter.Page, filter.PageSize, cancellation);
         return Results.Ok(new CaseList(page.Select(c => CaseListItem.Of(c, now)).ToList(), filter.Page, filter.PageSize, page.TotalItemCount));

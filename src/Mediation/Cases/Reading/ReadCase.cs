@@ -1,7 +1,10 @@
 using System.Globalization;
 using JasperFx.Events;
 using Marten;
+using Mediation.Auditing;
 using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Security;
 using Mediation.Parties;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -15,41 +18,74 @@ public static class ReadCaseEndpoints
     /// <summary>The case now; or as it stood at a version, or at a business time (<c>asOf</c>).</summary>
     [WolverineGet("/api/cases/{id}", OperationId = "GetCase")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
+        CancellationToken cancellation)
     {
         var (state, problem, at) = await LoadAsync(id, http.Request.Query, session, clock, cancellation);
         if (problem is not null) return problem.ToResult();
-        return await AnswerAsync(http, state!, session, at, cancellation);
+        return await AnswerAsync(http, state!, session, directory, accessLog, at, cancellation);
     }
 
     [WolverineGet("/api/cases/by-number/{caseNumber}", OperationId = "GetCaseByNumber")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetByNumber(string caseNumber, HttpContext http, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> GetByNumber(string caseNumber, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog,
+        TimeProvider clock, CancellationToken cancellation)
     {
         var state = await session.Query<MediationCase>().FirstOrDefaultAsync(c => c.CaseNumber == caseNumber, cancellation);
         return state is null
             ? Problems.NotFound($"There is no case numbered {caseNumber}.").ToResult()
-            : await AnswerAsync(http, state, session, clock.GetUtcNow(), cancellation);
+            : await AnswerAsync(http, state, session, directory, accessLog, clock.GetUtcNow(), cancellation);
     }
 
     /// <summary>Every event of the case in order, with its business time, recording time and recorder.</summary>
     [WolverineGet("/api/cases/{id}/history", OperationId = "GetCaseHistory")]
     [ProducesResponseType<IReadOnlyList<HistoryEntry>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> History(Guid id, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> History(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, CancellationToken cancellation)
     {
+        var state = await session.LoadAsync<MediationCase>(id, cancellation);
+        if (state is null || !CurrentUser.From(http).Sees(await directory.CurrentAsync(cancellation), state))
+            return Problems.NotFound($"There is no case {id}.").ToResult();
         var events = await session.Events.FetchStreamAsync(id, token: cancellation);
-        if (events.Count == 0) return Problems.NotFound($"There is no case {id}.").ToResult();
         return Results.Ok(events.Select(e => new HistoryEntry(
             e.Version, e.EventType.Name, ((ICaseEvent)e.Data).OccurredAt, e.Timestamp, e.UserName, e.Data)).ToList());
     }
 
-    static async Task<IResult> AnswerAsync(HttpContext http, MediationCase state, IQuerySession session, DateTimeOffset at, CancellationToken cancellation)
+    /// <summary>
+    /// The case with its parties as this reader may see them. A case outside the reader's jurisdiction
+    /// does not exist for them. Every answer that shows parties is written to the access log first:
+    /// a plain view, or an unmasked one with the reason the reader gave.
+    /// </summary>
+    static async Task<IResult> AnswerAsync(HttpContext http, MediationCase state, IQuerySession session, OrgDirectory directory, AccessLog accessLog,
+        DateTimeOffset at, CancellationToken cancellation)
     {
+        var user = CurrentUser.From(http);
+        if (!user.Sees(await directory.CurrentAsync(cancellation), state)) return Problems.NotFound($"There is no case {state.Id}.").ToResult();
+
+        var (unmask, reason, problem) = UnmaskRequest(http.Request.Query, user);
+        if (problem is not null) return problem.ToResult();
+
         var ids = state.Parties.Select(p => p.PartyId).ToArray();
         var parties = (await session.LoadManyAsync<Party>(cancellation, ids)).ToDictionary(p => p.Id);
-        var views = state.Parties.Where(p => parties.ContainsKey(p.PartyId)).Select(p => PartyView.Of(parties[p.PartyId], unmasked: false)).ToList();
+        var views = state.Parties.Where(p => parties.ContainsKey(p.PartyId))
+            .Select(p => PartyView.Of(parties[p.PartyId], PartyView.For(state, p.Role, user, unmask))).ToList();
+
+        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, unmask ? AccessAction.Unmask : AccessAction.ViewCase, state.Id,
+            reason: reason, detail: $"case {state.CaseNumber}, {views.Count} parties{(unmask ? ", unmasked" : ", masked")}"), cancellation);
         http.Response.Headers.ETag = CaseCommandRunner.ETagFor(state.Version);
         return Results.Ok(CaseView.Of(state, views, at));
+    }
+
+    /// <summary><c>unmask=true</c> with a <c>reason</c>, for the roles the access table allows to unmask.</summary>
+    static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(IQueryCollection query, CurrentUser user)
+    {
+        var text = query["unmask"].ToString();
+        if (text.Length == 0 || text == "false") return (false, null, null);
+        if (text != "true") return (false, null, Problems.Invalid("unmask", "must be true or false"));
+        if (!AccessTable.MayUnmask(user)) return (false, null, AccessTable.Forbidden("see personal data unmasked", AccessTable.Unmask));
+        var reason = query["reason"].ToString().Trim();
+        var check = new Validation().Text(reason.Length == 0 ? null : reason, "reason", 500);
+        if (reason.Length is > 0 and < 4) check.Add("reason", "say why, in a few words (at least 4 characters)");
+        return check.IsValid ? (true, reason, null) : (false, null, Problems.Invalid(check.Errors));
     }
 
     /// <summary>The case state a read asks for, and the moment its overdue flag is judged at.</summary>

@@ -3,6 +3,7 @@ using Alba;
 using Marten;
 using Mediation.Cases;
 using Mediation.Tests.Hosting;
+using Mediation.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,13 +19,13 @@ public class DeadlineBreachTests(PostgresForTests postgres)
     static async Task<IAlbaHost> StartAsync(string connectionString, string disputeDeadline) =>
         await AlbaHost.For<Program>(builder =>
         {
-            builder.UseSetting("ConnectionStrings:Marten", connectionString);
+            builder.UseSetting("ConnectionStrings:Marten", connectionString).WithTestUsers();
             builder.UseSetting("Mediation:Deadlines:Dispute", disputeDeadline);
         });
 
     static async Task<Guid> FileDisputeAsync(IAlbaHost host)
     {
-        var api = new Api(host.Server.CreateClient());
+        var api = await TestUsers.SignedInAsync(host);
         foreach (var (code, name, level, parent) in CaseFixture.Tree)
         {
             var put = await api.Put($"/api/org/nodes/{code}", new { name, level, parentCode = parent });
@@ -88,7 +89,7 @@ public class DeadlineBreachTests(PostgresForTests postgres)
         var database = await postgres.CreateDatabaseAsync(nameof(A_case_concluded_before_its_due_time_is_not_breached));
         await using var host = await StartAsync(database, "00:00:03");
         var id = await FileDisputeAsync(host);
-        var api = new Api(host.Server.CreateClient());
+        var api = await TestUsers.SignedInAsync(host);
         (await api.Post($"/api/cases/{id}/resolve", new { outcome = "Withdrawn" })).ShouldBe(HttpStatusCode.OK);
 
         (await WaitForBreachAsync(host.Services.GetRequiredService<IDocumentStore>(), id, TimeSpan.FromSeconds(8))).ShouldBeNull();

@@ -33,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Organisation.ReadTreeEndpoints.GetNode(code, _orgDirectory, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Organisation.ReadTreeEndpoints.GetNode(code, httpContext, _orgDirectory, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

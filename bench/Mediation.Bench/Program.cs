@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Mediation.Bench;
+
+// The benchmark client: measures a running service over HTTP. bench/stats.sh (and bench/run.sh) start
+// the database and the service, seed them and call this.
+var options = Arguments.Parse(args);
+using var http = new HttpClient { BaseAddress = new Uri(options.Get("url", "http://127.0.0.1:5080")), Timeout = TimeSpan.FromMinutes(2) };
+if (options.Has("token")) http.DefaultRequestHeaders.Authorization = new("Bearer", options.Get("token", ""));
+
+switch (args.FirstOrDefault())
+{
+    case "queries":
+        await Queries.RunAsync(http, options);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Mediation.Bench queries --url URL [--token JWT] [--rounds N] [--from yyyy-MM-dd --to yyyy-MM-dd]");
+        return 2;
+}
+
+namespace Mediation.Bench
+{
+    sealed class Arguments(Dictionary<string, string> values)
+    {
+        public static Arguments Parse(string[] args)
+        {
+            var values = new Dictionary<string, string>();
+            for (var i = 1; i < args.Length; i++)
+                if (args[i].StartsWith("--"))
+                    values[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--") ? args[++i] : "true";
+            return new Arguments(values);
+        }
+
+        public bool Has(string name) => values.ContainsKey(name);
+        public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+        public int Get(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+    }
+
+    static class Percentiles
+    {
+        public static double Of(List<double> sorted, double p) =>
+            sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+        public static string Row(string name, List<double> millis)
+        {
+            millis.Sort();
+            return $"| {name} | {millis.Count} | {Of(millis, 50):F1} | {Of(millis, 95):F1} | {Of(millis, 99):F1} | {millis[^1]:F1} |";
+        }
+    }
+
+    /// <summary>Settlement and backlog queries, each shape repeated, timed one at a time (latency, not throughput).</summary>
+    static class Queries
+    {
+        public static async Task RunAsync(HttpClient http, Arguments options)
+        {
+            var rounds = options.Get("rounds", 50);
+            var from = options.Get("from", "2025-11-01");
+            var to = options.Get("to", "2026-10-31");
+            var asOf = options.Get("asOf", "2026-04-30T23:59:59%2B08:00");
+            var period = $"from={from}&to={to}";
+            var shapes = new (string name, string path)[]
+            {
+                ("settlement, year, county", $"/api/stats/settlement?{period}"),
+                ("settlement, year, by street", $"/api/stats/settlement?{period}&groupBy=node"),
+                ("settlement, year, by category", $"/api/stats/settlement?{period}&groupBy=category"),
+                ("settlement, year, by channel", $"/api/stats/settlement?{period}&groupBy=channel"),
+                ("settlement, year, by month", $"/api/stats/settlement?{period}&groupBy=month"),
+                ("settlement, year, by level", $"/api/stats/settlement?{period}&groupBy=level"),
+                ("settlement, year, as of a past moment", $"/api/stats/settlement?{period}&asOf={asOf}"),
+                ("settlement, one month, county", $"/api/stats/settlement?from={to[..8]}01&to={to}"),
+                ("backlog, county, now", "/api/stats/backlog"),
+                ("backlog, county, as of a past moment", $"/api/stats/backlog?asOf={asOf}"),
+            };
+            // Warm up: connections, prepared statements, the JIT.
+            foreach (var (_, path) in shapes)
+                for (var i = 0; i < 3; i++) (await http.GetAsync(path)).EnsureSuccessStatusCode();
+
+            var all = new List<double>();
+            Console.WriteLine("| query | requests | p50 ms | p95 ms | p99 ms | max ms |");
+            Console.WriteLine("|---|---|---|---|---|---|");
+            foreach (var (name, path) in shapes)
+            {
+                var times = new List<double>();
+                for (var i = 0; i < rounds; i++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    using var response = await http.GetAsync(path);
+                    await response.Content.ReadAsByteArrayAsync();
+                    watch.Stop();
+                    response.EnsureSuccessStatusCode();
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+                all.AddRange(times);
+                Console.WriteLine(Percentiles.Row(name, times));
+            }
+            Console.WriteLine(Percentiles.Row("all of the above", all));
+        }
+    }
+}

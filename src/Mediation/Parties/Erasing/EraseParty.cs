@@ -1,0 +1,45 @@
+using Marten;
+using Mediation.Auditing;
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Parties.Erasing;
+
+public sealed record EraseParty(string? Reason);
+
+public sealed record PartyErased(Guid Id, Guid CaseId, DateTimeOffset ErasedAt);
+
+/// <summary>
+/// Erasure of a party's personal information (个人信息保护法): name, ID number, phone and address are
+/// overwritten in the one place they are kept, the party document. Events only ever named the party
+/// by id, so the case history and every statistic stay as they were. The reason goes to the access log.
+/// </summary>
+public static class ErasePartyEndpoint
+{
+    public static ProblemDetails Validate(EraseParty command) => command is null ? Problems.MissingBody : new Validation()
+        .Text(command.Reason, "reason", 500)
+        .Result();
+
+    [WolverinePost("/api/parties/{id}/erase", OperationId = "EraseParty")]
+    [ProducesResponseType<PartyErased>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(Guid id, EraseParty command, HttpContext http, IDocumentStore store, OrgDirectory directory, AccessLog accessLog,
+        TimeProvider clock)
+    {
+        var user = CurrentUser.From(http);
+        await using var session = store.LightweightSession();
+        var party = await session.LoadAsync<Party>(id, http.RequestAborted);
+        var state = party is null ? null : await session.LoadAsync<Cases.MediationCase>(party.CaseId, http.RequestAborted);
+        if (party is null || state is null || !user.Sees(await directory.CurrentAsync(http.RequestAborted), state))
+            return Problems.NotFound($"There is no party {id}.").ToResult();
+        if (party.ErasedAt is { } erasedAt) return Results.Ok(new PartyErased(id, party.CaseId, erasedAt));
+
+        var now = clock.GetUtcNow();
+        session.Update(party with { Name = null, IdNumber = null, Phone = null, Address = null, ErasedAt = now });
+        session.Insert(accessLog.Entry(http, user.Name, AccessAction.Erase, party.CaseId, id, command.Reason!.Trim()));
+        await session.SaveChangesAsync(http.RequestAborted);
+        return Results.Ok(new PartyErased(id, party.CaseId, now));
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Frozen;
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Mediation.Security;
+
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string Clerk = "Clerk";
+    public const string Mediator = "Mediator";
+    public const string Supervisor = "Supervisor";
+    public const string Auditor = "Auditor";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Clerk, Mediator, Supervisor, Auditor];
+}
+
+/// <summary>Who may call an endpoint: nobody signed in needed, or any of these roles.</summary>
+/// <param name="InJurisdiction">
+/// The endpoint is about a case, node or party: outside the caller's jurisdiction it answers 404.
+/// </param>
+public sealed record Access(string Action, bool Anonymous, IReadOnlySet<string> Roles, bool InJurisdiction)
+{
+    public static Access Open(string action) => new(action, true, new HashSet<string>(), false);
+    public static Access For(string action, bool inJurisdiction, params string[] roles) => new(action, false, roles.ToHashSet(), inJurisdiction);
+}
+
+/// <summary>
+/// The role × action table of docs/security.md, enforced here and nowhere else: every endpoint under
+/// <c>/api</c> must be named in it, or it answers 403 to everyone. Jurisdiction (404 outside it) is
+/// decided where the data is read, because it depends on the case or node.
+/// </summary>
+public static class AccessTable
+{
+    const string A = Roles.Admin, C = Roles.Clerk, M = Roles.Mediator, S = Roles.Supervisor, U = Roles.Auditor;
+
+    public static readonly FrozenDictionary<string, Access> Endpoints = new Dictionary<string, Access>
+    {
+        ["POST /api/auth/token"] = Access.Open("sign in"),
+
+        ["POST /api/users"] = Access.For("create a user", false, A),
+        ["PUT /api/org/nodes/{code}"] = Access.For("create or rename an organisation node", false, A),
+        ["GET /api/org/tree"] = Access.For("read the organisation tree", false, A, C, M, S, U),
+        ["GET /api/org/nodes/{code}"] = Access.For("read an organisation node", true, A, C, M, S, U),
+        ["GET /api/categories"] = Access.For("read the category code table", false, A, C, M, S, U),
+
+        ["POST /api/cases"] = Access.For("file a case", true, C, S),
+        ["GET /api/cases"] = Access.For("list cases", false, C, M, S, U),
+        ["GET /api/cases/{id}"] = Access.For("read a case", true, C, M, S, U),
+        ["GET /api/cases/by-number/{caseNumber}"] = Access.For("read a case", true, C, M, S, U),
+        ["GET /api/cases/{id}/history"] = Access.For("read a case's history", true, C, M, S, U),
+        ["GET /api/cases/{id}/verify"] = Access.For("check a case's history for tampering", true, S, U),
+
+        ["POST /api/cases/{id}/accept"] = Access.For("accept a petition", true, C, S),
+        ["POST /api/cases/{id}/not-accept"] = Access.For("decline a petition", true, C, S),
+        ["POST /api/cases/{id}/assign"] = Access.For("assign a case to a grid", true, C, S),
+        ["POST /api/cases/{id}/sessions"] = Access.For("record a mediation session", true, M, S),
+        ["POST /api/cases/{id}/refusal"] = Access.For("record a party's refusal of mediation", true, M, S),
+        ["POST /api/cases/{id}/escalate"] = Access.For("escalate a case", true, M, S),
+        ["POST /api/cases/{id}/send-back"] = Access.For("send a case back down", true, S),
+        ["POST /api/cases/{id}/extend-deadline"] = Access.For("extend a case's deadline", true, S),
+        ["POST /api/cases/{id}/supervise"] = Access.For("supervise a case", true, S),
+        ["POST /api/cases/{id}/transfer-out"] = Access.For("transfer a case out", true, M, S),
+        ["POST /api/cases/{id}/resolve"] = Access.For("resolve a case", true, M, S),
+        ["POST /api/cases/{id}/performance"] = Access.For("record performance of an agreement", true, C, M, S),
+        ["POST /api/cases/{id}/follow-up"] = Access.For("record a follow-up visit", true, C, M, S),
+        ["POST /api/cases/{id}/close"] = Access.For("close a case", true, C, S),
+        ["POST /api/cases/{id}/reopen"] = Access.For("reopen a case", true, C, S),
+        ["POST /api/cases/{id}/review"] = Access.For("request a review of a petition's opinion", true, C, S),
+
+        ["POST /api/parties/{id}/erase"] = Access.For("erase a party's personal data", true, A),
+
+        ["GET /api/stats/settlement"] = Access.For("read settlement statistics", true, S, U, A),
+        ["GET /api/stats/backlog"] = Access.For("read backlog statistics", true, S, U, A),
+        ["GET /api/stats/workload"] = Access.For("read workload statistics", true, S, U, A),
+
+        ["GET /api/audit/access-log"] = Access.For("read the access log", false, U, A),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Roles that may see parties' personal data unmasked, with a stated reason.</summary>
+    public static readonly IReadOnlySet<string> Unmask = new HashSet<string> { S, U };
+
+    public static bool MayUnmask(CurrentUser user) => user.Roles.Overlaps(Unmask);
+
+    /// <summary>The table's key for an endpoint: its method and route pattern.</summary>
+    public static string KeyOf(string method, string routePattern) => $"{method} /{routePattern.TrimStart('/')}";
+
+    public static ProblemDetails Unauthenticated() => new()
+    {
+        Status = StatusCodes.Status401Unauthorized,
+        Title = "Sign-in required",
+        Detail = "Send a valid token: Authorization: Bearer <token> from POST /api/auth/token.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+    };
+
+    public static ProblemDetails Forbidden(string action, IEnumerable<string> roles) => new()
+    {
+        Status = StatusCodes.Status403Forbidden,
+        Title = "Not allowed for your role",
+        Detail = $"To {action} you need one of the roles {string.Join(", ", roles.Order())}.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+    };
+
+    /// <summary>Authorization of every request under /api, after authentication.</summary>
+    public static async Task Enforce(HttpContext http, Func<Task> next)
+    {
+        if (!http.Request.Path.StartsWithSegments("/api")) { await next(); return; }
+        var endpoint = http.GetEndpoint() as RouteEndpoint;
+        Access? access = null;
+        if (endpoint?.RoutePattern.RawText is { } pattern) Endpoints.TryGetValue(KeyOf(http.Request.Method, pattern), out access);
+        if (access is { Anonymous: true }) { await next(); return; }
+
+        var user = CurrentUser.From(http);
+        if (user.Name == CurrentUser.Anonymous)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await Write(http, Unauthenticated());
+            return;
+        }
+        if (endpoint is null) { await next(); return; } // routing answers 404/405
+        if (access is null)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessTable))
+                .LogError("Endpoint {Method} {Route} is not in the access table; refused", http.Request.Method, endpoint.RoutePattern.RawText);
+            await Write(http, Forbidden("call an endpoint the access table does not name", []));
+            return;
+        }
+        if (!user.Roles.Overlaps(access.Roles))
+        {
+            await Write(http, Forbidden(access.Action, access.Roles));
+            return;
+        }
+        await next();
+    }
+
+    static Task Write(HttpContext http, ProblemDetails problem)
+    {
+        http.Response.StatusCode = problem.Status!.Value;
+        return http.Response.WriteAsJsonAsync(problem, HttpJson.Options, Problems.ContentType);
+    }
+}

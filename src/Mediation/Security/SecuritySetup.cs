@@ -1,0 +1,100 @@
+using System.Threading.RateLimiting;
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mediation.Security;
+
+/// <summary>Authentication, the sign-in rate limit, CORS and security headers.</summary>
+public static class SecuritySetup
+{
+    const string CorsPolicy = "configured-origins";
+
+    public static void AddSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<Auditing.AccessLog>();
+        services.AddHostedService<SecurityStartup>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, IOptions<SecurityOptions>>((jwt, keys, security) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = security.Value.Issuer,
+                    ValidAudience = security.Value.Issuer,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+                    NameClaimType = CurrentUser.NameClaim,
+                    RoleClaimType = CurrentUser.RoleClaim,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                // The access table answers an unauthenticated call with its own problem details.
+                jwt.Events = new JwtBearerEvents { OnChallenge = context => { context.HandleResponse(); return Task.CompletedTask; } };
+            });
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, cancellation) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await context.HttpContext.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many sign-in attempts",
+                    Detail = "Wait a minute before trying again.",
+                    Type = "https://tools.ietf.org/html/rfc6585#section-4",
+                }, HttpJson.Options, Problems.ContentType, cancellation);
+            };
+            limiter.AddPolicy(SigningIn.IssueTokenEndpoint.RateLimitPolicy, http =>
+            {
+                var perMinute = http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.SignInsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+
+        var origins = builder.Configuration.GetSection($"{SecurityOptions.Section}:CorsOrigins").Get<string[]>() ?? [];
+        services.AddCors(cors =>
+        {
+            // No origin configured: no CORS answer at all, so browsers keep other sites out.
+            if (origins.Length > 0)
+                cors.AddPolicy(CorsPolicy, policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()
+                    .WithExposedHeaders("ETag", "Location", "Idempotent-Replayed"));
+        });
+    }
+
+    public static void UseSecurity(this WebApplication app)
+    {
+        app.Use(SecurityHeaders);
+        var origins = app.Configuration.GetSection($"{SecurityOptions.Section}:CorsOrigins").Get<string[]>() ?? [];
+        if (origins.Length > 0) app.UseCors(CorsPolicy);
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.Use(AccessTable.Enforce);
+    }
+
+    /// <summary>On every answer, before anything else can write it.</summary>
+    static Task SecurityHeaders(HttpContext http, Func<Task> next)
+    {
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        // The API reference page loads its script from a CDN; everything else is same-origin only.
+        headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/scalar")
+            ? "default-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; font-src 'self' data: https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data:; frame-ancestors 'none'"
+            : "default-src 'self'; frame-ancestors 'none'";
+        if (http.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
+        if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
+        return next();
+    }
+}

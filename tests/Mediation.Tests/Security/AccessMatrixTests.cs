@@ -1,0 +1,104 @@
+using System.Net;
+using Mediation.Security;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mediation.Tests.Security;
+
+/// <summary>
+/// Every endpoint the service maps × every role × inside and outside the caller's jurisdiction gives
+/// the answer the access table says: 403 for a role it does not name, 404 outside the jurisdiction,
+/// and otherwise whatever the endpoint answers (but never 401, 403, 404 or 5xx).
+/// </summary>
+public class AccessMatrixTests(SecurityFixture service) : IClassFixture<SecurityFixture>
+{
+    static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    /// <summary>A valid body per command, so that what is tested is access, not validation.</summary>
+    static readonly Dictionary<string, Func<string, object?>> Bodies = new()
+    {
+        ["POST /api/users"] = node => new { username = $"made-{Guid.NewGuid():N}"[..20], password = "a-long-password", displayName = "新用户", roles = new[] { "Clerk" }, nodeCode = node },
+        ["PUT /api/org/nodes/{code}"] = _ => null, // set per node below
+        ["POST /api/cases"] = node => Cases.Requests.Dispute(node),
+        ["POST /api/cases/{id}/accept"] = _ => new { noticeMethod = "Written" },
+        ["POST /api/cases/{id}/not-accept"] = _ => new { noticeMethod = "Written", reason = "不属于受理范围" },
+        ["POST /api/cases/{id}/assign"] = _ => new { gridCode = "S1C1G1", assignee = "网格员甲" },
+        ["POST /api/cases/{id}/sessions"] = _ => new { heldAt = Now, mode = "InPerson", mediators = new[] { "调解员甲" }, note = "第一次调解" },
+        ["POST /api/cases/{id}/refusal"] = _ => new { partyRole = "Respondent", note = "拒绝调解" },
+        ["POST /api/cases/{id}/escalate"] = _ => new { reason = "MediationFailed", note = "调解未果" },
+        ["POST /api/cases/{id}/send-back"] = _ => new { note = "退回" },
+        ["POST /api/cases/{id}/extend-deadline"] = _ => new { days = 10, approver = "主任", reason = "案情复杂" },
+        ["POST /api/cases/{id}/supervise"] = _ => new { kind = "Reminder", note = "督办" },
+        ["POST /api/cases/{id}/transfer-out"] = _ => new { target = "Court", note = "转诉讼" },
+        ["POST /api/cases/{id}/resolve"] = _ => new { outcome = "Withdrawn", note = "撤回" },
+        ["POST /api/cases/{id}/performance"] = _ => new { result = "Full" },
+        ["POST /api/cases/{id}/follow-up"] = _ => new { satisfaction = "Satisfied", note = "回访" },
+        ["POST /api/cases/{id}/close"] = _ => new { },
+        ["POST /api/cases/{id}/reopen"] = _ => new { reason = "当事人反悔" },
+        ["POST /api/cases/{id}/review"] = _ => new { reason = "不服处理意见" },
+        ["POST /api/parties/{id}/erase"] = _ => new { reason = "当事人申请删除，保存期限已满" },
+    };
+
+    IReadOnlyList<(string key, string method, string pattern)> MappedApiEndpoints() =>
+        service.Host.Services.GetServices<EndpointDataSource>()
+            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/") == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => (AccessTable.KeyOf(m, e.RoutePattern.RawText!), m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .Distinct().OrderBy(e => e.Item1).ToList();
+
+    [Fact]
+    public void Every_mapped_endpoint_is_in_the_access_table_and_the_table_names_no_other()
+    {
+        var mapped = MappedApiEndpoints().Select(e => e.key).ToList();
+        mapped.ShouldNotBeEmpty();
+        mapped.Where(k => !AccessTable.Endpoints.ContainsKey(k)).ShouldBeEmpty("endpoints the access table does not name");
+        AccessTable.Endpoints.Keys.Where(k => !mapped.Contains(k)).ShouldBeEmpty("access table rows for endpoints that do not exist");
+    }
+
+    [Fact]
+    public async Task Every_endpoint_for_every_role_inside_and_outside_the_jurisdiction_answers_as_the_table_says()
+    {
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var (key, method, pattern) in MappedApiEndpoints())
+        {
+            var access = AccessTable.Endpoints[key];
+            if (access.Anonymous) continue;
+            foreach (var role in Roles.All)
+            foreach (var inside in access.InJurisdiction ? new[] { true, false } : [true])
+            {
+                var (path, body) = Request(key, pattern, inside);
+                var answer = await service.ByRole[role].Send(new HttpMethod(method), path, body);
+                checkedCount++;
+                var allowed = access.Roles.Contains(role);
+                var ok = !allowed ? answer.Code == 403
+                    : !inside ? answer.Code == 404
+                    : answer.Code is not (401 or 403 or 404) and < 500;
+                if (!ok)
+                    failures.Add($"{key} as {role} {(inside ? "inside" : "outside")}: {answer}" +
+                                 $" (expected {(!allowed ? "403" : !inside ? "404" : "no 401/403/404/5xx")})");
+            }
+        }
+        checkedCount.ShouldBeGreaterThan(150);
+        failures.ShouldBeEmpty();
+    }
+
+    (string path, object? body) Request(string key, string pattern, bool inside)
+    {
+        var node = inside ? "S1C1" : "S2C1";
+        var caseId = inside ? service.Inside : service.Outside;
+        var path = pattern
+            .Replace("{caseNumber}", inside ? service.InsideNumber : service.OutsideNumber)
+            .Replace("{code}", node)
+            .Replace("{id}", key.StartsWith("POST /api/parties") ? (inside ? service.InsideParty : service.OutsideParty).ToString() : caseId.ToString());
+        if (key.StartsWith("GET /api/stats/")) path += $"?nodeCode={(inside ? "S1" : "S2")}";
+        object? body = key switch
+        {
+            "PUT /api/org/nodes/{code}" => new { name = inside ? "东门社区" : "河西村", level = "Community", parentCode = inside ? "S1" : "S2" },
+            _ when key.StartsWith("GET ") => null,
+            _ => Bodies.TryGetValue(key, out var make) ? make(node) : throw new InvalidOperationException($"No body for {key}: add one"),
+        };
+        return (path, body);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using Mediation.Security;
+using Mediation.Tests.Cases;
+using Mediation.Tests.Hosting;
+
+namespace Mediation.Tests.Security;
+
+/// <summary>
+/// The small county with one user per role at street S1, and a case on each side of that
+/// jurisdiction: one filed in S1's community S1C1, one in S2's community S2C1.
+/// </summary>
+public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
+{
+    public const string Jurisdiction = "S1";
+    public Dictionary<string, Api> ByRole { get; } = new();
+    public Guid Inside { get; private set; }
+    public Guid Outside { get; private set; }
+    public string InsideNumber { get; private set; } = "";
+    public string OutsideNumber { get; private set; } = "";
+    public Guid InsideParty { get; private set; }
+    public Guid OutsideParty { get; private set; }
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        foreach (var role in Roles.All)
+            ByRole[role] = await TestUsers.SignedInAsync(Host, $"{role.ToLowerInvariant()}-s1", [role], Jurisdiction);
+
+        (Inside, InsideNumber, InsideParty) = await FileAsync("S1C1");
+        (Outside, OutsideNumber, OutsideParty) = await FileAsync("S2C1");
+    }
+
+    async Task<(Guid id, string number, Guid party)> FileAsync(string node)
+    {
+        var filed = (await Api.Post("/api/cases", Requests.Dispute(node))).ShouldBe(HttpStatusCode.Created);
+        var read = await Api.Get($"/api/cases/{filed.Id}");
+        return (filed.Id, filed.Body["caseNumber"]!.GetValue<string>(), Guid.Parse(read.Body["parties"]![0]!["id"]!.GetValue<string>()));
+    }
+}

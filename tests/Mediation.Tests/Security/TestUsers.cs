@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Alba;
+using Mediation.Security;
+using Mediation.Tests.Hosting;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Mediation.Tests.Security;
+
+/// <summary>Signing in as the tests' users, through the real token endpoint.</summary>
+public static class TestUsers
+{
+    public const string AdminPassword = "bootstrap-admin-password";
+    public const string Password = "test-user-password";
+    /// <summary>The user most tests act as: every role, the whole tree.</summary>
+    public const string Tester = "tester";
+
+    /// <summary>The bootstrap administrator's password, for every host a test starts.</summary>
+    public static IWebHostBuilder WithTestUsers(this IWebHostBuilder builder) =>
+        builder.UseSetting(SecurityStartup.BootstrapPasswordSetting, AdminPassword)
+            // Every test host signs in often from the same (in-process) address; the limit has its own test.
+            .UseSetting("Mediation:Security:SignInsPerMinute", "100000");
+
+    public static async Task<string> TokenAsync(HttpClient client, string user, string password)
+    {
+        var answer = await new Api(client).Post("/api/auth/token", new { username = user, password });
+        answer.ShouldBe(HttpStatusCode.OK);
+        return answer.Body["accessToken"]!.GetValue<string>();
+    }
+
+    /// <summary>An API client signed in as <paramref name="user"/>, created by the administrator when new.</summary>
+    public static async Task<Api> SignedInAsync(IAlbaHost host, string user = Tester, string[]? roles = null, string? nodeCode = null)
+    {
+        var admin = host.Server.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(admin, SecurityStartup.BootstrapAdmin, AdminPassword));
+        var created = await new Api(admin).Post("/api/users",
+            new { username = user, password = Password, displayName = user, roles = roles ?? Roles.All.ToArray(), nodeCode });
+        if (created.Code != 201) created.ShouldBe(HttpStatusCode.Conflict);
+
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, user, Password));
+        return new Api(client);
+    }
+}
