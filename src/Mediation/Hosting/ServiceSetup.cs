@@ -63,7 +63,8 @@ public static class ServiceSetup
             .UseLightweightSessions()
             .InitializeWith<CodeTables.DefaultCategories>()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(DaemonMode.Solo)
+            // Disabled: this process only writes and answers; another one keeps the read models.
+            .AddAsyncDaemon(builder.Configuration.GetValue("Mediation:ProjectionDaemon", DaemonMode.Solo))
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = "wolverine");
         // After Marten's own start-up work: these need its tables.
         services.AddHostedService<Auditing.EventChainStartup>();

@@ -61,6 +61,10 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
                 });
             AnsiConsole.MarkupLine($"Seeded {result!.Cases} cases with {result.Commands} commands in {result.Elapsed.TotalSeconds:0.0} s " +
                                    $"({result.Commands / Math.Max(0.001, result.Elapsed.TotalSeconds):0} commands/s); {result.Refused} refused.");
+            var table = new Table().AddColumns("sign in as", "password", "role", "jurisdiction");
+            foreach (var user in result.Users) table.AddRow(user.Username, user.Password, user.Role, user.NodeCode);
+            AnsiConsole.MarkupLine("Demo users (the administrator is 'admin', with the bootstrap password):");
+            AnsiConsole.Write(table);
             return result.Refused == 0;
         }
         finally

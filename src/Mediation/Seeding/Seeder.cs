@@ -9,7 +9,7 @@ namespace Mediation.Seeding;
 
 public sealed record SeedOptions(int Cases, int Seed, DateOnly Until, int Parallel);
 
-public sealed record SeedResult(int Cases, int Commands, int Refused, TimeSpan Elapsed);
+public sealed record SeedResult(int Cases, int Commands, int Refused, TimeSpan Elapsed, IReadOnlyList<Seeder.DemoUser> Users);
 
 /// <summary>
 /// Creates the demo county and its cases through the same validation, decisions and command runner
@@ -35,10 +35,41 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
         return await directory.CurrentAsync(cancellation);
     }
 
+    public sealed record DemoUser(string Username, string Password, string Role, string NodeCode);
+
+    /// <summary>
+    /// One user per working role (and a grid worker, to show jurisdiction), with passwords derived from
+    /// the seed number so they can be printed on every run. Demo and test databases only.
+    /// </summary>
+    public async Task<IReadOnlyList<DemoUser>> EnsureDemoUsersAsync(int seed, OrgTree org, CancellationToken cancellation)
+    {
+        var grid = org.All.Where(n => n.Level == Level.Grid).OrderBy(n => n.Id, StringComparer.Ordinal).First();
+        DemoUser[] users =
+        [
+            new("clerk", $"clerk-demo-{seed}", Roles.Clerk, DemoCounty.CountyCode),
+            new("mediator", $"mediator-demo-{seed}", Roles.Mediator, DemoCounty.CountyCode),
+            new("gridworker", $"gridworker-demo-{seed}", Roles.Mediator, grid.Id),
+            new("supervisor", $"supervisor-demo-{seed}", Roles.Supervisor, DemoCounty.CountyCode),
+            new("auditor", $"auditor-demo-{seed}", Roles.Auditor, DemoCounty.CountyCode),
+        ];
+        await using var session = store.LightweightSession();
+        var existing = (await session.Query<UserAccount>().Select(u => u.Id).ToListAsync(cancellation)).ToHashSet();
+        foreach (var user in users.Where(u => !existing.Contains(u.Username)))
+        {
+            var command = new Security.Users.CreateUser(user.Username, user.Password, user.Username, [user.Role], user.NodeCode);
+            if (Security.Users.CreateUserEndpoint.Decide(command, org, CurrentUser.System, clock.GetUtcNow(), out var account) is { } refusal)
+                throw new InvalidOperationException($"Demo user {user.Username}: {refusal.Detail}");
+            session.Insert(account!);
+        }
+        await session.SaveChangesAsync(cancellation);
+        return users;
+    }
+
     public async Task<SeedResult> RunAsync(SeedOptions options, Action<int>? caseDone, CancellationToken cancellation)
     {
         var started = clock.GetTimestamp();
         var org = await EnsureCountyAsync(cancellation);
+        var users = await EnsureDemoUsersAsync(options.Seed, org, cancellation);
         var end = new DateTimeOffset(options.Until.ToDateTime(new TimeOnly(23, 59)), TimeSpan.FromHours(8)).ToUniversalTime();
         if (end > clock.GetUtcNow()) end = clock.GetUtcNow();
         var planner = new CasePlanner(org, end.AddDays(-365), end);
@@ -74,7 +105,7 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
                 }
                 caseDone?.Invoke(number);
             });
-        return new SeedResult(options.Cases, commands, refused, clock.GetElapsedTime(started));
+        return new SeedResult(options.Cases, commands, refused, clock.GetElapsedTime(started), users);
     }
 
     static CommandRequest Request(string key, string path, object command) =>

@@ -65,6 +65,17 @@ public class SeedTests(PostgresForTests postgres)
             events.ShouldBeGreaterThan(120 * 3);
         }
 
+        // The printed demo users sign in, and each sees what their jurisdiction holds.
+        result.Users.Select(u => u.Role).Distinct().Count().ShouldBe(4);
+        foreach (var user in result.Users)
+            (await TestUsers.TokenAsync(first.Server.CreateClient(), user.Username, user.Password)).ShouldNotBeEmpty();
+        var gridWorker = result.Users.Single(u => u.Username == "gridworker");
+        var client = first.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TestUsers.TokenAsync(client, gridWorker.Username, gridWorker.Password));
+        var mine = (await new Api(client).Get("/api/cases?pageSize=100")).ShouldBe(System.Net.HttpStatusCode.OK).Body["items"]!.AsArray();
+        mine.Count.ShouldBeLessThan(120);
+        mine.ShouldAllBe(c => c!["nodeCode"]!.GetValue<string>() == gridWorker.NodeCode || c["handlingNodeCode"]!.GetValue<string>() == gridWorker.NodeCode);
+
         (await seeder.RunAsync(Options, null, Cancellation)).Refused.ShouldBe(0);
         (await CasesAsync(first)).ShouldBe(cases);
 
