@@ -54,7 +54,7 @@ namespace Mediation.Bench
         {
             var rounds = options.Get("rounds", 50);
             var from = options.Get("from", "2025-11-01");
-            var to = options.Get("to", "2026-10-31");
+            var to = options.Get("to", "2026-11-01");
             var asOf = options.Get("asOf", "2026-04-30T23:59:59%2B08:00");
             var period = $"from={from}&to={to}";
             var shapes = new (string name, string path)[]
@@ -66,7 +66,8 @@ namespace Mediation.Bench
                 ("settlement, year, by month", $"/api/stats/settlement?{period}&groupBy=month"),
                 ("settlement, year, by level", $"/api/stats/settlement?{period}&groupBy=level"),
                 ("settlement, year, as of a past moment", $"/api/stats/settlement?{period}&asOf={asOf}"),
-                ("settlement, one month, county", $"/api/stats/settlement?from={to[..8]}01&to={to}"),
+                ("settlement, days at both ends (not whole months)", $"/api/stats/settlement?from={from[..8]}10&to={to[..8]}20"),
+                ("settlement, one month, county", $"/api/stats/settlement?from={DateOnly.Parse(to).AddMonths(-1):yyyy-MM-dd}&to={to}"),
                 ("backlog, county, now", "/api/stats/backlog"),
                 ("backlog, county, as of a past moment", $"/api/stats/backlog?asOf={asOf}"),
             };

@@ -34,7 +34,7 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
         var schema = store.Options.DatabaseSchemaName;
         var legacyDays = options.Value.LegacyDays;
         var open = SettlementQuery.Versions(schema, scope, nodesJoinedLater: false,
-            "counted and status in ('Registered', 'Accepted', 'Assigned')", "level, received_at, due_at");
+            "open", "level, received_at, due_at");
         var sql = $"""
             with v as ({open}),
             a as (select level, due_at, floor(extract(epoch from (@as_of - received_at)) / 86400)::int as age from v)
@@ -48,9 +48,9 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
               count(*) filter (where age > 90)
             from a
             """;
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        var connection = report.Connection;
+        await using var command = report.Command(sql);
         SettlementQuery.AddScope(command, scope);
         command.Parameters.AddWithValue("legacy", legacyDays);
         await using var reader = await command.ExecuteReaderAsync(cancellation);

@@ -30,7 +30,17 @@ public sealed record SettlementCounts(
     long ResolvedAtGrid,
     long ResolvedAtCommunity,
     long ResolvedAtStreet,
-    long ResolvedAtCounty);
+    long ResolvedAtCounty)
+{
+    public static readonly SettlementCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0);
+
+    public static SettlementCounts Add(SettlementCounts a, SettlementCounts b) => new(
+        a.Received + b.Received, a.Concluded + b.Concluded, a.Resolved + b.Resolved, a.ConcludedDisputes + b.ConcludedDisputes,
+        a.ResolvedDisputes + b.ResolvedDisputes, a.OnTime + b.OnTime, a.FollowUpVisits + b.FollowUpVisits, a.SatisfiedVisits + b.SatisfiedVisits,
+        a.BasicallySatisfiedVisits + b.BasicallySatisfiedVisits, a.Closed + b.Closed, a.ClosedVisited + b.ClosedVisited, a.Agreements + b.Agreements,
+        a.FullyPerformed + b.FullyPerformed, a.AmountInvolved + b.AmountInvolved, a.ResolvedAtGrid + b.ResolvedAtGrid,
+        a.ResolvedAtCommunity + b.ResolvedAtCommunity, a.ResolvedAtStreet + b.ResolvedAtStreet, a.ResolvedAtCounty + b.ResolvedAtCounty);
+}
 
 /// <summary>Figures of one set of cases: the rates of domain.md (null for a zero denominator) and their counts.</summary>
 public record SettlementFigures(
@@ -126,48 +136,63 @@ public sealed class SettlementQuery(IDocumentStore store)
 
     public async Task<SettlementReport> RunAsync(ReportScope scope, OrgTree org, CancellationToken cancellation)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
+        await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        var connection = report.Connection;
 
         var (keyExpression, nodeMap) = KeyFor(scope, org);
-        var cohort = Versions(Schema, scope, nodeMap is not null, "received_at >= @from and received_at < @to",
-            "received_at, node_code, kind, category, channel, counted, status, level, due_at, outcome, successful, concluded_at, amount, performance, visits, satisfied, basically_satisfied");
-        var sql = new StringBuilder($"""
-            with v as ({cohort}),
-            c as (
-              select {keyExpression} as key,
-                counted,
-                counted and status in ('Resolved', 'Closed', 'TransferredOut') as concluded,
-                counted and successful and status in ('Resolved', 'Closed') as resolved,
-                kind, status, level, due_at, outcome, concluded_at, amount, performance, visits, satisfied, basically_satisfied
-              from v {(nodeMap is not null ? "join unnest(@map_codes, @map_keys) as m(code, key) on m.code = v.node_code" : "")}
-            )
-            select grouping(key) = 1 as total, key,
-              count(*) filter (where counted),
-              count(*) filter (where concluded),
-              count(*) filter (where resolved),
-              count(*) filter (where concluded and kind = 'Dispute'),
-              count(*) filter (where resolved and kind = 'Dispute'),
-              count(*) filter (where concluded and concluded_at <= due_at),
-              coalesce(sum(visits) filter (where counted), 0),
-              coalesce(sum(satisfied) filter (where counted), 0),
-              coalesce(sum(basically_satisfied) filter (where counted), 0),
-              count(*) filter (where counted and status = 'Closed'),
-              count(*) filter (where counted and status = 'Closed' and visits > 0),
-              count(*) filter (where concluded and outcome = 'AgreementReached'),
-              count(*) filter (where concluded and outcome = 'AgreementReached' and performance = 'Full'),
-              coalesce(sum(amount) filter (where concluded and outcome = 'AgreementReached'), 0),
-              count(*) filter (where resolved and level = 'Grid'),
-              count(*) filter (where resolved and level = 'Community'),
-              count(*) filter (where resolved and level = 'Street'),
-              count(*) filter (where resolved and level = 'County')
-            from c
-            group by grouping sets ((), (key))
-            having grouping(key) = 1 or count(*) filter (where counted) > 0
-            order by total desc, key
-            """);
+        var nodeJoin = nodeMap is not null ? "join unnest(@map_codes, @map_keys) as m(code, key) on m.code = v.node_code" : "";
+        var nodes = scope.NodeCodes is not null && nodeMap is null ? " and node_code = any(@nodes)" : "";
+        string Sums(string prefix = "") => string.Join(",\n  ", StatisticsProjection.Measures.Select(m =>
+            $"sum({prefix}{(prefix.Length > 0 ? m.column : m.expression)})::{(m.column == "amount" ? "numeric" : "bigint")}"));
 
-        await using var command = new NpgsqlCommand(sql.ToString(), connection);
+        // As of now (no state starts later), whole months come from the cube and only the days at
+        // the edges of the period from the case rows; as of an earlier moment, every state valid then.
+        var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant);
+        var fromCube = fullFrom < fullTo && await IsNowAsync(report, scope.AsOf, cancellation);
+        var dimension = scope.GroupBy is GroupBy.Category or GroupBy.Channel or GroupBy.Kind or GroupBy.Level
+            ? scope.GroupBy.ToString()!.ToLowerInvariant() : "";
+        string sql;
+        if (fromCube)
+        {
+            var cubeKey = scope.GroupBy switch
+            {
+                GroupBy.Month => "to_char(v.month at time zone 'UTC' + interval '8 hours', 'YYYY-MM')",
+                GroupBy.Node => "m.key",
+                null => "''",
+                _ => "v.value",
+            };
+            sql = $"""
+                select key, {Sums("x.")} from (
+                  select {cubeKey} as key, {string.Join(", ", StatisticsProjection.Measures.Select(m => "v." + m.column))}
+                  from {Schema}.{StatisticsProjection.CubeTable} v {nodeJoin}
+                  where v.dimension = @dimension and v.month >= @full_from and v.month < @full_to{nodes}
+                  union all
+                  select {keyExpression} as key, {string.Join(", ", StatisticsProjection.Measures.Select(m => $"{m.expression} as {m.column}"))}
+                  from {Schema}.{StatisticsProjection.CurrentTable} v {nodeJoin}
+                  where ((v.received_at >= @from and v.received_at < @full_from) or (v.received_at >= @full_to and v.received_at < @to)){nodes}
+                ) x group by key
+                """;
+        }
+        else
+        {
+            var cohort = Versions(Schema, scope, nodeMap is not null, "received_at >= @from and received_at < @to",
+                "received_at, node_code, kind, category, channel, counted, level, visits, satisfied, basically_satisfied, amount, " +
+                "concluded, resolved, on_time, closed, agreement, performed");
+            sql = $"""
+                with v as ({cohort})
+                select {keyExpression} as key, {Sums()}
+                from v {nodeJoin}
+                group by 1
+                """;
+        }
+
+        await using var command = report.Command(sql);
+        if (fromCube)
+        {
+            command.Parameters.AddWithValue("dimension", dimension);
+            command.Parameters.AddWithValue("full_from", fullFrom);
+            command.Parameters.AddWithValue("full_to", fullTo);
+        }
         AddScope(command, scope);
         if (nodeMap is not null)
         {
@@ -175,26 +200,29 @@ public sealed class SettlementQuery(IDocumentStore store)
             command.Parameters.Add(new NpgsqlParameter("map_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = nodeMap.Values.ToArray() });
         }
 
-        SettlementFigures? total = null;
-        var groups = new List<(string key, SettlementFigures figures)>();
+        // Every count is additive, so the total is the sum of the groups (cheaper than grouping sets).
+        var groups = new List<(string key, SettlementCounts counts)>();
+        var flowTask = FlowAsync(scope, cancellation);
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
             {
-                var counts = new SettlementCounts(
-                    reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
-                    reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13),
-                    reader.GetInt64(14), reader.GetDecimal(15), reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18), reader.GetInt64(19));
-                if (reader.GetBoolean(0)) total = SettlementFigures.Of(counts);
-                else if (scope.GroupBy is not null) groups.Add((reader.GetString(1), SettlementFigures.Of(counts)));
+                groups.Add((reader.GetString(0), new SettlementCounts(
+                    reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
+                    reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12),
+                    reader.GetInt64(13), reader.GetDecimal(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18))));
             }
         }
+        var total = SettlementFigures.Of(groups.Select(g => g.counts).Aggregate(SettlementCounts.Zero, SettlementCounts.Add));
+        var shown = scope.GroupBy is null
+            ? []
+            : groups.Where(g => g.counts.Received > 0).OrderBy(g => g.key, StringComparer.Ordinal).Select(g => (g.key, figures: SettlementFigures.Of(g.counts))).ToList();
 
         var labels = await LabelsAsync(scope, org, cancellation);
-        var flow = await FlowAsync(connection, scope, cancellation);
-        return new SettlementReport(total!)
+        var flow = await flowTask;
+        return new SettlementReport(total)
         {
-            Groups = groups.Select(g => new SettlementGroup(g.key, labels.GetValueOrDefault(g.key), g.figures)).ToList(),
+            Groups = shown.Select(g => new SettlementGroup(g.key, labels.GetValueOrDefault(g.key), g.figures)).ToList(),
             Flow = flow,
             From = scope.From,
             To = scope.To,
@@ -219,6 +247,35 @@ public sealed class SettlementQuery(IDocumentStore store)
             select {columns} from {schema}.{StatisticsProjection.HistoryTable}
               where valid_from <= @as_of and valid_to > @as_of and {condition}{nodes}
             """;
+    }
+
+    /// <summary>
+    /// True when no case state starts after <paramref name="asOf"/>: the current states are the states
+    /// as of then (the usual report, as of now).
+    /// </summary>
+    async Task<bool> IsNowAsync(ReportConnection report, DateTimeOffset asOf, CancellationToken cancellation)
+    {
+        await using var command = report.Command($"select max(valid_from) from {Schema}.{StatisticsProjection.CurrentTable}");
+        return await command.ExecuteScalarAsync(cancellation) is not DateTime latest || new DateTimeOffset(latest, TimeSpan.Zero) <= asOf;
+    }
+
+    /// <summary>
+    /// The whole months (China Standard Time) inside [<paramref name="from"/>, <paramref name="until"/>):
+    /// from the first month start at or after <paramref name="from"/> to the last at or before
+    /// <paramref name="until"/>; an empty range at <paramref name="until"/> when there is none.
+    /// </summary>
+    public static (DateTimeOffset from, DateTimeOffset to) WholeMonths(DateTimeOffset from, DateTimeOffset until)
+    {
+        var offset = ChinaStandardTimeConverter.Offset;
+        static DateTimeOffset MonthStart(DateTimeOffset t, TimeSpan offset)
+        {
+            var local = t.ToOffset(offset);
+            return new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, offset);
+        }
+        var first = MonthStart(from, offset);
+        if (first < from) first = first.AddMonths(1);
+        var last = MonthStart(until, offset);
+        return first < last ? (first.ToUniversalTime(), last.ToUniversalTime()) : (until.ToUniversalTime(), until.ToUniversalTime());
     }
 
     public static void AddScope(NpgsqlCommand command, ReportScope scope)
@@ -267,13 +324,31 @@ public sealed class SettlementQuery(IDocumentStore store)
         }
     }
 
-    async Task<SettlementFlow> FlowAsync(NpgsqlConnection connection, ReportScope scope, CancellationToken cancellation)
+    /// <summary>
+    /// Flows in the period up to the as-of moment, on a connection of its own so it runs while the
+    /// cohort is being aggregated: whole months (China Standard Time) that lie inside both come from
+    /// the monthly counts, the days before and after them from the flows themselves.
+    /// </summary>
+    async Task<SettlementFlow> FlowAsync(ReportScope scope, CancellationToken cancellation)
     {
+        var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant < scope.AsOf ? scope.ToInstant : scope.AsOf);
+        await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        var connection = report.Connection;
         var nodes = scope.NodeCodes is not null ? " and node_code = any(@nodes)" : "";
-        await using var command = new NpgsqlCommand(
-            $"select flow, count(*) from {Schema}.{StatisticsProjection.FlowTable} " +
-            $"where occurred_at >= @from and occurred_at < @to and occurred_at <= @as_of{nodes} group by flow", connection);
+        await using var command = report.Command($"""
+            select flow, sum(n)::bigint from (
+              select flow, count as n from {Schema}.{StatisticsProjection.FlowMonthTable}
+                where month >= @full_from and month < @full_to{nodes}
+              union all
+              select flow, 1 from {Schema}.{StatisticsProjection.FlowTable}
+                -- Two ranges of the occurred_at index: the days before the whole months, and after them.
+                where ((occurred_at >= @from and occurred_at < @full_from) or (occurred_at >= @full_to and occurred_at < @to))
+                  and occurred_at >= @from and occurred_at <= @as_of{nodes}
+            ) f group by flow
+            """);
         AddScope(command, scope);
+        command.Parameters.AddWithValue("full_from", fullFrom);
+        command.Parameters.AddWithValue("full_to", fullTo);
         var counts = new Dictionary<string, long>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) counts[reader.GetString(0)] = reader.GetInt64(1);

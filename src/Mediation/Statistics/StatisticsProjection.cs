@@ -32,6 +32,38 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
     public const string CurrentTable = "stats_case_current";
     public const string HistoryTable = "stats_case_history";
     public const string FlowTable = "stats_flows";
+    public const string FlowMonthTable = "stats_flow_months";
+    public const string CubeTable = "stats_cube";
+
+    /// <summary>
+    /// What a case's current state adds to each settlement figure (domain.md, "Statistics"), as SQL
+    /// over a state row. The one definition for the cube below and for reading state rows directly.
+    /// </summary>
+    public static readonly (string column, string expression)[] Measures =
+    [
+        ("received", "counted::int"),
+        ("concluded", "concluded::int"),
+        ("resolved", "resolved::int"),
+        ("concluded_disputes", "(concluded and kind = 'Dispute')::int"),
+        ("resolved_disputes", "(resolved and kind = 'Dispute')::int"),
+        ("on_time", "on_time::int"),
+        ("visits", "case when counted then visits else 0 end"),
+        ("satisfied", "case when counted then satisfied else 0 end"),
+        ("basically_satisfied", "case when counted then basically_satisfied else 0 end"),
+        ("closed", "closed::int"),
+        ("closed_visited", "(closed and visits > 0)::int"),
+        ("agreements", "agreement::int"),
+        ("performed", "performed::int"),
+        ("amount", "case when agreement then coalesce(amount, 0) else 0 end"),
+        ("resolved_grid", "(resolved and level = 'Grid')::int"),
+        ("resolved_community", "(resolved and level = 'Community')::int"),
+        ("resolved_street", "(resolved and level = 'Street')::int"),
+        ("resolved_county", "(resolved and level = 'County')::int"),
+    ];
+
+    /// <summary>The dimensions the cube is kept for ('' is the total), as SQL over a state row.</summary>
+    public static readonly (string dimension, string expression)[] CubeDimensions =
+        [("", "''"), ("category", "category"), ("channel", "channel"), ("kind", "kind"), ("level", "level")];
 
     /// <summary>The state columns shared by current and history rows.</summary>
     static readonly string[] StateColumns =
@@ -39,6 +71,25 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         "received_at", "node_code", "kind", "category", "channel", "counted", "status", "level", "assignee", "due_at",
         "outcome", "successful", "concluded_at", "amount", "performance", "visits", "satisfied", "basically_satisfied",
     ];
+
+    /// <summary>
+    /// Facts derived from the state columns, stored beside them so that a report over a county-year
+    /// counts booleans instead of evaluating the same comparisons on every row of every query.
+    /// </summary>
+    public static readonly (string column, string expression)[] Derived =
+    [
+        ("open", "counted and status in ('Registered', 'Accepted', 'Assigned')"),
+        ("concluded", "counted and status in ('Resolved', 'Closed', 'TransferredOut')"),
+        ("resolved", "counted and successful and status in ('Resolved', 'Closed')"),
+        ("on_time", "coalesce(counted and status in ('Resolved', 'Closed', 'TransferredOut') and concluded_at <= due_at, false)"),
+        ("closed", "counted and status = 'Closed'"),
+        ("agreement", "coalesce(counted and status in ('Resolved', 'Closed', 'TransferredOut') and outcome = 'AgreementReached', false)"),
+        ("performed", "coalesce(counted and status in ('Resolved', 'Closed', 'TransferredOut') and outcome = 'AgreementReached' and performance = 'Full', false)"),
+    ];
+
+    static string DerivedNames => string.Join(", ", Derived.Select(d => d.column));
+    static string DerivedValues => string.Join(", ", Derived.Select(d => $"{d.expression} as {d.column}"));
+    static IEnumerable<string> AllColumns => StateColumns.Concat(Derived.Select(d => d.column));
 
     readonly StatisticsOptions _options;
     readonly string _fileSql;
@@ -58,7 +109,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
 
         Options.TeardownDataOnRebuild = true;
         Options.BatchSize = 1000;
-        foreach (var table in new[] { CurrentTable, HistoryTable, FlowTable }) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
+        foreach (var table in new[] { CurrentTable, HistoryTable, FlowTable, FlowMonthTable, CubeTable }) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
 
         _fileSql = FileSql(schema);
         _transitionSql = TransitionSql(schema);
@@ -66,7 +117,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
 
     /// <summary>The tables, for Marten to create and migrate with the rest of the schema.</summary>
     public static IEnumerable<ISchemaObject> SchemaObjects(string schema) =>
-        [StateTable(schema, CurrentTable, history: false), StateTable(schema, HistoryTable, history: true), FlowsTable(schema)];
+        [StateTable(schema, CurrentTable, history: false), StateTable(schema, HistoryTable, history: true), FlowsTable(schema), FlowMonthsTable(schema), CubeTable_(schema)];
 
     static Table StateTable(string schema, string name, bool history)
     {
@@ -92,6 +143,8 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         table.AddColumn("visits", "integer").NotNull();
         table.AddColumn("satisfied", "integer").NotNull();
         table.AddColumn("basically_satisfied", "integer").NotNull();
+        // The default only lets an older table take the columns; rebuild the projection after such an upgrade.
+        foreach (var (column, _) in Derived) table.AddColumn(column, "boolean").NotNull().DefaultValueByExpression("false");
         if (history)
         {
             table.ModifyColumn("valid_from").AsPrimaryKey();
@@ -102,6 +155,9 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         {
             table.Indexes.Add(new IndexDefinition($"ix_{name}_received") { Columns = ["received_at"] });
             table.Indexes.Add(new IndexDefinition($"ix_{name}_assignee") { Columns = ["assignee"], Predicate = "assignee is not null" });
+            table.Indexes.Add(new IndexDefinition($"ix_{name}_valid_from") { Columns = ["valid_from"] });
+            // The backlog as of now reads only this index (an index-only scan over the open cases).
+            table.Indexes.Add(new IndexDefinition($"ix_{name}_open") { Columns = ["valid_from", "level", "received_at", "due_at"], Predicate = "open" });
         }
         return table;
     }
@@ -118,6 +174,66 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         table.Indexes.Add(new IndexDefinition($"ix_{FlowTable}_occurred") { Columns = ["occurred_at"] });
         return table;
     }
+
+    /// <summary>
+    /// Flows counted per month of China Standard Time and node: a year's flows are twelve rows per
+    /// node and kind of flow, and only the days at the edges of a period are read from stats_flows.
+    /// </summary>
+    static Table FlowMonthsTable(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, FlowMonthTable, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn("month", "timestamptz").NotNull().AsPrimaryKey();
+        table.AddColumn("node_code", "varchar").NotNull().AsPrimaryKey();
+        table.AddColumn("flow", "varchar").NotNull().AsPrimaryKey();
+        table.AddColumn("count", "bigint").NotNull();
+        return table;
+    }
+
+    /// <summary>
+    /// The current state of every case summed per month of receipt (China Standard Time), node, and
+    /// value of each grouping dimension: a county-year is a few thousand rows per dimension instead of a
+    /// row per case. Kept in step with stats_case_current by adding each changed case's new state and
+    /// subtracting its old one; it answers reports "as of now", where whole months are concerned.
+    /// </summary>
+    static Table CubeTable_(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, CubeTable, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn("month", "timestamptz").NotNull().AsPrimaryKey();
+        table.AddColumn("node_code", "varchar").NotNull().AsPrimaryKey();
+        table.AddColumn("dimension", "varchar").NotNull().AsPrimaryKey();
+        table.AddColumn("value", "varchar").NotNull().AsPrimaryKey();
+        foreach (var (column, _) in Measures) table.AddColumn(column, column == "amount" ? "numeric" : "bigint").NotNull();
+        return table;
+    }
+
+    const string MonthOfReceipt = "(date_trunc('month', received_at at time zone 'UTC' + interval '8 hours') - interval '8 hours') at time zone 'UTC'";
+
+    /// <summary>Adds to the cube the state rows of <paramref name="rows"/> (with a column <c>sign</c>: 1 to add, -1 to take away).</summary>
+    static string AddToCube(string schema, string rows)
+    {
+        var measures = string.Join(", ", Measures.Select(m => m.column));
+        var sums = string.Join(", ", Measures.Select(m => $"sum(sign * ({m.expression}))"));
+        var updates = string.Join(", ", Measures.Select(m => $"{m.column} = {CubeTable}.{m.column} + excluded.{m.column}"));
+        var dimensions = string.Join(", ", CubeDimensions.Select(d => $"('{d.dimension}', {d.expression})"));
+        return $"""
+            insert into {schema}.{CubeTable} (month, node_code, dimension, value, {measures})
+              select {MonthOfReceipt}, node_code, d.dimension, d.value, {sums}
+              from {rows} r cross join lateral (values {dimensions}) as d(dimension, value)
+              group by 1, 2, 3, 4
+              -- Most commands (assignments, sessions, supervision) move no figure: nothing to write.
+              having {string.Join(" or ", Measures.Select(m => $"sum(sign * ({m.expression})) <> 0"))}
+              on conflict (month, node_code, dimension, value) do update set {updates}
+            """;
+    }
+
+    /// <summary>Adds the flows a statement inserted (the CTE <paramref name="inserted"/>, returning occurred_at, node_code, flow) to the months.</summary>
+    static string AddToMonths(string schema, string inserted) => $"""
+        insert into {schema}.{FlowMonthTable} (month, node_code, flow, count)
+          select (date_trunc('month', occurred_at at time zone 'UTC' + interval '8 hours') - interval '8 hours') at time zone 'UTC',
+                 node_code, flow, count(*)
+          from {inserted} group by 1, 2, 3
+          on conflict (month, node_code, flow) do update set count = {FlowMonthTable}.count + excluded.count
+        """;
 
     /// <summary>What one event does to a case's statistical state: the columns it sets and the counters it adds to.</summary>
     sealed class Change
@@ -246,12 +362,20 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         flows as (
           insert into {schema}.{FlowTable} (case_id, version, occurred_at, flow, node_code, level)
           select case_id, version, received_at, 'Filed', node_code, level from f on conflict do nothing
-        )
-        insert into {schema}.{CurrentTable} (case_id, valid_from, {string.Join(", ", StateColumns)})
-        select case_id, received_at, received_at, node_code, kind, category, channel, counted, 'Registered', level, null, due_at,
-               null, false, null, null, null, 0, 0, 0
-        from f
+          returning occurred_at, node_code, flow
+        ),
+        flow_months as ({AddToMonths(schema, "flows")}),
+        filed as (
+        insert into {schema}.{CurrentTable} (case_id, valid_from, {string.Join(", ", AllColumns)})
+        select case_id, valid_from, {string.Join(", ", StateColumns)}, {DerivedValues} from (
+          select case_id, received_at as valid_from, received_at, node_code, kind, category, channel, counted, 'Registered'::varchar as status, level,
+                 null::varchar as assignee, due_at, null::varchar as outcome, false as successful, null::timestamptz as concluded_at,
+                 null::numeric as amount, null::varchar as performance, 0 as visits, 0 as satisfied, 0 as basically_satisfied
+          from f) initial
         on conflict (case_id) do nothing
+        returning *
+        )
+        {AddToCube(schema, "(select 1 as sign, * from filed)")}
         """;
 
     /// <summary>
@@ -271,7 +395,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         var runs = string.Join(",\n    ", set.Select(c =>
             $"count(*) filter (where {c}_set) over w as {c}_run, array_agg({c}) filter (where {c}_set) over w as {c}_values"));
         var values = string.Join(",\n    ", set.Select(c => $"case when g.{c}_run = 0 then b.{c} else g.{c}_values[g.{c}_run] end as {c}"));
-        var columns = string.Join(", ", StateColumns);
+        var columns = string.Join(", ", AllColumns);
         return $"""
             with e as (
               select * from unnest(?::uuid[], ?::int[], ?::timestamptz[], ?::bigint[], {input},
@@ -296,18 +420,19 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
                 b.basically_satisfied + g.basically_sum as basically_satisfied
               from g join {schema}.{CurrentTable} b using (case_id)
             ),
+            t as (select s.*, {DerivedValues} from s),
             first_change as (
               select distinct on (case_id) case_id, valid_from as until from s order by case_id, seq
             ),
             stored_to_history as (
               insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, {columns})
-              select b.case_id, b.valid_from, f.until, {string.Join(", ", StateColumns.Select(c => "b." + c))}
+              select b.case_id, b.valid_from, f.until, {string.Join(", ", AllColumns.Select(c => "b." + c))}
               from {schema}.{CurrentTable} b join first_change f using (case_id)
               where b.valid_from < f.until
             ),
             batch_to_history as (
               insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, {columns})
-              select case_id, valid_from, valid_to, {columns} from s
+              select case_id, valid_from, valid_to, {columns} from t
               where valid_to is not null and valid_from < valid_to
             ),
             flows as (
@@ -315,11 +440,18 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
               select case_id, version, at, flow, node_code, coalesce(flow_level, level) from s
               where flow is not null
               on conflict do nothing
-            )
+              returning occurred_at, node_code, flow
+            ),
+            flow_months as ({AddToMonths(schema, "flows")}
+            ),
+            -- The statement's snapshot still holds the stored states: take them away, add the new ones.
+            cube as ({AddToCube(schema, $"(select -1 as sign, {string.Join(", ", AllColumns.Select(c => "b." + c))} " +
+                                         $"from {schema}.{CurrentTable} b join first_change using (case_id) " +
+                                         $"union all select 1 as sign, {string.Join(", ", AllColumns.Select(c => "t." + c))} from t where t.valid_to is null)")})
             update {schema}.{CurrentTable} c
-            set valid_from = s.valid_from, {string.Join(", ", StateColumns.Skip(5).Select(col => $"{col} = s.{col}"))}
-            from s
-            where s.case_id = c.case_id and s.valid_to is null
+            set valid_from = t.valid_from, {string.Join(", ", AllColumns.Skip(5).Select(col => $"{col} = t.{col}"))}
+            from t
+            where t.case_id = c.case_id and t.valid_to is null
             """;
     }
 }

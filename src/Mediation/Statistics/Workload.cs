@@ -21,13 +21,13 @@ public sealed class WorkloadQuery(IDocumentStore store)
         var sql = $"""
             select assignee, count(*), count(*) filter (where due_at < @as_of)
             from {store.Options.DatabaseSchemaName}.{StatisticsProjection.CurrentTable}
-            where assignee is not null and counted and status in ('Registered', 'Accepted', 'Assigned'){nodes}
+            where assignee is not null and open{nodes}
             group by assignee
             order by count(*) desc, assignee
             """;
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        var connection = report.Connection;
+        await using var command = report.Command(sql);
         SettlementQuery.AddScope(command, scope);
         var rows = new List<AssigneeWorkload>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);

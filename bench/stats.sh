@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Statistics read model at county scale: seeds N cases through the seed command (once per data
+# folder), then measures settlement and backlog query latency over HTTP, a full rebuild of the
+# projection, and a plain scan of the events table for comparison.
+# Usage: bench/stats.sh [cases=100000] [data folder=/var/tmp/mediation-bench-<cases>]
+# The data folder is kept, so a second run skips the seeding (about 5 minutes for 100,000 cases here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cases="${1:-100000}"
+data="${2:-/var/tmp/mediation-bench-$cases}"
+mkdir -p "$data"; chmod 755 "$data"
+port=$(( 20000 + RANDOM % 10000 ))
+password="bench-admin-password"
+export Mediation__BootstrapAdminPassword="$password" Logging__LogLevel__Marten=Warning Logging__LogLevel__Default=Warning
+export Mediation__LocalPostgres__DataDirectory="$data/.mediation/postgres"
+
+dotnet build src/Mediation -c Release -v q -nologo >/dev/null
+dotnet build bench/Mediation.Bench -c Release -v q -nologo >/dev/null
+service="dotnet $PWD/src/Mediation/bin/Release/net10.0/Mediation.dll"
+client="dotnet $PWD/bench/Mediation.Bench/bin/Release/net10.0/Mediation.Bench.dll"
+
+if [ ! -f "$data/seeded" ]; then
+  echo "Seeding $cases cases (seed 1, a year up to 2026-10-31)…"
+  (cd "$data" && $service seed --cases "$cases" --seed 1 --until 2026-10-31 --parallel 8 | tail -n 12)
+  touch "$data/seeded"
+fi
+
+echo
+echo "## Full rebuild of the Statistics projection"
+(cd "$data" && $service projections rebuild -p Statistics 2>&1 | grep -a "Finished rebuilding")
+
+ASPNETCORE_URLS="http://127.0.0.1:$port" $service >"$data/service.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
+until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
+pg_port="$(grep -ao 'Started PostgreSQL on 127.0.0.1:[0-9]*' "$data/service.log" | grep -o '[0-9]*$')"
+psql_() { PGPASSWORD="$(cat "$data/.mediation/postgres/superuser.password")" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d mediation -Atc "$1"; }
+psql_ "vacuum analyze" >/dev/null
+
+echo
+echo "## Data"
+echo "events: $(psql_ "select count(*) from mediation.mt_events"), cases: $(psql_ "select count(*) from mediation.stats_case_current"), PostgreSQL: fsync=$(psql_ "show fsync"), synchronous_commit=$(psql_ "show synchronous_commit"), shared_buffers=$(psql_ "show shared_buffers"); $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo -n "plain scan of the events table (count and total JSON size): "
+PGPASSWORD="$(cat "$data/.mediation/postgres/superuser.password")" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d mediation -c '\timing on' \
+  -c "select count(*), sum(length(data::text)) from mediation.mt_events" | grep -a "^Time"
+
+token="$(curl -s -X POST "http://127.0.0.1:$port/api/auth/token" -H 'content-type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$password\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')"
+echo
+echo "## Queries (one at a time, after 3 warm-up requests each), a county-year 2025-11-01 to 2026-11-01"
+$client queries --url "http://127.0.0.1:$port" --token "$token" --rounds "${ROUNDS:-50}"
