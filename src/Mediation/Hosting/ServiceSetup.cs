@@ -32,6 +32,8 @@ public static class ServiceSetup
         services.AddSingleton<Statistics.WorkloadQuery>();
         services.AddSingleton<Seeding.Seeder>();
         services.AddSingleton<Auditing.EventChain>();
+        services.AddSingleton<Reports.Settlement.SettlementReportBuilder>();
+        services.AddSingleton<Reports.CaseList.CaseListExport>();
 
         services.AddProblemDetails();
         services.AddOpenApi();

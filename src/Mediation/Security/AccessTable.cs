@@ -74,6 +74,9 @@ public static class AccessTable
         ["GET /api/stats/backlog"] = Access.For("read backlog statistics", true, S, U, A),
         ["GET /api/stats/workload"] = Access.For("read workload statistics", true, S, U, A),
 
+        ["GET /api/reports/settlement"] = Access.For("export the settlement report", true, S, U, A),
+        ["GET /api/reports/cases"] = Access.For("export a case list", true, C, S, U),
+
         ["GET /api/audit/access-log"] = Access.For("read the access log", false, U, A),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -108,7 +108,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             IncludeType(type);
 
         Options.TeardownDataOnRebuild = true;
-        Options.BatchSize = 1000;
+        Options.BatchSize = 4000;
         foreach (var table in new[] { CurrentTable, HistoryTable, FlowTable, FlowMonthTable, CubeTable }) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
 
         _fileSql = FileSql(schema);

@@ -92,7 +92,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
             .Replace("{caseNumber}", inside ? service.InsideNumber : service.OutsideNumber)
             .Replace("{code}", node)
             .Replace("{id}", key.StartsWith("POST /api/parties") ? (inside ? service.InsideParty : service.OutsideParty).ToString() : caseId.ToString());
-        if (key.StartsWith("GET /api/stats/")) path += $"?nodeCode={(inside ? "S1" : "S2")}";
+        if (key.StartsWith("GET /api/stats/") || key.StartsWith("GET /api/reports/")) path += $"?nodeCode={(inside ? "S1" : "S2")}";
         object? body = key switch
         {
             "PUT /api/org/nodes/{code}" => new { name = inside ? "东门社区" : "河西村", level = "Community", parentCode = inside ? "S1" : "S2" },

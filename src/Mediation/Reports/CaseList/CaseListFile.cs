@@ -1,0 +1,156 @@
+using Marten;
+using System.Threading.Channels;
+using Mediation.Auditing;
+using Mediation.Cases;
+using Mediation.Cases.Reading;
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Parties;
+using Mediation.Security;
+using Wolverine.Http;
+
+namespace Mediation.Reports.CaseList;
+
+/// <summary>
+/// The filtered case list as a file, parties masked, read in one streaming query and written row by
+/// row: a hundred thousand cases never sit in memory together (parties are loaded a chunk at a time).
+/// </summary>
+public sealed class CaseListExport(IDocumentStore store)
+{
+    const int Chunk = 1000;
+
+    public ReportSheet Sheet(CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now, ReportLanguage language, OrgNode? unit,
+        Action<int>? progress = null) =>
+        new(language.SheetCases, language.CaseListTitle(unit?.Name ?? string.Join("、", org.Roots.Select(r => r.Name)), now), language.CaseHeader, [],
+            Rows(filter, org, user, now, language, progress));
+
+    /// <summary>
+    /// The writers pull rows synchronously; Marten reads only asynchronously. A bounded channel joins
+    /// the two: the query streams into it a chunk ahead of the writer, never more.
+    /// </summary>
+    IEnumerable<object?[]> Rows(CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now, ReportLanguage language, Action<int>? progress)
+    {
+        using var stop = new CancellationTokenSource();
+        var channel = System.Threading.Channels.Channel.CreateBounded<object?[]>(new BoundedChannelOptions(Chunk * 2) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await ProduceAsync(channel.Writer, filter, org, user, now, language, progress, stop.Token);
+                channel.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.Complete(e);
+            }
+        });
+        try
+        {
+            while (channel.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                while (channel.Reader.TryRead(out var row))
+                    yield return row;
+        }
+        finally
+        {
+            // A writer that stopped early (a failed file, a cancelled request) releases the query.
+            stop.Cancel();
+            try { producer.GetAwaiter().GetResult(); } catch (OperationCanceledException) { }
+        }
+    }
+
+    async Task ProduceAsync(ChannelWriter<object?[]> writer, CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now,
+        ReportLanguage language, Action<int>? progress, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var cases = filter.Apply(session.Query<MediationCase>(), org, now, user)
+            .OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.CaseNumber)
+            .ToAsyncEnumerable(cancellation);
+        var chunk = new List<MediationCase>(Chunk);
+        var written = 0;
+        async Task FlushAsync()
+        {
+            foreach (var row in await WithPartiesAsync(chunk, user, now, language, cancellation)) await writer.WriteAsync(row, cancellation);
+            written += chunk.Count;
+            progress?.Invoke(written);
+            chunk.Clear();
+        }
+        await foreach (var c in cases)
+        {
+            chunk.Add(c);
+            if (chunk.Count == Chunk) await FlushAsync();
+        }
+        if (chunk.Count > 0) await FlushAsync();
+    }
+
+    async Task<List<object?[]>> WithPartiesAsync(List<MediationCase> cases, CurrentUser user, DateTimeOffset now, ReportLanguage language,
+        CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var ids = cases.Select(c => c.Id).ToArray();
+        var parties = (await session.Query<Party>().Where(p => p.CaseId.IsOneOf(ids)).ToListAsync(cancellation)).ToDictionary(p => p.Id);
+        var rows = new List<object?[]>(cases.Count);
+        foreach (var c in cases)
+        {
+            var shown = c.Parties.Where(p => parties.ContainsKey(p.PartyId)).Select(p =>
+            {
+                var view = PartyView.Of(parties[p.PartyId], PartyView.For(c, p.Role, user, unmask: false));
+                var who = view.Erased ? (language.IsChinese ? "（已删除）" : "(erased)") : view.Hidden ? (language.IsChinese ? "（不予显示）" : "(withheld)") : view.Name;
+                return $"{language.PartyRole(p.Role)}:{who} {view.Phone}".Trim();
+            });
+            var overdue = c.IsOpen && c.DueAt < now;
+            rows.Add(
+            [
+                c.CaseNumber, language.Kind(c.Kind), language.Channel_(c.Channel.ToString()), c.Category, c.NodeCode, c.HandlingNodeCode,
+                language.Level(c.Level), language.Status(c.Status), c.Assignee,
+                c.ReceivedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), c.DueAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd"),
+                overdue ? language.Yes : language.No, c.Outcome?.ToString(), string.Join("；", shown), c.Summary,
+            ]);
+        }
+        return rows;
+    }
+}
+
+public static class CaseListFileEndpoint
+{
+    /// <summary>
+    /// The case list (the filters of <c>GET /api/cases</c>, cut to the caller's jurisdiction) as a
+    /// file, personal data masked; each export is written to the access log.
+    /// </summary>
+    [WolverineGet("/api/reports/cases", OperationId = "GetCaseListReport")]
+    public static async Task<IResult> Get(HttpContext http, CaseListExport export, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
+        CancellationToken cancellation)
+    {
+        var query = http.Request.Query;
+        var format = ReportFile.Parse(query["format"]);
+        var language = ReportLanguage.Parse(query["lang"]);
+        if (format is null) return Problems.Invalid("format", "must be xlsx or csv").ToResult();
+        if (language is null) return Problems.Invalid("lang", "must be zh or en").ToResult();
+        var (filter, problem) = CaseFilter.Parse(query);
+        if (problem is not null) return problem.ToResult();
+        var org = await directory.CurrentAsync(cancellation);
+        var user = CurrentUser.From(http);
+        var now = clock.GetUtcNow();
+        if (filter!.NodeCode is { } node && !user.Covers(org, node)) return Problems.NotFound($"There is no node {node} in your jurisdiction.").ToResult();
+
+        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export, detail: $"case list {format.Value.ToString().ToLowerInvariant()}: {http.Request.QueryString}"),
+            cancellation);
+        var unit = org.Find(filter.NodeCode ?? user.NodeCode);
+        // Written to a temporary file off the request thread (the writers are synchronous), then sent.
+        var path = Path.GetTempFileName();
+        try
+        {
+            await Task.Run(() =>
+            {
+                using var file = File.Create(path);
+                ReportFile.Write(file, format.Value, [export.Sheet(filter, org, user, now, language, unit)]);
+            }, cancellation);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        return Results.File(stream, ReportFile.ContentType(format.Value), $"cases-{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd-HHmm}.{ReportFile.Extension(format.Value)}");
+    }
+}

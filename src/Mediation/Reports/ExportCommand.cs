@@ -1,0 +1,111 @@
+using System.Globalization;
+using JasperFx.CommandLine;
+using Mediation.Cases.Reading;
+using Mediation.Organisation;
+using Mediation.Reports.CaseList;
+using Mediation.Reports.Settlement;
+using Mediation.Security;
+using Mediation.Statistics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Spectre.Console;
+
+namespace Mediation.Reports;
+
+public sealed class ExportInput : NetCoreInput
+{
+    [Description("settlement or cases")]
+    public string What { get; set; } = "settlement";
+
+    [Description("First day, yyyy-MM-dd (default: 1 January of this year)")]
+    public string? FromFlag { get; set; }
+
+    [Description("Day after the last, yyyy-MM-dd (default: tomorrow)")]
+    public string? ToFlag { get; set; }
+
+    [Description("The unit (node code; default: the single root)")]
+    public string? NodeFlag { get; set; }
+
+    [Description("xlsx (default) or csv")]
+    public string FormatFlag { get; set; } = "xlsx";
+
+    [Description("zh (default) or en")]
+    public string LangFlag { get; set; } = "zh";
+
+    [Description("Case list: only cases with this status")]
+    public string? StatusFlag { get; set; }
+
+    [Description("The file to write")]
+    public string OutFlag { get; set; } = "";
+}
+
+[Description("Write the settlement report or a case list (masked) to a file, as the export endpoints do")]
+public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
+{
+    public ExportCommand()
+    {
+        Usage("Export a report").Arguments(x => x.What);
+    }
+
+    public override async Task<bool> Execute(ExportInput input)
+    {
+        var format = ReportFile.Parse(input.FormatFlag);
+        var language = ReportLanguage.Parse(input.LangFlag);
+        if (format is null || language is null || input.OutFlag.Length == 0 || input.What is not ("settlement" or "cases"))
+        {
+            AnsiConsole.MarkupLine("[red]export settlement|cases --out FILE [[--from --to --node --format xlsx|csv --lang zh|en --status]][/]");
+            return false;
+        }
+        using var host = input.BuildHost();
+        var services = host.Services;
+        var org = await services.GetRequiredService<OrgDirectory>().CurrentAsync();
+        var now = TimeProvider.System.GetUtcNow();
+        var query = new Dictionary<string, StringValues>();
+        if (input.FromFlag is not null) query["from"] = input.FromFlag;
+        if (input.ToFlag is not null) query["to"] = input.ToFlag;
+        if (input.NodeFlag is not null) query["nodeCode"] = input.NodeFlag;
+        if (input.StatusFlag is not null) query["status"] = input.StatusFlag;
+        var parameters = new QueryCollection(query);
+        // The command line acts for the whole organisation, as an administrator would.
+        var user = new CurrentUser("export-command", null, new HashSet<string>(Roles.All));
+
+        IReadOnlyList<ReportSheet> sheets;
+        if (input.What == "settlement")
+        {
+            var (scope, problem) = ReportScope.Parse(parameters, org, user, now, grouping: false);
+            if (problem is not null) return Fail(problem.Detail);
+            sheets = await services.GetRequiredService<SettlementReportBuilder>().BuildAsync(scope!, org, language, CancellationToken.None);
+            await using var file = File.Create(input.OutFlag);
+            ReportFile.Write(file, format.Value, sheets);
+        }
+        else
+        {
+            var (filter, problem) = CaseFilter.Parse(parameters);
+            if (problem is not null) return Fail(problem.Detail);
+            await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask("Exporting cases: 0");
+                    await Task.Run(() =>
+                    {
+                        using var file = File.Create(input.OutFlag);
+                        var sheet = services.GetRequiredService<CaseListExport>().Sheet(filter!, org, user, now, language, org.Find(filter!.NodeCode),
+                            written => task.Description = $"Exporting cases: {written:N0}");
+                        ReportFile.Write(file, format.Value, [sheet]);
+                    });
+                    task.StopTask();
+                });
+        }
+        var accessLog = services.GetRequiredService<Auditing.AccessLog>();
+        await accessLog.WriteAsync(accessLog.Entry(null, $"cli:{Environment.UserName}", Auditing.AccessAction.Export,
+            detail: $"{input.What} export to {Path.GetFullPath(input.OutFlag)}: {string.Join(" ", query.Select(q => $"{q.Key}={q.Value}"))}"), CancellationToken.None);
+        AnsiConsole.MarkupLine($"[green]Wrote {Markup.Escape(input.OutFlag)}[/] ({new FileInfo(input.OutFlag).Length.ToString("N0", CultureInfo.InvariantCulture)} bytes)");
+        return true;
+    }
+
+    static bool Fail(string? message)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(message ?? "refused")}[/]");
+        return false;
+    }
+}

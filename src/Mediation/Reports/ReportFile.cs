@@ -1,0 +1,125 @@
+using System.Text;
+using CsvHelper;
+using MiniExcelLibs;
+using MiniExcelLibs.Attributes;
+using MiniExcelLibs.OpenXml;
+
+namespace Mediation.Reports;
+
+public enum ReportFormat { Xlsx, Csv }
+
+/// <summary>How a column's numbers are shown: as they are, as a percentage, or as money.</summary>
+public enum ColumnKind { Plain, Rate, Amount }
+
+/// <summary>
+/// One sheet of a report: a title row, a header row, then the rows. Rows are produced as they are
+/// written, so a sheet of a hundred thousand cases never sits in memory whole.
+/// </summary>
+public sealed record ReportSheet(string Name, string Title, IReadOnlyList<string> Header, IReadOnlyList<ColumnKind> Kinds, IEnumerable<object?[]> Rows);
+
+/// <summary>
+/// Writes report sheets as XLSX (MiniExcel, streaming) or CSV (CsvHelper, UTF-8 with a byte-order
+/// mark so that Excel reads the Chinese correctly; several sheets follow one another, a blank line
+/// between). A rate without a denominator is written as "—".
+/// </summary>
+public static class ReportFile
+{
+    public static string ContentType(ReportFormat format) => format == ReportFormat.Xlsx
+        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        : "text/csv; charset=utf-8";
+
+    public static string Extension(ReportFormat format) => format == ReportFormat.Xlsx ? "xlsx" : "csv";
+
+    public static ReportFormat? Parse(string? text) => text switch
+    {
+        null or "" or "xlsx" => ReportFormat.Xlsx,
+        "csv" => ReportFormat.Csv,
+        _ => null,
+    };
+
+    /// <summary>Writes the sheets to a seekable or forward-only stream, synchronously (run it off the request thread).</summary>
+    public static void Write(Stream stream, ReportFormat format, IReadOnlyList<ReportSheet> sheets)
+    {
+        if (format == ReportFormat.Xlsx) WriteXlsx(stream, sheets);
+        else WriteCsv(stream, sheets);
+    }
+
+    static string Column(int index) => index < 26 ? ((char)('A' + index)).ToString() : Column(index / 26 - 1) + (char)('A' + index % 26);
+
+    static void WriteXlsx(Stream stream, IReadOnlyList<ReportSheet> sheets)
+    {
+        var width = sheets.Max(s => s.Header.Count);
+        var columns = new List<DynamicExcelColumn>();
+        for (var i = 0; i < width; i++)
+        {
+            // A column is a rate or an amount in every sheet that has it (the layouts are built that way).
+            var kind = sheets.Select(s => i < s.Kinds.Count ? s.Kinds[i] : ColumnKind.Plain).FirstOrDefault(k => k != ColumnKind.Plain);
+            columns.Add(new DynamicExcelColumn(Column(i))
+            {
+                Width = i == 0 ? 28 : 14,
+                Format = kind switch { ColumnKind.Rate => "0.00%", ColumnKind.Amount => "#,##0.00", _ => null },
+            });
+        }
+        var configuration = new OpenXmlConfiguration { DynamicColumns = columns.ToArray(), FastMode = false };
+        var book = new Dictionary<string, object>();
+        foreach (var sheet in sheets) book[sheet.Name] = Rows(sheet, width);
+        MiniExcel.SaveAs(stream, book, printHeader: false, excelType: ExcelType.XLSX, configuration: configuration);
+    }
+
+    static IEnumerable<IDictionary<string, object?>> Rows(ReportSheet sheet, int width)
+    {
+        IDictionary<string, object?> Row(IReadOnlyList<object?> cells)
+        {
+            var row = new Dictionary<string, object?>(width);
+            for (var i = 0; i < width; i++) row[Column(i)] = i < cells.Count ? Cell(cells[i]) : null;
+            return row;
+        }
+        yield return Row([sheet.Title]);
+        yield return Row(sheet.Header.Cast<object?>().ToList());
+        foreach (var cells in sheet.Rows) yield return Row(cells);
+    }
+
+    static object? Cell(object? value) => value switch
+    {
+        double d when double.IsNaN(d) => ReportLanguage.NoRate,
+        _ => value,
+    };
+
+    static void WriteCsv(Stream stream, IReadOnlyList<ReportSheet> sheets)
+    {
+        using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
+        using var csv = CsvWriter.Create(text, new CsvWriterOptions { HasHeader = false });
+        // RFC 4180: every record has the same number of fields, so shorter rows are padded.
+        var width = sheets.Max(s => s.Header.Count);
+        string[] Padded(IEnumerable<string> fields)
+        {
+            var record = new string[width];
+            var i = 0;
+            foreach (var field in fields) record[i++] = field;
+            for (; i < width; i++) record[i] = "";
+            return record;
+        }
+        var first = true;
+        foreach (var sheet in sheets)
+        {
+            if (!first) csv.WriteRecord(Padded([]));
+            first = false;
+            csv.WriteRecord(Padded([sheet.Title]));
+            csv.WriteRecord(Padded(sheet.Header));
+            foreach (var cells in sheet.Rows)
+                csv.WriteRecord(Padded(cells.Select((cell, i) => CsvText(cell, i < sheet.Kinds.Count ? sheet.Kinds[i] : ColumnKind.Plain))));
+        }
+        csv.Flush();
+    }
+
+    /// <summary>As a person reads it: rates as percentages with two decimals, amounts with two decimals.</summary>
+    public static string CsvText(object? cell, ColumnKind kind) => cell switch
+    {
+        null => "",
+        double d when double.IsNaN(d) => ReportLanguage.NoRate,
+        double d when kind == ColumnKind.Rate => (d * 100).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "%",
+        decimal m when kind == ColumnKind.Amount => m.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => cell.ToString() ?? "",
+    };
+}
