@@ -31,7 +31,7 @@ echo "## Full rebuild of the Statistics projection"
 
 ASPNETCORE_URLS="http://127.0.0.1:$port" $service >"$data/service.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null' EXIT
 until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
 pg_port="$(grep -ao 'Started PostgreSQL on 127.0.0.1:[0-9]*' "$data/service.log" | grep -o '[0-9]*$')"
 psql_() { PGPASSWORD="$(cat "$data/.mediation/postgres/superuser.password")" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d mediation -Atc "$1"; }
@@ -44,19 +44,33 @@ echo -n "plain scan of the events table (count and total JSON size): "
 PGPASSWORD="$(cat "$data/.mediation/postgres/superuser.password")" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d mediation -c '\timing on' \
   -c "select count(*), sum(length(data::text)) from mediation.mt_events" | grep -a "^Time"
 
+# The seed's demo supervisor (county-wide): statistics, reports and case lists are theirs to read.
 token="$(curl -s -X POST "http://127.0.0.1:$port/api/auth/token" -H 'content-type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$password\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')"
+  -d '{"username":"supervisor","password":"supervisor-demo-1"}' | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')"
 echo
 echo "## Queries (one at a time, after 3 warm-up requests each), a county-year 2025-11-01 to 2026-11-01"
 $client queries --url "http://127.0.0.1:$port" --token "$token" --rounds "${ROUNDS:-50}"
 
-# Catch-up: events the daemon has not seen yet. Stop the service, add 20% more cases with the
-# daemon disabled (a new seed number each run), start the service and time the daemon from its
-# first step to the high-water mark. (This leaves those cases in the data folder.)
+echo
+echo "## Report files (the whole county-year; time to the last byte, and the service's peak memory while it runs)"
+rss() { awk '/VmRSS/ {print int($2 / 1024)}' /proc/$pid/status; }
+for report in "settlement?from=2025-11-01&to=2026-11-01&format=xlsx" "settlement?from=2025-11-01&to=2026-11-01&format=csv" \
+              "cases?format=xlsx" "cases?format=csv"; do
+  before=$(rss); peak=$before
+  curl -s -o "$data/report.out" -w "%{time_total}" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/reports/$report" > "$data/time.out" &
+  fetch=$!
+  while kill -0 $fetch 2>/dev/null; do now=$(rss); [ "$now" -gt "$peak" ] && peak=$now; sleep 0.05; done
+  echo "| /api/reports/$report | $(awk '{printf "%.2f s", $1}' "$data/time.out") | $(stat -c %s "$data/report.out") bytes | $((peak - before)) MB above the $before MB before |"
+done
+
+# Catch-up: events the daemon has not seen yet. On a copy of the data (the figures above stay those
+# of N cases): add 20% more cases with the daemon disabled, start the service and time the daemon
+# from its first step to the high-water mark.
 kill $pid; wait $pid 2>/dev/null || true
+rm -rf "$data/catchup"; mkdir -p "$data/catchup"; cp -a "$data/.mediation" "$data/catchup/"
+data="$data/catchup"; export Mediation__LocalPostgres__DataDirectory="$data/.mediation/postgres"
 extra=$(( cases / 5 ))
-seed=$(( $(find "$data" -maxdepth 1 -name 'catchup-*' | wc -l) + 100 )); touch "$data/catchup-$seed"
-(cd "$data" && Mediation__ProjectionDaemon=Disabled $service seed --cases "$extra" --seed "$seed" --until 2026-10-31 --parallel 8 | grep -a "Seeded" || true)
+(cd "$data" && Mediation__ProjectionDaemon=Disabled $service seed --cases "$extra" --seed 2 --until 2026-10-31 --parallel 8 | grep -a "Seeded" || true)
 ASPNETCORE_URLS="http://127.0.0.1:$port" $service >"$data/service.log" 2>&1 &
 pid=$!
 until grep -aq 'Started PostgreSQL on' "$data/service.log"; do sleep 0.05; done
@@ -79,3 +93,5 @@ while true; do
   fi
   sleep 0.1
 done
+kill $pid; wait $pid 2>/dev/null || true; pid=""
+rm -rf "$data"
