@@ -43,7 +43,10 @@ public sealed record PartyView(Guid Id, PartyRole Role, string? Name, string? Id
     /// (domain.md, personal information); every other party follows the caller's choice.
     /// </summary>
     public static Disclosure For(MediationCase state, PartyRole role, Security.CurrentUser reader, bool unmask) =>
-        state.PetitionType == PetitionType.Accusation && role == PartyRole.Applicant && reader.NodeCode != state.HandlingNodeCode
+        For(state.PetitionType, state.HandlingNodeCode, role, reader, unmask);
+
+    public static Disclosure For(PetitionType? petitionType, string handlingNodeCode, PartyRole role, Security.CurrentUser reader, bool unmask) =>
+        petitionType == PetitionType.Accusation && role == PartyRole.Applicant && reader.NodeCode != handlingNodeCode
             ? Disclosure.Hidden
             : unmask ? Disclosure.Unmasked : Disclosure.Masked;
 }
