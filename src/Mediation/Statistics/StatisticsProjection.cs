@@ -208,20 +208,30 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
 
     const string MonthOfReceipt = "(date_trunc('month', received_at at time zone 'UTC' + interval '8 hours') - interval '8 hours') at time zone 'UTC'";
 
-    /// <summary>Adds to the cube the state rows of <paramref name="rows"/> (with a column <c>sign</c>: 1 to add, -1 to take away).</summary>
+    /// <summary>
+    /// Adds to the cube the state rows of <paramref name="rows"/> (with a column <c>sign</c>: 1 to add,
+    /// -1 to take away). The rows are first netted over all dimensions at once, so a case whose
+    /// command moved no figure and no dimension (an assignment, a session, a supervision order: most
+    /// commands) cancels out before anything is fanned out to the five dimensions or written.
+    /// </summary>
     static string AddToCube(string schema, string rows)
     {
         var measures = string.Join(", ", Measures.Select(m => m.column));
-        var sums = string.Join(", ", Measures.Select(m => $"sum(sign * ({m.expression}))"));
+        var netted = string.Join(", ", Measures.Select(m => $"sum(sign * ({m.expression})) as {m.column}"));
+        var moved = string.Join(" or ", Measures.Select(m => $"sum(sign * ({m.expression})) <> 0"));
+        var sums = string.Join(", ", Measures.Select(m => $"sum(n.{m.column})"));
         var updates = string.Join(", ", Measures.Select(m => $"{m.column} = {CubeTable}.{m.column} + excluded.{m.column}"));
-        var dimensions = string.Join(", ", CubeDimensions.Select(d => $"('{d.dimension}', {d.expression})"));
+        var dimensions = string.Join(", ", CubeDimensions.Select(d => $"('{d.dimension}', n.{(d.dimension.Length == 0 ? "empty" : d.expression)})"));
         return $"""
             insert into {schema}.{CubeTable} (month, node_code, dimension, value, {measures})
-              select {MonthOfReceipt}, node_code, d.dimension, d.value, {sums}
-              from {rows} r cross join lateral (values {dimensions}) as d(dimension, value)
+              select n.month, n.node_code, d.dimension, d.value, {sums}
+              from (
+                select {MonthOfReceipt} as month, node_code, category, channel, kind, level, '' as empty, {netted}
+                from {rows} r
+                group by 1, 2, 3, 4, 5, 6
+                having {moved}
+              ) n cross join lateral (values {dimensions}) as d(dimension, value)
               group by 1, 2, 3, 4
-              -- Most commands (assignments, sessions, supervision) move no figure: nothing to write.
-              having {string.Join(" or ", Measures.Select(m => $"sum(sign * ({m.expression})) <> 0"))}
               on conflict (month, node_code, dimension, value) do update set {updates}
             """;
     }
