@@ -49,7 +49,6 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
             from a
             """;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
-        var connection = report.Connection;
         await using var command = report.Command(sql);
         SettlementQuery.AddScope(command, scope);
         command.Parameters.AddWithValue("legacy", legacyDays);

@@ -13,13 +13,13 @@ public sealed class ReportConnection : IAsyncDisposable
 {
     readonly NpgsqlTransaction _transaction;
 
+    readonly NpgsqlConnection _connection;
+
     ReportConnection(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
-        Connection = connection;
+        _connection = connection;
         _transaction = transaction;
     }
-
-    public NpgsqlConnection Connection { get; }
 
     public static async Task<ReportConnection> OpenAsync(IDocumentStore store, CancellationToken cancellation)
     {
@@ -31,11 +31,11 @@ public sealed class ReportConnection : IAsyncDisposable
         return new ReportConnection(connection, transaction);
     }
 
-    public NpgsqlCommand Command(string sql) => new(sql, Connection, _transaction);
+    public NpgsqlCommand Command(string sql) => new(sql, _connection, _transaction);
 
     public async ValueTask DisposeAsync()
     {
         await _transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        await _connection.DisposeAsync();
     }
 }

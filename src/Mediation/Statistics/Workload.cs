@@ -26,7 +26,6 @@ public sealed class WorkloadQuery(IDocumentStore store)
             order by count(*) desc, assignee
             """;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
-        var connection = report.Connection;
         await using var command = report.Command(sql);
         SettlementQuery.AddScope(command, scope);
         var rows = new List<AssigneeWorkload>();
