@@ -66,7 +66,9 @@ public sealed record MediationCase
     public DateTimeOffset LastOccurredAt { get; init; }
 
     /// <summary>Not concluded: still being worked.</summary>
-    public bool IsOpen => Status is CaseStatus.Registered or CaseStatus.Accepted or CaseStatus.Assigned;
+    public bool IsOpen => IsOpenStatus(Status);
+
+    public static bool IsOpenStatus(CaseStatus status) => status is CaseStatus.Registered or CaseStatus.Accepted or CaseStatus.Assigned;
 
     /// <summary>Open and past its due date at <paramref name="now"/>.</summary>
     public bool IsOverdueAt(DateTimeOffset now) => IsOpen && now > DueAt;

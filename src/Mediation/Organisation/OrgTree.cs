@@ -30,6 +30,9 @@ public sealed class OrgTree
 
     public OrgNode? ParentOf(string code) => Find(Find(code)?.ParentCode);
 
+    /// <summary>The node and every node below it.</summary>
+    public IEnumerable<OrgNode> Subtree(OrgNode node) => _nodes.Values.Where(n => n.Path.StartsWith(node.Path, StringComparison.Ordinal));
+
     /// <summary>True when <paramref name="code"/> is <paramref name="ancestorCode"/> or lies below it.</summary>
     public bool IsWithin(string code, string ancestorCode) =>
         Find(code) is { } node && Find(ancestorCode) is { } ancestor && node.Path.StartsWith(ancestor.Path, StringComparison.Ordinal);

@@ -1,5 +1,7 @@
 using System.Text;
 using CsvHelper;
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
 using MiniExcelLibs;
 using MiniExcelLibs.Attributes;
 using MiniExcelLibs.OpenXml;
@@ -36,6 +38,17 @@ public static class ReportFile
         "csv" => ReportFormat.Csv,
         _ => null,
     };
+
+    /// <summary>The <c>format</c> (xlsx, the default, or csv) and <c>lang</c> (zh, the default, or en) of a report request.</summary>
+    public static (ReportFormat format, ReportLanguage language, ProblemDetails? problem) ParseRequest(IQueryCollection query)
+    {
+        var format = Parse(query["format"]);
+        var language = ReportLanguage.Parse(query["lang"]);
+        var check = new Validation()
+            .Require(format is not null, "format", "must be xlsx or csv")
+            .Require(language is not null, "lang", "must be zh or en");
+        return check.IsValid ? (format!.Value, language!, null) : (default, ReportLanguage.Chinese, check.Result());
+    }
 
     /// <summary>Writes the sheets to a seekable or forward-only stream, synchronously (run it off the request thread).</summary>
     public static void Write(Stream stream, ReportFormat format, IReadOnlyList<ReportSheet> sheets)

@@ -43,9 +43,9 @@ public sealed class ReportLanguage
         T("街道化解占比", "Share resolved at street"), T("县级化解占比", "Share resolved at county"), T("备注", "Note"),
     ];
 
-    public string Unit => T("单位", "Unit");
-    public string Category => T("纠纷类别", "Category");
-    public string Channel => T("受理渠道", "Channel");
+    public string UnitColumn => T("单位", "Unit");
+    public string CategoryColumn => T("纠纷类别", "Category");
+    public string ChannelColumn => T("受理渠道", "Channel");
     public string Total => T("合计", "Total");
     public string TooFewCases(int minimum) => T($"样本不足（少于{minimum}件）", $"Few cases (under {minimum})");
     public string SheetUnits => T("分单位", "By unit");
@@ -56,7 +56,7 @@ public sealed class ReportLanguage
 
     public string[] BacklogHeader =>
     [
-        Unit, T("在办数", "Open"), T("超期数", "Overdue"), T("积案数（久拖未决）", "Legacy"),
+        UnitColumn, T("在办数", "Open"), T("超期数", "Overdue"), T("积案数（久拖未决）", "Legacy"),
         T("网格", "At grid"), T("社区", "At community"), T("街道", "At street"), T("县级", "At county"),
         T("0-7天", "0-7 days"), T("8-30天", "8-30 days"), T("31-60天", "31-60 days"), T("61-90天", "61-90 days"), T("90天以上", "Over 90 days"),
     ];
@@ -71,36 +71,36 @@ public sealed class ReportLanguage
     public string Yes => T("是", "yes");
     public string No => T("否", "no");
 
-    public string Kind(CaseKind kind) => kind switch
+    public string KindName(CaseKind kind) => kind switch
     {
         CaseKind.Dispute => T("矛盾纠纷", "Dispute"),
         CaseKind.Petition => T("信访事项", "Petition"),
         _ => T("求助", "Help request"),
     };
 
-    public string Channel_(string channel) => !IsChinese ? channel : channel switch
+    public string ChannelName(string channel) => !IsChinese ? channel : channel switch
     {
-        nameof(Cases.Channel.WalkIn) => "来访",
-        nameof(Cases.Channel.Phone) => "来电",
-        nameof(Cases.Channel.Letter) => "来信",
-        nameof(Cases.Channel.Online) => "网上",
-        nameof(Cases.Channel.Hotline12345) => "12345热线",
-        nameof(Cases.Channel.GridPatrol) => "网格排查",
-        nameof(Cases.Channel.CourtReferral) => "法院委托",
-        nameof(Cases.Channel.PoliceReferral) => "公安移交",
-        nameof(Cases.Channel.OwnInitiative) => "主动排查",
+        nameof(Channel.WalkIn) => "来访",
+        nameof(Channel.Phone) => "来电",
+        nameof(Channel.Letter) => "来信",
+        nameof(Channel.Online) => "网上",
+        nameof(Channel.Hotline12345) => "12345热线",
+        nameof(Channel.GridPatrol) => "网格排查",
+        nameof(Channel.CourtReferral) => "法院委托",
+        nameof(Channel.PoliceReferral) => "公安移交",
+        nameof(Channel.OwnInitiative) => "主动排查",
         _ => channel,
     };
 
-    public string Level(Level level) => !IsChinese ? level.ToString() : level switch
+    public string LevelName(Level level) => !IsChinese ? level.ToString() : level switch
     {
-        Cases.Level.Grid => "网格",
-        Cases.Level.Community => "社区",
-        Cases.Level.Street => "街道",
+        Level.Grid => "网格",
+        Level.Community => "社区",
+        Level.Street => "街道",
         _ => "县级",
     };
 
-    public string Status(CaseStatus status) => !IsChinese ? status.ToString() : status switch
+    public string StatusName(CaseStatus status) => !IsChinese ? status.ToString() : status switch
     {
         CaseStatus.Registered => "已登记",
         CaseStatus.Accepted => "已受理",
@@ -111,11 +111,11 @@ public sealed class ReportLanguage
         _ => "已移送",
     };
 
-    public string PartyRole(PartyRole role) => !IsChinese ? role.ToString() : role switch
+    public string RoleName(PartyRole role) => !IsChinese ? role.ToString() : role switch
     {
-        Cases.PartyRole.Applicant => "申请人",
-        Cases.PartyRole.Respondent => "被申请人",
-        Cases.PartyRole.ThirdParty => "第三人",
+        PartyRole.Applicant => "申请人",
+        PartyRole.Respondent => "被申请人",
+        PartyRole.ThirdParty => "第三人",
         _ => "代理人",
     };
 }

@@ -73,10 +73,13 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
 
         if (!check.IsValid) return (null, Problems.Invalid(check.Errors));
         if (!user.Covers(org, node!.Id)) return (null, Problems.NotFound($"There is no node {node.Id} in your jurisdiction."));
-        // A root covers every case: no node filter at all.
-        IReadOnlyList<string>? codes = org.Roots.Count == 1 && node!.ParentCode is null
-            ? null
-            : org.All.Where(n => n.Path.StartsWith(node!.Path, StringComparison.Ordinal)).Select(n => n.Id).ToArray();
-        return (new ReportScope(from, to, node!, codes, asOf, groupBy), null);
+        return (new ReportScope(from, to, node, NodeCodesUnder(node, org), asOf, groupBy), null);
     }
+
+    /// <summary>The same period and moment at another node and below it.</summary>
+    public ReportScope At(OrgNode node, OrgTree org) => this with { Node = node, NodeCodes = NodeCodesUnder(node, org) };
+
+    /// <summary>The node codes a scope at <paramref name="node"/> covers; null (no filter at all) for the single root.</summary>
+    static IReadOnlyList<string>? NodeCodesUnder(OrgNode node, OrgTree org) =>
+        org.Roots.Count == 1 && node.ParentCode is null ? null : org.Subtree(node).Select(n => n.Id).ToArray();
 }

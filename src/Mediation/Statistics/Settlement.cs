@@ -137,7 +137,6 @@ public sealed class SettlementQuery(IDocumentStore store)
     public async Task<SettlementReport> RunAsync(ReportScope scope, OrgTree org, CancellationToken cancellation)
     {
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
-        var connection = report.Connection;
 
         var (keyExpression, nodeMap) = KeyFor(scope, org);
         var nodeJoin = nodeMap is not null ? "join unnest(@map_codes, @map_keys) as m(code, key) on m.code = v.node_code" : "";
@@ -305,7 +304,7 @@ public sealed class SettlementQuery(IDocumentStore store)
     {
         var map = new Dictionary<string, string> { [node.Id] = node.Id };
         foreach (var child in org.ChildrenOf(node.Id))
-        foreach (var below in org.All.Where(n => n.Path.StartsWith(child.Path, StringComparison.Ordinal)))
+        foreach (var below in org.Subtree(child))
             map[below.Id] = child.Id;
         return map;
     }
@@ -333,7 +332,6 @@ public sealed class SettlementQuery(IDocumentStore store)
     {
         var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant < scope.AsOf ? scope.ToInstant : scope.AsOf);
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
-        var connection = report.Connection;
         var nodes = scope.NodeCodes is not null ? " and node_code = any(@nodes)" : "";
         await using var command = report.Command($"""
             select flow, sum(n)::bigint from (

@@ -86,9 +86,7 @@ public sealed record CaseFilter(
         return cases;
     }
 
-    static string[] Subtree(OrgTree org, string code) => org.Find(code) is { } root
-        ? org.All.Where(n => n.Path.StartsWith(root.Path, StringComparison.Ordinal)).Select(n => n.Id).ToArray()
-        : [code];
+    static string[] Subtree(OrgTree org, string code) => org.Find(code) is { } root ? org.Subtree(root).Select(n => n.Id).ToArray() : [code];
 
     static IQueryable<MediationCase> WithinSubtree(IQueryable<MediationCase> cases, OrgTree org, string code, bool handling)
     {

@@ -102,13 +102,13 @@ public sealed class CaseListExport(IDocumentStore store)
             {
                 var view = PartyView.Of(parties[p.PartyId], PartyView.For(c.PetitionType, c.HandlingNodeCode, p.Role, user, unmask: false));
                 var who = view.Erased ? (language.IsChinese ? "（已删除）" : "(erased)") : view.Hidden ? (language.IsChinese ? "（不予显示）" : "(withheld)") : view.Name;
-                return $"{language.PartyRole(p.Role)}:{who} {view.Phone}".Trim();
+                return $"{language.RoleName(p.Role)}:{who} {view.Phone}".Trim();
             });
-            var overdue = c.Status is CaseStatus.Registered or CaseStatus.Accepted or CaseStatus.Assigned && c.DueAt < now;
+            var overdue = MediationCase.IsOpenStatus(c.Status) && now > c.DueAt;
             rows.Add(
             [
-                c.CaseNumber, language.Kind(c.Kind), language.Channel_(c.Channel.ToString()), c.Category, c.NodeCode, c.HandlingNodeCode,
-                language.Level(c.Level), language.Status(c.Status), c.Assignee,
+                c.CaseNumber, language.KindName(c.Kind), language.ChannelName(c.Channel.ToString()), c.Category, c.NodeCode, c.HandlingNodeCode,
+                language.LevelName(c.Level), language.StatusName(c.Status), c.Assignee,
                 c.ReceivedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), c.DueAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd"),
                 overdue ? language.Yes : language.No, c.Outcome?.ToString(), string.Join("；", shown), c.Summary,
             ]);
@@ -149,10 +149,8 @@ public static class CaseListFileEndpoint
         CancellationToken cancellation)
     {
         var query = http.Request.Query;
-        var format = ReportFile.Parse(query["format"]);
-        var language = ReportLanguage.Parse(query["lang"]);
-        if (format is null) return Problems.Invalid("format", "must be xlsx or csv").ToResult();
-        if (language is null) return Problems.Invalid("lang", "must be zh or en").ToResult();
+        var (format, language, invalid) = ReportFile.ParseRequest(query);
+        if (invalid is not null) return invalid.ToResult();
         var (filter, problem) = CaseFilter.Parse(query);
         if (problem is not null) return problem.ToResult();
         var org = await directory.CurrentAsync(cancellation);
@@ -160,7 +158,7 @@ public static class CaseListFileEndpoint
         var now = clock.GetUtcNow();
         if (filter!.NodeCode is { } node && !user.Covers(org, node)) return Problems.NotFound($"There is no node {node} in your jurisdiction.").ToResult();
 
-        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export, detail: $"case list {format.Value.ToString().ToLowerInvariant()}: {http.Request.QueryString}"),
+        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export, detail: $"case list {format.ToString().ToLowerInvariant()}: {http.Request.QueryString}"),
             cancellation);
         var unit = org.Find(filter.NodeCode ?? user.NodeCode);
         // Written to a temporary file off the request thread (the writers are synchronous), then sent.
@@ -170,7 +168,7 @@ public static class CaseListFileEndpoint
             await Task.Run(() =>
             {
                 using var file = File.Create(path);
-                ReportFile.Write(file, format.Value, [export.Sheet(filter, org, user, now, language, unit)]);
+                ReportFile.Write(file, format, [export.Sheet(filter, org, user, now, language, unit)]);
             }, cancellation);
         }
         catch
@@ -179,6 +177,6 @@ public static class CaseListFileEndpoint
             throw;
         }
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        return Results.File(stream, ReportFile.ContentType(format.Value), $"cases-{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd-HHmm}.{ReportFile.Extension(format.Value)}");
+        return Results.File(stream, ReportFile.ContentType(format), $"cases-{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd-HHmm}.{ReportFile.Extension(format)}");
     }
 }

@@ -35,34 +35,30 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         await using (var session = store.QuerySession())
             categoryNames = (await session.Query<Category>().ToListAsync(cancellation)).ToDictionary(c => c.Id, c => language.IsChinese ? c.NameZh : c.NameEn);
 
-        string Name(OrgNode node) => node.Name;
         var title = language.SettlementTitle(scope.Node.Name, scope.From, scope.To);
 
-        // Every sub-unit has its row, with zeros when it received nothing; the node's own cases (filed at it, not below) too when there are any.
-        var units = org.ChildrenOf(scope.Node.Id).Select(n => (n.Id, Name(n))).ToList();
-        if (units.Count == 0 || byUnit.Groups.Any(g => g.Key == scope.Node.Id)) units.Add((scope.Node.Id, $"{Name(scope.Node)}{(units.Count == 0 ? "" : language.IsChinese ? "（本级）" : " (itself)")}"));
+        // Every sub-unit has its row (zeros when it received nothing), with the scope its backlog is
+        // counted in; so do the node's own cases (filed at it, not below) when there are any.
+        var units = org.ChildrenOf(scope.Node.Id).Select(n => (code: n.Id, label: n.Name, backlog: scope.At(n, org))).ToList();
+        if (units.Count == 0) units.Add((scope.Node.Id, scope.Node.Name, scope));
+        else if (byUnit.Groups.Any(g => g.Key == scope.Node.Id))
+            units.Add((scope.Node.Id, scope.Node.Name + (language.IsChinese ? "（本级）" : " (itself)"), scope with { NodeCodes = [scope.Node.Id] }));
         var unitRows = units.Select(u =>
         {
-            SettlementFigures figures = byUnit.Groups.FirstOrDefault(g => g.Key == u.Item1) ?? SettlementFigures.Of(SettlementCounts.Zero);
-            return Row(u.Item2, figures, figures.Received < minimum ? language.TooFewCases(minimum) : null);
+            SettlementFigures figures = byUnit.Groups.FirstOrDefault(g => g.Key == u.code) ?? SettlementFigures.Of(SettlementCounts.Zero);
+            return Row(u.label, figures, figures.Received < minimum ? language.TooFewCases(minimum) : null);
         }).Append(Row(language.Total, byUnit, null)).ToList();
 
         var categoryRows = byCategory.Groups.Select(g => Row(categoryNames.GetValueOrDefault(g.Key, g.Key), g, null))
             .Append(Row(language.Total, byCategory, null)).ToList();
-        var channelRows = byChannel.Groups.Select(g => Row(language.Channel_(g.Key), g, null))
+        var channelRows = byChannel.Groups.Select(g => Row(language.ChannelName(g.Key), g, null))
             .Append(Row(language.Total, byChannel, null)).ToList();
 
         var backlogRows = new List<object?[]>();
-        foreach (var (code, name) in units.Append((scope.Node.Id, language.Total)))
+        foreach (var (label, unitScope) in units.Select(u => (u.label, u.backlog)).Append((language.Total, scope)))
         {
-            var node = org.Find(code)!;
-            var nodeScope = code == scope.Node.Id && name == language.Total
-                ? scope
-                : scope with { Node = node, NodeCodes = org.All.Where(n => n.Path.StartsWith(node.Path, StringComparison.Ordinal)).Select(n => n.Id).ToArray() };
-            if (code == scope.Node.Id && name != language.Total)
-                nodeScope = scope with { NodeCodes = [scope.Node.Id] };
-            var b = await backlog.RunAsync(nodeScope, cancellation);
-            backlogRows.Add([name, b.Open, b.Overdue, b.Legacy, b.ByLevel["Grid"], b.ByLevel["Community"], b.ByLevel["Street"], b.ByLevel["County"],
+            var b = await backlog.RunAsync(unitScope, cancellation);
+            backlogRows.Add([label, b.Open, b.Overdue, b.Legacy, b.ByLevel["Grid"], b.ByLevel["Community"], b.ByLevel["Street"], b.ByLevel["County"],
                 .. BacklogQuery.AgeBuckets.Select(a => (object?)b.ByAge[a])]);
         }
 
@@ -71,9 +67,9 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
             : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm} China time";
         return
         [
-            new(language.SheetUnits, title, language.SettlementHeader(language.Unit), FigureKinds, unitRows),
-            new(language.SheetCategories, title, language.SettlementHeader(language.Category), FigureKinds, categoryRows),
-            new(language.SheetChannels, title, language.SettlementHeader(language.Channel), FigureKinds, channelRows),
+            new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows),
+            new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows),
+            new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows),
             new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows),
         ];
     }
@@ -104,10 +100,8 @@ public static class SettlementReportEndpoint
         CancellationToken cancellation)
     {
         var query = http.Request.Query;
-        var format = ReportFile.Parse(query["format"]);
-        var language = ReportLanguage.Parse(query["lang"]);
-        if (format is null) return Problems.Invalid("format", "must be xlsx or csv").ToResult();
-        if (language is null) return Problems.Invalid("lang", "must be zh or en").ToResult();
+        var (format, language, invalid) = ReportFile.ParseRequest(query);
+        if (invalid is not null) return invalid.ToResult();
         var org = await directory.CurrentAsync(cancellation);
         var user = CurrentUser.From(http);
         var (scope, problem) = ReportScope.Parse(query, org, user, clock.GetUtcNow(), grouping: false);
@@ -117,9 +111,9 @@ public static class SettlementReportEndpoint
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export,
             detail: $"settlement report {scope!.Node.Id} {scope.From:yyyy-MM-dd}..{scope.To:yyyy-MM-dd} {format}".ToLowerInvariant()), cancellation);
         var file = new MemoryStream();
-        ReportFile.Write(file, format.Value, sheets);
+        ReportFile.Write(file, format, sheets);
         file.Position = 0;
-        return Results.File(file, ReportFile.ContentType(format.Value),
-            $"settlement-{scope.Node.Id}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}.{ReportFile.Extension(format.Value)}");
+        return Results.File(file, ReportFile.ContentType(format),
+            $"settlement-{scope.Node.Id}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}.{ReportFile.Extension(format)}");
     }
 }
