@@ -62,12 +62,26 @@ public sealed class EventChain(IDocumentStore store)
         create trigger mt_chain_event after insert on {Schema}.mt_events for each row execute function {Schema}.mt_chain_event();
         """;
 
+    /// <summary>Marks the installed chain; change it whenever <see cref="Ddl"/> changes.</summary>
+    const string Version = "event chain v1";
+
+    /// <summary>
+    /// Installs the chain unless this version of it is in place already: replacing the trigger locks
+    /// mt_events against every writer, which a start must not do to a running system.
+    /// </summary>
     public async Task EnsureAsync(CancellationToken cancellation)
     {
         await store.Storage.Database.EnsureStorageExistsAsync(typeof(JasperFx.Events.IEvent), cancellation);
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
-        await using var command = new NpgsqlCommand(Ddl, connection) { CommandTimeout = 0 };
+        await using (var installed = new NpgsqlCommand(
+                         $"select obj_description(to_regprocedure('{Schema}.mt_chain_event()'), 'pg_proc') = @version and exists " +
+                         $"(select 1 from pg_trigger where tgname = 'mt_chain_event' and tgrelid = to_regclass('{Schema}.mt_events'))", connection))
+        {
+            installed.Parameters.AddWithValue("version", Version);
+            if (await installed.ExecuteScalarAsync(cancellation) is true) return;
+        }
+        await using var command = new NpgsqlCommand($"{Ddl}\ncomment on function {Schema}.mt_chain_event() is '{Version}';", connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
