@@ -60,7 +60,7 @@ public static class SecuritySetup
             });
         });
 
-        var origins = builder.Configuration.GetSection($"{SecurityOptions.Section}:CorsOrigins").Get<string[]>() ?? [];
+        var origins = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>()?.CorsOrigins ?? [];
         services.AddCors(cors =>
         {
             // No origin configured: no CORS answer at all, so browsers keep other sites out.
@@ -73,8 +73,8 @@ public static class SecuritySetup
     public static void UseSecurity(this WebApplication app)
     {
         app.Use(SecurityHeaders);
-        var origins = app.Configuration.GetSection($"{SecurityOptions.Section}:CorsOrigins").Get<string[]>() ?? [];
-        if (origins.Length > 0) app.UseCors(CorsPolicy);
+        if (app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>>().Value.GetPolicy(CorsPolicy) is not null)
+            app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseRateLimiter();
         app.Use(AccessTable.Enforce);
