@@ -2,7 +2,7 @@
 # Statistics read model at county scale: seeds N cases through the seed command (once per data
 # folder), then measures settlement and backlog query latency over HTTP, a full rebuild of the
 # projection, and a plain scan of the events table for comparison.
-# Usage: [BUILD=publish] [ROUNDS=50] bench/stats.sh [cases=100000] [data folder=/var/tmp/mediation-bench-<cases>]
+# Usage: [BUILD=publish] [ROUNDS=50] [CATCHUP_ROUNDS=3] bench/stats.sh [cases=100000] [data folder=/var/tmp/mediation-bench-<cases>]
 # The data folder is kept, so a second run skips the seeding (about 5 minutes for 100,000 cases here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,54 +71,8 @@ for report in "settlement?from=2025-11-01&to=2026-11-01&format=xlsx" "settlement
   echo "| /api/reports/$report | $(awk '{printf "%.2f s", $1}' "$data/time.out") | $(stat -c %s "$data/report.out") bytes | $((peak - before)) MB above the $before MB before |"
 done
 
-# Catch-up: events the daemon has not seen yet. On a copy of the data (the figures above stay those
-# of N cases): add 20% more cases with the daemon disabled, start the service and time the daemon
-# from its first step to the high-water mark.
-kill $pid; wait $pid 2>/dev/null || true
-rm -rf "$data/catchup"; mkdir -p "$data/catchup"; cp -a "$data/.mediation" "$data/catchup/"
-data="$data/catchup"; export Mediation__LocalPostgres__DataDirectory="$data/.mediation/postgres"
-extra=$(( cases / 5 ))
-(cd "$data" && Mediation__ProjectionDaemon=Disabled $service seed --cases "$extra" --seed 2 --until 2026-10-31 --parallel 8 | grep -a "Seeded" || true)
-# The seeded cases' deadlines lie in the past: let the service deliver those scheduled messages
-# (breaches appended) with the daemon still off, so that what follows measures the daemon alone.
-Mediation__ProjectionDaemon=Disabled ASPNETCORE_URLS="http://127.0.0.1:$port" $service >"$data/service.log" 2>&1 &
-pid=$!
-until grep -aq 'Started PostgreSQL on' "$data/service.log"; do sleep 0.05; done
-pg_port="$(grep -ao 'Started PostgreSQL on 127.0.0.1:[0-9]*' "$data/service.log" | grep -o '[0-9]*$')"
-until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
-# Overdue ones fire at once; those still ahead come a few at a time: wait for the burst to pass.
-last_high=$(psql_ "select max(seq_id) from mediation.mt_events")
-while sleep 5; do
-  high=$(psql_ "select max(seq_id) from mediation.mt_events")
-  [ $(( high - last_high )) -lt 20 ] && break
-  last_high=$high
-done
-kill $pid; wait $pid 2>/dev/null || true
-ASPNETCORE_URLS="http://127.0.0.1:$port" $service >"$data/service.log" 2>&1 &
-pid=$!
-until grep -aq 'Started PostgreSQL on' "$data/service.log"; do sleep 0.05; done
-pg_port="$(grep -ao 'Started PostgreSQL on 127.0.0.1:[0-9]*' "$data/service.log" | grep -o '[0-9]*$')"
-progress() { psql_ "select coalesce((select last_seq_id from mediation.mt_event_progression where name = 'Statistics:All'), 0) || ' ' || (select max(seq_id) from mediation.mt_events) || ' ' || extract(epoch from clock_timestamp())" 2>/dev/null || true; }
-first=""; start=""; last=""
-while true; do
-  read -r done high now <<<"$(progress)" || true
-  if [ -n "${done:-}" ]; then
-    [ -z "$first" ] && first="$done"
-    # The clock starts at the last look before the daemon's first step.
-    [ -z "$start" ] && [ "$done" != "$first" ] && start="$last" && began="$first"
-    # Past the first quarter of the backlog the service's own start-up work (JIT, Wolverine
-    # releasing its stored messages) is behind it: the rate from there on is the daemon's steady one.
-    [ -n "$start" ] && [ -z "${quarter:-}" ] && [ $(( (done - began) * 4 )) -ge $(( high - began )) ] && quarter="$now" && quarter_done="$done"
-    last="$now"
-    if [ -n "$start" ] && [ "$done" -ge "$high" ]; then
-      echo
-      echo "## Daemon catch-up"
-      awk -v n="$(( done - began ))" -v s="$start" -v e="$now" 'BEGIN { printf "%d events in %.2f s: %.0f events/s (from its first step to the high-water mark)\n", n, e - s, n / (e - s) }'
-      awk -v n="$(( done - quarter_done ))" -v s="$quarter" -v e="$now" 'BEGIN { printf "%d events in %.2f s: %.0f events/s (steady: the last three quarters of the backlog)\n", n, e - s, n / (e - s) }'
-      break
-    fi
-  fi
-  sleep 0.1
-done
 kill $pid; wait $pid 2>/dev/null || true; pid=""
-rm -rf "$data"
+
+echo
+# Catch-up, on a copy of the data (the figures above stay those of N cases).
+ROUNDS="${CATCHUP_ROUNDS:-3}" bench/catchup.sh "$cases" "$data"
