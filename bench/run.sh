@@ -57,7 +57,9 @@ trap cleanup EXIT
 
 port=$(( 20000 + RANDOM % 10000 )); ceiling_port=$(( port + 1 ))
 start_service() {
-  ASPNETCORE_URLS="http://127.0.0.1:$port" $service >"$data/service.log" 2>&1 &
+  # From its own folder, as deployed (the Dockerfile's WORKDIR): the content root holds appsettings.json
+  # and its log levels; from elsewhere every request would log six lines at Information.
+  (cd "$(dirname "${service#dotnet }")" && ASPNETCORE_URLS="http://127.0.0.1:$port" exec $service) >"$data/service.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
     kill -0 $pid 2>/dev/null || { cat "$data/service.log"; exit 1; }; sleep 0.2

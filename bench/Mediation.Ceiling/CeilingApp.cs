@@ -25,7 +25,11 @@ public static class CeilingApp
     public static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, string connectionString)
     {
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // The service's own connection settings (DatabaseServer.Tuned): no DISCARD ALL when a
+        // connection goes back to the pool, statements prepared; otherwise the ceiling pays a round
+        // trip per request the service does not.
+        var tuned = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 200, AutoPrepareMinUsages = 2 };
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(tuned));
         var app = builder.Build();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using (var create = dataSource.CreateCommand($"create table if not exists {Table} (id bigint generated always as identity primary key, body jsonb not null)"))
