@@ -9,7 +9,7 @@
 #   --write-only: the write path and pgbench only.
 # Environment: WRITE_CASES (cases seeded before the write path, default 2000), SECONDS_PER_RUN,
 #   CLIENTS (1,8,32), RATE (500), PROFILE=1 (pg_stat_statements on, top statements printed after
-#   the write path), KEEP=1 (keep the write path's data folder).
+#   the write path), KEEP=1 (keep the write path's data folder), STATS_DATA (stats.sh's data folder).
 # Results: printed, and the tables in /var/tmp/mediation-bench-results/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -131,7 +131,8 @@ if [ $write_only = 0 ]; then
     stats_data="$(mktemp -d /var/tmp/mediation-bench-smoke.XXXXXX)"
     ROUNDS=3 bench/stats.sh "$stats_cases" "$stats_data" 2>&1 | tee -a "$results"; rm -rf "$stats_data"
   else
-    bench/stats.sh "$stats_cases" 2>&1 | tee -a "$results"
+    # STATS_DATA: another data folder than stats.sh's default (one shared by everyone's runs on this machine).
+    bench/stats.sh "$stats_cases" ${STATS_DATA:+"$STATS_DATA"} 2>&1 | tee -a "$results"
   fi
   echo | tee -a "$results"
   echo "## Cold start: bench/cold-start.sh $cold_runs" | tee -a "$results"

@@ -58,6 +58,8 @@ sealed class CaseScript(Random random)
 
     public bool Done { get; private set; }
     public string? Failure { get; private set; }
+    /// <summary>The command the last call sent, for the latency by command.</summary>
+    public string LastAction { get; private set; } = "";
 
     IEnumerable<(string action, bool clerk, object body)> Steps()
     {
@@ -90,6 +92,7 @@ sealed class CaseScript(Random random)
     public async Task<HttpStatusCode> NextAsync(Target target, CancellationToken cancellation)
     {
         var (action, clerk, body) = Steps().ElementAt(_step);
+        LastAction = action == "" ? "file" : action;
         using var request = new HttpRequestMessage(HttpMethod.Post,
             target.Ceiling ? "/rows" : _step == 0 ? "/api/cases" : $"/api/cases/{_id}/{action}")
         {
@@ -128,6 +131,7 @@ public sealed record LoadResult(string Target, string Load, int Requests, double
     IReadOnlyDictionary<int, int> Errors)
 {
     public double PerSecond => Requests / Seconds;
+    public IReadOnlyDictionary<string, (int count, double p50)> ByAction { get; init; } = new Dictionary<string, (int, double)>();
     public int ErrorCount => Errors.Values.Sum();
     public string ErrorText => ErrorCount == 0 ? "0" : $"{ErrorCount} ({string.Join(", ", Errors.Select(e => e.Key == 0 ? $"{e.Value}× exception" : $"{e.Value}× {e.Key}"))})";
 }
@@ -137,23 +141,37 @@ sealed class Recorder
 {
     readonly List<double> _millis = new(100_000);
     readonly Dictionary<int, int> _errors = [];
+    readonly Dictionary<string, List<double>> _byAction = [];
 
-    public void Add(double millis, int status)
+    public void Add(double millis, int status, string action = "")
     {
         lock (_millis)
         {
-            if (status is >= 200 and < 300) _millis.Add(millis);
+            if (status is >= 200 and < 300)
+            {
+                _millis.Add(millis);
+                if (!_byAction.TryGetValue(action, out var list)) _byAction[action] = list = [];
+                list.Add(millis);
+            }
             else _errors[status] = _errors.GetValueOrDefault(status) + 1;
         }
     }
 
+    /// <summary>Median latency per command: where a lifecycle's time goes.</summary>
+    public IReadOnlyDictionary<string, (int count, double p50)> ByAction()
+    {
+        lock (_millis)
+            return _byAction.ToDictionary(a => a.Key, a => { a.Value.Sort(); return (a.Value.Count, Percentiles.Of(a.Value, 50)); });
+    }
+
     public LoadResult Result(string target, string load, double seconds)
     {
+        var byAction = ByAction();
         lock (_millis)
         {
             _millis.Sort();
             return new LoadResult(target, load, _millis.Count, seconds, Percentiles.Of(_millis, 50), Percentiles.Of(_millis, 95),
-                Percentiles.Of(_millis, 99), _millis.Count == 0 ? double.NaN : _millis[^1], new Dictionary<int, int>(_errors));
+                Percentiles.Of(_millis, 99), _millis.Count == 0 ? double.NaN : _millis[^1], new Dictionary<int, int>(_errors)) { ByAction = byAction };
         }
     }
 }
@@ -195,7 +213,7 @@ public static class WriteLoad
             {
                 var started = Stopwatch.GetTimestamp();
                 var status = await SendAsync(script, target, CancellationToken.None);
-                recorder.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);
+                recorder.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds, status, script.LastAction);
                 if (script.Done) script = new CaseScript(random);
             }
         })));
@@ -226,7 +244,7 @@ public static class WriteLoad
             inFlight.Add(Task.Run(async () =>
             {
                 var status = await SendAsync(script, target, CancellationToken.None);
-                recorder.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds, status);
+                recorder.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds, status, script.LastAction);
                 if (!script.Done) idle.Enqueue(script);
             }));
         }
@@ -235,9 +253,10 @@ public static class WriteLoad
     }
 
     /// <summary>The highest resident set (VmRSS, sampled every 50 ms) and the kernel's own peak (VmHWM) of a process while a task runs.</summary>
-    public static async Task<(T result, long peakRssMb, long hwmMb)> WithMemoryAsync<T>(int? pid, Func<Task<T>> run)
+    public static async Task<(T result, long peakRssMb, long hwmMb, double cpuSeconds)> WithMemoryAsync<T>(int? pid, Func<Task<T>> run)
     {
-        if (pid is null) return (await run(), 0, 0);
+        if (pid is null) return (await run(), 0, 0, 0);
+        var cpuBefore = CpuSeconds(pid.Value);
         long peak = 0;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
@@ -251,7 +270,15 @@ public static class WriteLoad
         var result = await run();
         stop.Cancel();
         await sampler;
-        return (result, peak, Status(pid.Value, "VmHWM"));
+        return (result, peak, Status(pid.Value, "VmHWM"), CpuSeconds(pid.Value) - cpuBefore);
+    }
+
+    /// <summary>User and system CPU time of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
     }
 
     static long Status(int pid, string field) =>
@@ -266,16 +293,18 @@ public static class WriteLoad
         int rate, TimeSpan rateDuration, int? servicePid, TextWriter output)
     {
         var results = new List<LoadResult>();
-        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service/ceiling | service memory, peak RSS (VmHWM) |");
+        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service/ceiling | service memory, peak RSS (VmHWM); service CPU |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        // Warm-up, untimed: connections, the JIT, prepared statements.
-        await ClosedAsync(service, 2, duration / 4, seed: 999);
-        if (ceiling is not null) await ClosedAsync(ceiling, 2, duration / 4, seed: 999);
+        // Warm-up, untimed: connections, prepared statements, and the JIT's second tier (re-compiled
+        // hot methods arrive some seconds in; a short warm-up left the first row measuring them).
+        var warmUp = TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds / 2));
+        await ClosedAsync(service, concurrencies.Max(), warmUp, seed: 999);
+        if (ceiling is not null) await ClosedAsync(ceiling, concurrencies.Max(), warmUp, seed: 999);
         foreach (var clients in concurrencies)
         {
-            var (mine, peak, hwm) = await WithMemoryAsync(servicePid, () => ClosedAsync(service, clients, duration, seed: clients));
+            var (mine, peak, hwm, cpu) = await WithMemoryAsync(servicePid, () => ClosedAsync(service, clients, duration, seed: clients));
             results.Add(mine);
-            output.WriteLine(Row(mine, "") + (servicePid is null ? " |" : $" {peak} MB ({hwm} MB) |"));
+            output.WriteLine(Row(mine, "") + (servicePid is null ? " |" : $" {peak} MB ({hwm} MB); CPU {cpu / mine.Seconds:F2} cores, {cpu * 1000 / Math.Max(1, mine.Requests):F2} ms per command |"));
             if (ceiling is null) continue;
             var bare = await ClosedAsync(ceiling, clients, duration, seed: clients);
             results.Add(bare);
@@ -286,6 +315,14 @@ public static class WriteLoad
             var open = await OpenAsync(service, rate, rateDuration);
             results.Add(open);
             output.WriteLine(Row(open, "") + " |");
+        }
+        // One client: no queueing, so the medians say what each command costs.
+        if (results.FirstOrDefault(r => r.Target == "service") is { ByAction.Count: > 0 } single)
+        {
+            output.WriteLine();
+            output.WriteLine($"Median latency by command, service, {single.Load}: " +
+                string.Join(", ", single.ByAction.OrderByDescending(a => a.Value.p50).Select(a => $"{a.Key} {a.Value.p50:F1} ms ({a.Value.count})")));
+            output.WriteLine();
         }
         return results;
     }
