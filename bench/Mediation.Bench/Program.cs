@@ -12,14 +12,21 @@ switch (args.FirstOrDefault())
     case "queries":
         await Queries.RunAsync(http, options);
         return 0;
+    case "write":
+        return await WriteLoad.MainAsync(options);
+    case "body":
+        Console.WriteLine(WriteLoad.SampleBody());
+        return 0;
     default:
         Console.Error.WriteLine("usage: Mediation.Bench queries --url URL [--token JWT] [--rounds N] [--from yyyy-MM-dd --to yyyy-MM-dd]");
+        Console.Error.WriteLine("       Mediation.Bench write --url URL [--ceiling URL] [--clients 1,8,32] [--seconds 20] [--rate 500] [--rate-seconds 20] [--seed 1] [--pid SERVICE_PID]");
+        Console.Error.WriteLine("       Mediation.Bench body   (the filing body the write mode sends, for pgbench's row)");
         return 2;
 }
 
 namespace Mediation.Bench
 {
-    sealed class Arguments(Dictionary<string, string> values)
+    public sealed class Arguments(Dictionary<string, string> values)
     {
         public static Arguments Parse(string[] args)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using JasperFx;
 using Marten;
+using Marten.Services.BatchQuerying;
 using Mediation.Cases.Deadlines;
 using Mediation.Hosting;
 using Mediation.Idempotency;
@@ -62,10 +63,14 @@ public sealed class CaseCommandRunner(
 
     /// <summary>Decides and commits a command on an existing case.</summary>
     public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
-        CancellationToken cancellation) where TCommand : ICaseCommand =>
-        ExecuteAsync(request, command, async (session, messages, token) =>
+        CancellationToken cancellation) where TCommand : ICaseCommand
+    {
+        JasperFx.Events.IEventStream<MediationCase>? prefetched = null;
+        return ExecuteAsync(request, command, async (session, messages, token) =>
         {
-            var stream = await session.Events.FetchForWriting<MediationCase>(caseId, token);
+            // The first attempt's stream may have come with the idempotency lookup, in one round trip.
+            var stream = prefetched ?? await session.Events.FetchForWriting<MediationCase>(caseId, token);
+            prefetched = null;
             var state = stream.Aggregate;
             if (state is null) return Answer.Refuse(Problems.NotFound($"There is no case {caseId}."));
             var context = await ContextAsync(token);
@@ -88,7 +93,12 @@ public sealed class CaseCommandRunner(
             await DeadlineWatch.ScheduleAsync(messages, state, events, context.Now);
             var next = version + events.Count;
             return new Answer(null, StatusCodes.Status200OK, new CaseVersion(caseId, next), next);
-        }, cancellation, caseId);
+        }, cancellation, caseId, batch =>
+        {
+            var stream = batch.Events.FetchForWriting<MediationCase>(caseId);
+            return async () => prefetched = await stream;
+        });
+    }
 
     public async Task<DecisionContext> ContextAsync(CancellationToken cancellation) =>
         new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value);
@@ -97,13 +107,17 @@ public sealed class CaseCommandRunner(
     /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. Refusals from
     /// the attempt end it without writing anything.
     /// </summary>
-    public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, object command, Attempt attempt, CancellationToken cancellation, Guid? caseId = null)
+    /// <param name="prefetch">Reads the first attempt wants, enlisted in the batch that looks up the
+    /// idempotency record in that attempt's session; it returns what to run once the batch is read.</param>
+    public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, object command, Attempt attempt, CancellationToken cancellation, Guid? caseId = null,
+        Func<IBatchedQuery, Func<Task>>? prefetch = null)
     {
         string? recordId = null;
         if (request.IdempotencyKey is not null)
         {
             recordId = IdempotentRequest.IdFor(request.User.Name, request.IdempotencyKey);
-            if (await ReplayAsync(recordId, request.RequestHash!, cancellation) is { } replay) return replay;
+            // With a prefetch the lookup goes with the first attempt's reads (below).
+            if (prefetch is null && await ReplayAsync(recordId, request.RequestHash!, cancellation) is { } replay) return replay;
         }
 
         for (var attemptNumber = 1; ; attemptNumber++)
@@ -112,6 +126,19 @@ public sealed class CaseCommandRunner(
             await using var session = sessions.OpenSession(messages);
             session.LastModifiedBy = request.User.Name;
             session.CorrelationId = request.CorrelationId;
+
+            if (attemptNumber == 1 && recordId is not null && prefetch is not null)
+            {
+                // The idempotency record and the case for writing in one batch: one round trip
+                // instead of two sessions and three. A batched FetchForWriting enlists the stream in
+                // this session as the plain one does, so the append is guarded the same way.
+                var batch = session.CreateBatchQuery();
+                var first = batch.Load<IdempotentRequest>(recordId);
+                var complete = prefetch(batch);
+                await batch.Execute(cancellation);
+                if (Replay(await first, request.RequestHash!) is { } replay) return replay;
+                await complete();
+            }
 
             var answer = await attempt(session, messages, cancellation);
             if (answer.Refusal is not null) return CommandOutcome.Refused(answer.Refusal);
@@ -177,7 +204,12 @@ public sealed class CaseCommandRunner(
     async Task<CommandOutcome?> ReplayAsync(string recordId, string requestHash, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        var first = await session.LoadAsync<IdempotentRequest>(recordId, cancellation);
+        return Replay(await session.LoadAsync<IdempotentRequest>(recordId, cancellation), requestHash);
+    }
+
+    /// <summary>The first answer to repeat, if <paramref name="first"/> is a live record of the same request.</summary>
+    CommandOutcome? Replay(IdempotentRequest? first, string requestHash)
+    {
         if (first is null || first.CreatedAt < clock.GetUtcNow() - IdempotentRequest.Retention) return null;
         if (first.RequestHash != requestHash) return CommandOutcome.Refused(Problems.IdempotencyKeyReused());
         var version = long.TryParse(first.ETag?.Trim('"'), out var v) ? v : 0;

@@ -86,6 +86,30 @@ public class ConcurrencyTests(CaseFixture service) : IClassFixture<CaseFixture>
     }
 
     [Fact]
+    public async Task A_command_repeated_with_one_key_appends_once_even_when_the_repeats_race()
+    {
+        var id = await AssignedCase();
+        var key = Guid.NewGuid().ToString();
+        var body = new { mode = "InPerson", mediators = new[] { "王调解" }, note = "现场调解" };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            Api.Post($"/api/cases/{id}/sessions", body, r => r.Headers.Add("Idempotency-Key", key))));
+        answers.ShouldAllBe(a => a.Status == HttpStatusCode.OK, string.Join("; ", answers.Select(a => a.ToString())));
+        answers.Select(a => a.ETag).Distinct().ShouldBe(["\"3\""]);
+        (await EventCount(id)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_command_with_a_key_on_an_unknown_case_is_404_and_the_key_stays_unused()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = new { mode = "InPerson", mediators = new[] { "王调解" } };
+        (await Api.Post($"/api/cases/{Guid.NewGuid()}/sessions", body, r => r.Headers.Add("Idempotency-Key", key))).ShouldBe(HttpStatusCode.NotFound);
+        var id = await AssignedCase();
+        (await Api.Post($"/api/cases/{id}/sessions", body, r => r.Headers.Add("Idempotency-Key", key))).ShouldBe(HttpStatusCode.OK);
+        (await EventCount(id)).ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Filing_twice_with_one_key_files_one_case_even_when_the_repeats_race()
     {
         var key = Guid.NewGuid().ToString();

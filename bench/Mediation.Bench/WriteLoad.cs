@@ -1,0 +1,348 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Mediation.Bench;
+
+/// <summary>Where the load goes: the service (signed in, commands on cases) or the bare ceiling endpoint.</summary>
+public sealed class Target(string name, HttpClient http, bool ceiling, string? clerkToken = null, string? mediatorToken = null)
+{
+    public string Name { get; } = name;
+    public HttpClient Http { get; } = http;
+    public bool Ceiling { get; } = ceiling;
+    public string? ClerkToken { get; } = clerkToken;
+    public string? MediatorToken { get; } = mediatorToken;
+
+    /// <summary>A client for a target: one pooled connection per concurrent request, none recycled mid-run.</summary>
+    public static HttpClient Client(string url) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1024,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        UseCookies = false,
+    })
+    { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The service signed in as the seed's county-wide clerk (files, assigns, closes) and mediator (sessions, escalates, resolves).</summary>
+    public static async Task<Target> ServiceAsync(HttpClient http, int seed, CancellationToken cancellation = default) =>
+        new("service", http, false, await TokenAsync(http, "clerk", $"clerk-demo-{seed}", cancellation), await TokenAsync(http, "mediator", $"mediator-demo-{seed}", cancellation));
+
+    static async Task<string> TokenAsync(HttpClient http, string username, string password, CancellationToken cancellation)
+    {
+        using var response = await http.PostAsJsonAsync("/api/auth/token", new { username, password }, cancellation);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"signing in as {username} answered {(int)response.StatusCode}: was the service seeded (seed command, --seed)?");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellation))!["accessToken"]!.GetValue<string>();
+    }
+}
+
+/// <summary>
+/// One case driven through its life as the workbench would: filed by the clerk, assigned to a grid,
+/// mediated, in half the cases escalated one level and mediated again, resolved with an agreement,
+/// performance and follow-up recorded, closed. Every command carries <c>If-Match</c> with the version
+/// the previous answer gave and an <c>Idempotency-Key</c>. Against the ceiling the same bodies go to
+/// its one endpoint.
+/// </summary>
+sealed class CaseScript(Random random)
+{
+    static readonly string[] Categories = ["Neighbour", "MarriageFamily", "HousingHomestead", "Labour", "Contract"];
+
+    readonly string _grid = $"330122{random.Next(1, 9):D3}{random.Next(1, 6):D3}-{random.Next(1, 6):D2}";
+    readonly bool _escalates = random.Next(2) == 0;
+    int _step;
+    string? _id;
+    long _version;
+
+    public bool Done { get; private set; }
+    public string? Failure { get; private set; }
+    /// <summary>The command the last call sent, for the latency by command.</summary>
+    public string LastAction { get; private set; } = "";
+
+    IEnumerable<(string action, bool clerk, object body)> Steps()
+    {
+        var now = DateTimeOffset.UtcNow;
+        yield return ("", true, new
+        {
+            kind = "Dispute", channel = "WalkIn", category = Categories[random.Next(Categories.Length)],
+            summary = "邻里之间因楼上噪音发生纠纷，双方多次争执，申请人请求调解", nodeCode = _grid, receivedAt = now,
+            parties = new[]
+            {
+                new { role = "Applicant", name = "张三", idNumber = "11010519491231002X", phone = "13812345678", address = "示范县城关街道幸福社区幸福路1号" },
+                new { role = "Respondent", name = "李四", idNumber = "110105194912310038", phone = "13987654321", address = "示范县城关街道幸福社区幸福路1号" },
+            },
+            riskLevel = "Low", groupSize = 2,
+        });
+        yield return ("assign", true, new { gridCode = _grid, assignee = "网格员小李" });
+        yield return ("sessions", false, new { heldAt = now, mode = "InPerson", mediators = new[] { "小李" }, note = "首次调解，双方陈述意见" });
+        if (_escalates)
+        {
+            yield return ("escalate", false, new { reason = "MediationFailed", note = "双方分歧较大" });
+            yield return ("sessions", false, new { heldAt = now, mode = "Video", mediators = new[] { "社区调解员老张" }, note = "再次调解" });
+        }
+        yield return ("resolve", false, new { outcome = "AgreementReached", agreementForm = "Written", amount = 5600.00m, performanceDueAt = now.AddDays(30), note = "达成书面协议" });
+        yield return ("performance", true, new { result = "Full" });
+        yield return ("follow-up", true, new { satisfaction = "Satisfied", note = "回访满意" });
+        yield return ("close", true, new { });
+    }
+
+    /// <summary>Sends the next command; a failure ends the case (its version is no longer known).</summary>
+    public async Task<HttpStatusCode> NextAsync(Target target, CancellationToken cancellation)
+    {
+        var (action, clerk, body) = Steps().ElementAt(_step);
+        LastAction = action == "" ? "file" : action;
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            target.Ceiling ? "/rows" : _step == 0 ? "/api/cases" : $"/api/cases/{_id}/{action}")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"),
+        };
+        if (!target.Ceiling)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clerk ? target.ClerkToken : target.MediatorToken);
+            if (_step > 0) request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{_version}\""));
+        }
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await target.Http.SendAsync(request, cancellation);
+        var answer = await response.Content.ReadAsStringAsync(cancellation);
+        if (!response.IsSuccessStatusCode)
+        {
+            Done = true;
+            Failure = $"{(int)response.StatusCode} on {(action == "" ? "file" : action)}: {answer}";
+            return response.StatusCode;
+        }
+        var json = JsonNode.Parse(answer)!;
+        _id = json["id"]!.GetValue<string>();
+        _version = json["version"]!.GetValue<long>();
+        _step++;
+        Done = _step == Steps().Count();
+        return response.StatusCode;
+    }
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A filing body, the largest of the script's, for pgbench's row.</summary>
+    public static string SampleBody() => JsonSerializer.Serialize(new CaseScript(new Random(1)).Steps().First().body, Json);
+}
+
+/// <summary>What one measured run produced.</summary>
+public sealed record LoadResult(string Target, string Load, int Requests, double Seconds, double P50, double P95, double P99, double Max,
+    IReadOnlyDictionary<int, int> Errors)
+{
+    public double PerSecond => Requests / Seconds;
+    public IReadOnlyDictionary<string, (int count, double p50)> ByAction { get; init; } = new Dictionary<string, (int, double)>();
+    public int ErrorCount => Errors.Values.Sum();
+    public string ErrorText => ErrorCount == 0 ? "0" : $"{ErrorCount} ({string.Join(", ", Errors.Select(e => e.Key == 0 ? $"{e.Value}× exception" : $"{e.Value}× {e.Key}"))})";
+}
+
+/// <summary>Collects latencies and errors from concurrent requests.</summary>
+sealed class Recorder
+{
+    readonly List<double> _millis = new(100_000);
+    readonly Dictionary<int, int> _errors = [];
+    readonly Dictionary<string, List<double>> _byAction = [];
+
+    public void Add(double millis, int status, string action = "")
+    {
+        lock (_millis)
+        {
+            if (status is >= 200 and < 300)
+            {
+                _millis.Add(millis);
+                if (!_byAction.TryGetValue(action, out var list)) _byAction[action] = list = [];
+                list.Add(millis);
+            }
+            else _errors[status] = _errors.GetValueOrDefault(status) + 1;
+        }
+    }
+
+    /// <summary>Median latency per command: where a lifecycle's time goes.</summary>
+    public IReadOnlyDictionary<string, (int count, double p50)> ByAction()
+    {
+        lock (_millis)
+            return _byAction.ToDictionary(a => a.Key, a => { a.Value.Sort(); return (a.Value.Count, Percentiles.Of(a.Value, 50)); });
+    }
+
+    public LoadResult Result(string target, string load, double seconds)
+    {
+        var byAction = ByAction();
+        lock (_millis)
+        {
+            _millis.Sort();
+            return new LoadResult(target, load, _millis.Count, seconds, Percentiles.Of(_millis, 50), Percentiles.Of(_millis, 95),
+                Percentiles.Of(_millis, 99), _millis.Count == 0 ? double.NaN : _millis[^1], new Dictionary<int, int>(_errors)) { ByAction = byAction };
+        }
+    }
+}
+
+/// <summary>Closed-loop clients (each sends its next command when the last one answered) and an open-loop fixed rate.</summary>
+public static class WriteLoad
+{
+    static int _failuresShown;
+
+    static async Task<int> SendAsync(CaseScript script, Target target, CancellationToken cancellation)
+    {
+        int status;
+        string? failure;
+        try
+        {
+            status = (int)await script.NextAsync(target, cancellation);
+            failure = script.Failure;
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            status = 0;
+            failure = e.Message;
+        }
+        // The first few failures in full: a count alone does not say what to fix.
+        if (failure is not null && Interlocked.Increment(ref _failuresShown) <= 5) Console.Error.WriteLine($"{target.Name}: {failure}");
+        return status;
+    }
+
+    /// <summary><paramref name="clients"/> clients, each with its own cases, for <paramref name="duration"/>.</summary>
+    public static async Task<LoadResult> ClosedAsync(Target target, int clients, TimeSpan duration, int seed = 1)
+    {
+        var recorder = new Recorder();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            var random = new Random(seed * 1000 + client);
+            var script = new CaseScript(random);
+            while (watch.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var status = await SendAsync(script, target, CancellationToken.None);
+                recorder.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds, status, script.LastAction);
+                if (script.Done) script = new CaseScript(random);
+            }
+        })));
+        return recorder.Result(target.Name, $"{clients} clients", watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Commands sent at a fixed rate whatever the answers: each timed from when it was due to be sent,
+    /// so a stall counts against every command it delayed (no coordinated omission). Each command goes
+    /// to a case not busy with another one; when none is free, a new case is filed.
+    /// </summary>
+    public static async Task<LoadResult> OpenAsync(Target target, int rate, TimeSpan duration, int seed = 1)
+    {
+        var recorder = new Recorder();
+        var idle = new System.Collections.Concurrent.ConcurrentQueue<CaseScript>();
+        var random = new Random(seed);
+        var inFlight = new List<Task>();
+        var total = (int)(rate * duration.TotalSeconds);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * (double)Stopwatch.Frequency / rate);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+            else while (Stopwatch.GetTimestamp() < due) Thread.SpinWait(20);
+            if (!idle.TryDequeue(out var script))
+                lock (random) script = new CaseScript(new Random(random.Next()));
+            inFlight.Add(Task.Run(async () =>
+            {
+                var status = await SendAsync(script, target, CancellationToken.None);
+                recorder.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds, status, script.LastAction);
+                if (!script.Done) idle.Enqueue(script);
+            }));
+        }
+        await Task.WhenAll(inFlight);
+        return recorder.Result(target.Name, $"{rate}/s offered", duration.TotalSeconds);
+    }
+
+    /// <summary>The highest resident set (VmRSS, sampled every 50 ms) and the kernel's own peak (VmHWM) of a process while a task runs.</summary>
+    public static async Task<(T result, long peakRssMb, long hwmMb, double cpuSeconds)> WithMemoryAsync<T>(int? pid, Func<Task<T>> run)
+    {
+        if (pid is null) return (await run(), 0, 0, 0);
+        var cpuBefore = CpuSeconds(pid.Value);
+        long peak = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, Status(pid.Value, "VmRSS"));
+                try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        var result = await run();
+        stop.Cancel();
+        await sampler;
+        return (result, peak, Status(pid.Value, "VmHWM"), CpuSeconds(pid.Value) - cpuBefore);
+    }
+
+    /// <summary>User and system CPU time of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+
+    static long Status(int pid, string field) =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field + ":"))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).FirstOrDefault();
+
+    /// <summary>
+    /// The write-path benchmark: for each concurrency the service, then the ceiling (when given), then the
+    /// ratio; then the service at a fixed offered rate. Prints a markdown table and returns the rows.
+    /// </summary>
+    public static async Task<IReadOnlyList<LoadResult>> RunAsync(Target service, Target? ceiling, IReadOnlyList<int> concurrencies, TimeSpan duration,
+        int rate, TimeSpan rateDuration, int? servicePid, TextWriter output)
+    {
+        var results = new List<LoadResult>();
+        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service/ceiling | service memory, peak RSS (VmHWM); service CPU |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        // Warm-up, untimed: connections, prepared statements, and the JIT's second tier (re-compiled
+        // hot methods arrive some seconds in; a short warm-up left the first row measuring them).
+        var warmUp = TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds / 2));
+        await ClosedAsync(service, concurrencies.Max(), warmUp, seed: 999);
+        if (ceiling is not null) await ClosedAsync(ceiling, concurrencies.Max(), warmUp, seed: 999);
+        foreach (var clients in concurrencies)
+        {
+            var (mine, peak, hwm, cpu) = await WithMemoryAsync(servicePid, () => ClosedAsync(service, clients, duration, seed: clients));
+            results.Add(mine);
+            output.WriteLine(Row(mine, "") + (servicePid is null ? " |" : $" {peak} MB ({hwm} MB); CPU {cpu / mine.Seconds:F2} cores, {cpu * 1000 / Math.Max(1, mine.Requests):F2} ms per command |"));
+            if (ceiling is null) continue;
+            var bare = await ClosedAsync(ceiling, clients, duration, seed: clients);
+            results.Add(bare);
+            output.WriteLine(Row(bare, $"**{mine.PerSecond / bare.PerSecond:P0}**") + " |");
+        }
+        if (rate > 0)
+        {
+            var open = await OpenAsync(service, rate, rateDuration);
+            results.Add(open);
+            output.WriteLine(Row(open, "") + " |");
+        }
+        // One client: no queueing, so the medians say what each command costs.
+        if (results.FirstOrDefault(r => r.Target == "service") is { ByAction.Count: > 0 } single)
+        {
+            output.WriteLine();
+            output.WriteLine($"Median latency by command, service, {single.Load}: " +
+                string.Join(", ", single.ByAction.OrderByDescending(a => a.Value.p50).Select(a => $"{a.Key} {a.Value.p50:F1} ms ({a.Value.count})")));
+            output.WriteLine();
+        }
+        return results;
+    }
+
+    static string Row(LoadResult r, string ratio) =>
+        $"| {r.Target} | {r.Load} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F1} | {r.P95:F1} | {r.P99:F1} | {r.Max:F1} | {r.ErrorText} | {ratio} |";
+
+    /// <summary>The command line: <c>write --url SERVICE [--ceiling URL] [--clients 1,8,32] [--seconds 20] [--rate 500] [--rate-seconds 20] [--seed 1] [--pid N]</c>.</summary>
+    public static async Task<int> MainAsync(Arguments options)
+    {
+        using var serviceHttp = Target.Client(options.Get("url", "http://127.0.0.1:5080"));
+        var service = await Target.ServiceAsync(serviceHttp, options.Get("seed", 1));
+        using var ceilingHttp = options.Has("ceiling") ? Target.Client(options.Get("ceiling", "")) : null;
+        var ceiling = ceilingHttp is null ? null : new Target("ceiling", ceilingHttp, true);
+        var clients = options.Get("clients", "1,8,32").Split(',').Select(int.Parse).ToList();
+        var results = await RunAsync(service, ceiling, clients, TimeSpan.FromSeconds(options.Get("seconds", 20)),
+            options.Get("rate", 500), TimeSpan.FromSeconds(options.Get("rate-seconds", 20)),
+            options.Has("pid") ? options.Get("pid", 0) : null, Console.Out);
+        return results.Any(r => r.ErrorCount > 0) ? 1 : 0;
+    }
+
+    public static string SampleBody() => CaseScript.SampleBody();
+}
