@@ -9,10 +9,12 @@ namespace Mediation.Seeding;
 /// so that a newcomer can sign in to the workbench within a minute.
 /// </summary>
 public sealed class DemoOnFirstRun(IHostApplicationLifetime lifetime, IDocumentStore store, Seeder seeder, TimeProvider clock,
-    ILogger<DemoOnFirstRun> logger) : BackgroundService
+    IConfiguration configuration, ILogger<DemoOnFirstRun> logger) : BackgroundService
 {
     public const string Switch = "--demo";
-    public const int Cases = 300;
+    /// <summary>Enough for every page to show something, few enough to be seeded in well under a minute.</summary>
+    public const int DefaultCases = 300;
+    public const string CasesSetting = "Mediation:DemoCases";
     public const int Seed = 1;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,9 +33,10 @@ public sealed class DemoOnFirstRun(IHostApplicationLifetime lifetime, IDocumentS
                 return;
             }
         }
-        logger.LogInformation("Demo: seeding {Cases} cases of the demo county", Cases);
+        var cases = configuration.GetValue(CasesSetting, DefaultCases);
+        logger.LogInformation("Demo: seeding {Cases} cases of the demo county", cases);
         var until = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
-        var result = await seeder.RunAsync(new SeedOptions(Cases, Seed, until, 4), null, stoppingToken);
+        var result = await seeder.RunAsync(new SeedOptions(cases, Seed, until, 4), null, stoppingToken);
         Print(result.Users, result);
     }
 

@@ -117,9 +117,11 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await ActAsync(page, "resolve", d => d.Locator("select[name='Act.Outcome']").SelectOptionAsync("AgreementReached"));
         var refusal = page.Locator("#dlg-resolve [data-testid=refusal]");
         await Assertions.Expect(refusal).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#dlg-resolve .wb-error")).ToContainTextAsync("is required for an agreement");
+        await Assertions.Expect(refusal).ToContainTextAsync("提交的内容有误");
+        await Assertions.Expect(page.Locator("#dlg-resolve .wb-error")).ToContainTextAsync("达成协议时必填");
+        // The refused form comes back as it was sent.
+        await Assertions.Expect(page.Locator("#dlg-resolve select[name='Act.Outcome']")).ToHaveValueAsync("AgreementReached");
         await Shot(page, "06-resolve-refused");
-        await page.Locator("#dlg-resolve select[name='Act.Outcome']").SelectOptionAsync("AgreementReached");
         await page.Locator("#dlg-resolve select[name='Act.AgreementForm']").SelectOptionAsync("Written");
         await page.Locator("#dlg-resolve input[name='Act.Amount']").FillAsync("1200");
         await page.Locator("#dlg-resolve button[type=submit]").ClickAsync();
@@ -176,6 +178,31 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Shot(page, "11-dashboard-en");
         await page.ClickAsync("[data-testid=lang]");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("督办看板");
+    }
+
+    [Fact]
+    public async Task A_command_the_case_does_not_allow_shows_the_rule_beside_the_form()
+    {
+        var clerk = await fixture.ApiAs("clerk");
+        var filed = (await clerk.Post("/api/cases", new
+        {
+            kind = "Dispute", channel = "WalkIn", category = "Contract", summary = "货款纠纷", nodeCode = "S1C1",
+            parties = new[] { new { role = "Applicant", name = "周八" } },
+        })).ShouldBe(HttpStatusCode.Created);
+        var page = await fixture.NewPageAsync();
+        await SignInAsync(page, "supervisor");
+        await page.GotoAsync($"/workbench/cases/{filed.Id}");
+        await ActAsync(page, "extend-deadline", async d =>
+        {
+            await d.Locator("input[name='Act.Days']").FillAsync("40");
+            await d.Locator("input[name='Act.Approver']").FillAsync("县矛调中心主任");
+            await d.Locator("textarea[name='Act.Reason']").FillAsync("案情复杂");
+        });
+        var refusal = page.Locator("#dlg-extend-deadline [data-testid=refusal]");
+        await Assertions.Expect(refusal).ToContainTextAsync("案件当前状态不允许此操作");
+        await Assertions.Expect(refusal).ToContainTextAsync("extensions may add at most 30 days");
+        await Shot(page, "13-case-refused");
+        (await clerk.Get($"/api/cases/{filed.Id}")).Version.ShouldBe(1);
     }
 
     [Fact]

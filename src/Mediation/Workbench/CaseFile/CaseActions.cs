@@ -49,6 +49,16 @@ public sealed class ActionForm
     public string? Mediators { get; set; }
     public string? NoticeMethod { get; set; }
     public string? PartyRole { get; set; }
+
+    /// <summary>What was typed into a field (named as the API names it), to show a refused form as it was sent.</summary>
+    public string? ValueOf(string field) => field switch
+    {
+        "gridCode" => GridCode, "assignee" => Assignee, "reason" => Reason, "note" => Note, "days" => Days, "approver" => Approver,
+        "kind" => Kind, "target" => Target, "outcome" => Outcome, "agreementForm" => AgreementForm, "amount" => Amount,
+        "performanceDueAt" => PerformanceDueAt, "opinion" => Opinion, "result" => Result, "satisfaction" => Satisfaction,
+        "heldAt" => HeldAt, "mode" => Mode, "mediators" => Mediators, "noticeMethod" => NoticeMethod, "partyRole" => PartyRole,
+        _ => null,
+    };
 }
 
 /// <summary>

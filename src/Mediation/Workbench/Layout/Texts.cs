@@ -45,6 +45,47 @@ public sealed class Texts
 
     public string Of<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? Of(v) : "—";
 
+    /// <summary>
+    /// A validation message of the API in this language: the common phrasings are translated, anything
+    /// else is shown as the API wrote it (its detail names the rule, which a clerk needs more than polish).
+    /// </summary>
+    public string Message(string apiMessage) => IsChinese && ZhMessages.TryGetValue(apiMessage, out var zh) ? zh : apiMessage;
+
+    /// <summary>The headline of a refusal by its status: what kind of "no" it is, before the API's detail.</summary>
+    public string Refusal(int? status) => this[status switch
+    {
+        400 => "Refusal.Invalid",
+        403 => "Refusal.Forbidden",
+        404 => "Refusal.NotFound",
+        409 => "Refusal.Conflict",
+        412 => "Case.Stale",
+        _ => "Refusal.Other",
+    }];
+
+    static readonly FrozenDictionary<string, string> ZhMessages = new Dictionary<string, string>
+    {
+        ["is required"] = "必填",
+        ["must not be blank"] = "不能为空",
+        ["at least one party is required"] = "至少需要一名当事人",
+        ["one party must be the Applicant"] = "须有一名申请人",
+        ["is only for petitions"] = "仅信访事项填写",
+        ["is not a valid resident identity card number"] = "不是有效的居民身份证号码",
+        ["is not a valid mobile or landline number"] = "不是有效的手机或固定电话号码",
+        ["must not be in the future"] = "不能晚于当前时间",
+        ["is required for an agreement"] = "达成协议时必填",
+        ["is only for an agreement"] = "仅达成协议时填写",
+        ["is required for a handling opinion"] = "出具处理意见时必填",
+        ["is only for a petition's handling opinion"] = "仅信访事项出具处理意见时填写",
+        ["must not be negative"] = "不能为负数",
+        ["has at most two decimals (fen)"] = "最多两位小数（分）",
+        ["must be between 1 and 90"] = "须在 1 至 90 之间",
+        ["one to twenty mediators are required"] = "须填写 1 至 20 名调解员",
+        ["must be a whole number"] = "须为整数",
+        ["must be an amount in yuan, such as 1200.50"] = "须为金额（元），如 1200.50",
+        ["must be a date and time, such as 2026-03-02T09:30"] = "须为日期时间，如 2026-03-02 09:30",
+        ["say why, in a few words (at least 4 characters)"] = "请简要说明理由（至少 4 个字）",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>The language a request asked for with the <c>lang</c> cookie; Chinese unless it says English.</summary>
     public static Texts For(HttpContext? http) => http?.Request.Cookies[LanguageCookie] == "en" ? En : Zh;
 
@@ -79,8 +120,12 @@ public sealed class Texts
         ["Common.Next"] = "下一页",
         ["Common.Page"] = "第 {0} / {1} 页",
         ["Common.Empty"] = "暂无数据",
-        ["Common.Forbidden"] = "您的角色无权执行此操作。",
         ["Common.Optional"] = "（选填）",
+        ["Refusal.Invalid"] = "提交的内容有误",
+        ["Refusal.Forbidden"] = "您的角色无权执行此操作",
+        ["Refusal.NotFound"] = "案件不存在，或不在您的管辖范围内",
+        ["Refusal.Conflict"] = "案件当前状态不允许此操作",
+        ["Refusal.Other"] = "操作未完成",
         ["Case.Number"] = "案件编号",
         ["Case.Kind"] = "类型",
         ["Case.PetitionType"] = "信访类别",
@@ -305,8 +350,12 @@ public sealed class Texts
         ["Common.Next"] = "Next",
         ["Common.Page"] = "Page {0} of {1}",
         ["Common.Empty"] = "No data",
-        ["Common.Forbidden"] = "Your role may not do this.",
         ["Common.Optional"] = " (optional)",
+        ["Refusal.Invalid"] = "The form is not valid",
+        ["Refusal.Forbidden"] = "Your role may not do this",
+        ["Refusal.NotFound"] = "There is no such case in your jurisdiction",
+        ["Refusal.Conflict"] = "The case's state does not allow this",
+        ["Refusal.Other"] = "Not done",
         ["Case.Number"] = "Case number",
         ["Case.Kind"] = "Kind",
         ["Case.PetitionType"] = "Petition type",
