@@ -71,7 +71,7 @@ public sealed class BrowserFixture(PostgresForTests postgres) : IAsyncLifetime
             ExecutablePath = Chromium,
             Headless = true,
             Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"],
+                "--disable-sync", "--no-first-run", "--lang=zh-CN"],
         });
     }
 
