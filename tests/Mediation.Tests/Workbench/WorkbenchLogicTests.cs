@@ -115,6 +115,27 @@ public class WorkbenchLogicTests
     }
 
     [Fact]
+    public void Times_and_rates_are_written_as_the_offices_read_them()
+    {
+        Display.Time(new DateTimeOffset(2026, 3, 1, 17, 30, 0, TimeSpan.Zero)).ShouldBe("2026-03-02 01:30");
+        Display.Rate(0.3333).ShouldBe("33.3%");
+        Display.Rate(null).ShouldBe("—");
+        Display.DaysLeft(Now.AddDays(2.5), Now).ShouldBe(2);
+        Display.DaysLeft(Now.AddDays(-0.5), Now).ShouldBe(-1);
+    }
+
+    [Fact]
+    public void A_refusal_is_headlined_by_its_kind_and_common_messages_are_translated()
+    {
+        Texts.Zh.Refusal(409).ShouldBe("案件当前状态不允许此操作");
+        Texts.Zh.Refusal(412).ShouldBe("此案件已被他人修改，请刷新后再操作。");
+        Texts.En.Refusal(412).ShouldBe("Someone else changed this case — reload it before acting.");
+        Texts.Zh.Message("is required").ShouldBe("必填");
+        Texts.Zh.Message("an unusual rule").ShouldBe("an unusual rule");
+        Texts.En.Message("is required").ShouldBe("is required");
+    }
+
+    [Fact]
     public void A_redirect_after_sign_in_or_a_language_switch_stays_inside_the_workbench()
     {
         LanguagePage.SafeBack("/workbench/queue?status=Assigned").ShouldBe("/workbench/queue?status=Assigned");
