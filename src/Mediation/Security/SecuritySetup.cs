@@ -81,6 +81,8 @@ public static class SecuritySetup
             };
             limiter.AddPolicy(SigningIn.IssueTokenEndpoint.RateLimitPolicy, http =>
             {
+                // Showing the workbench's sign-in page is not an attempt; posting it is.
+                if (HttpMethods.IsGet(http.Request.Method)) return RateLimitPartition.GetNoLimiter("page");
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.SignInsPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });

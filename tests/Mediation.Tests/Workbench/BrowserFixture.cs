@@ -61,7 +61,7 @@ public sealed class BrowserFixture(PostgresForTests postgres) : IAsyncLifetime
         Admin = new Api(admin);
         foreach (var (code, name, level, parent) in CaseFixture.Tree)
             (await Admin.Put($"/api/org/nodes/{code}", new { name, level, parentCode = parent })).ShouldBe(HttpStatusCode.Created);
-        foreach (var (user, role) in new[] { ("clerk", Roles.Clerk), ("mediator", Roles.Mediator), ("supervisor", Roles.Supervisor) })
+        foreach (var (user, role) in new[] { ("clerk", Roles.Clerk), ("mediator", Roles.Mediator), ("supervisor", Roles.Supervisor), ("auditor", Roles.Auditor) })
             (await Admin.Post("/api/users", new { username = user, password = Password, displayName = user, roles = new[] { role }, nodeCode = "C1" }))
                 .ShouldBe(HttpStatusCode.Created);
 

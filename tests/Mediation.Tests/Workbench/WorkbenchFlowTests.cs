@@ -219,6 +219,18 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.Locator("#dlg-unmask button[type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=parties]")).ToContainTextAsync("周八");
         await Shot(page, "14-case-unmasked");
+        var number = (await clerk.Get($"/api/cases/{filed.Id}")).Body["caseNumber"]!.GetValue<string>();
+        await SignOutAsync(page);
+
+        // The auditor sees who unmasked it, and why.
+        await SignInAsync(page, "auditor");
+        await page.GotoAsync($"/workbench/audit?case={number}");
+        var log = page.Locator("[data-testid=access-log]");
+        await Assertions.Expect(log.Locator("[data-action=Unmask]")).ToHaveCountAsync(1);
+        await Assertions.Expect(log).ToContainTextAsync("查看完整个人信息");
+        await Assertions.Expect(log).ToContainTextAsync("核实当事人身份");
+        await Assertions.Expect(page.Locator("[data-testid=verify]")).ToBeVisibleAsync();
+        await Shot(page, "15-audit-access-log");
     }
 
     [Fact]

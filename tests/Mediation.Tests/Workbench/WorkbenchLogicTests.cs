@@ -86,6 +86,7 @@ public class WorkbenchLogicTests
             foreach (var value in Enum.GetValues<SessionMode>()) texts.Of(value).ShouldNotStartWith("SessionMode.");
             foreach (var value in Enum.GetValues<Outcome>()) texts.Of(value).ShouldNotStartWith("Outcome.");
             foreach (var value in Enum.GetValues<EscalationReason>()) texts.Of(value).ShouldNotStartWith("EscalationReason.");
+            foreach (var value in Enum.GetValues<Mediation.Auditing.AccessAction>()) texts.Of(value).ShouldNotStartWith("AccessAction.");
         }
         Texts.Zh.Of(CaseStatus.Assigned).ShouldBe("办理中");
         Texts.En.Of(CaseStatus.Assigned).ShouldBe("Assigned");

@@ -318,6 +318,13 @@ public sealed class Texts
         ["Satisfaction.Satisfied"] = "满意",
         ["Satisfaction.BasicallySatisfied"] = "基本满意",
         ["Satisfaction.Dissatisfied"] = "不满意",
+        ["AccessAction.ViewCase"] = "查看案件",
+        ["AccessAction.Unmask"] = "查看完整个人信息",
+        ["AccessAction.Export"] = "导出",
+        ["AccessAction.Erase"] = "删除个人信息",
+        ["AccessAction.SignIn"] = "登录",
+        ["AccessAction.SignInFailed"] = "登录失败",
+        ["AccessAction.SignInLocked"] = "账号锁定中登录",
     };
 
     static Dictionary<string, string> EnWords() => new()
@@ -549,5 +556,12 @@ public sealed class Texts
         ["Satisfaction.Satisfied"] = "Satisfied",
         ["Satisfaction.BasicallySatisfied"] = "Basically satisfied",
         ["Satisfaction.Dissatisfied"] = "Dissatisfied",
+        ["AccessAction.ViewCase"] = "View case",
+        ["AccessAction.Unmask"] = "Unmask",
+        ["AccessAction.Export"] = "Export",
+        ["AccessAction.Erase"] = "Erase",
+        ["AccessAction.SignIn"] = "Sign in",
+        ["AccessAction.SignInFailed"] = "Sign-in failed",
+        ["AccessAction.SignInLocked"] = "Sign-in while locked",
     };
 }
