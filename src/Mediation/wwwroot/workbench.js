@@ -15,6 +15,14 @@
       button.dataset.wired = "1";
       button.addEventListener("click", function () { var d = button.closest("dialog"); if (d) d.close(); });
     });
+    // One click, one command: a second click while the first is on its way would only meet a stale version.
+    document.querySelectorAll("form[method=post]").forEach(function (form) {
+      if (form.dataset.wired) return;
+      form.dataset.wired = "1";
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { setTimeout(function () { b.disabled = true; }, 0); });
+      });
+    });
     // A dialog the server sent back with a refusal is shown modally again, its message beside the form.
     document.querySelectorAll("dialog[data-show]").forEach(function (dialog) {
       if (dialog.open) dialog.close();
