@@ -9,9 +9,9 @@ using Mediation.Workbench.Layout;
 namespace Mediation.Tests.Workbench;
 
 /// <summary>
-/// The workbench's logic without a browser (plain unit tests; bUnit restores here but the pages' logic
-/// lives in these classes, not in component state): which actions a case offers to whom, the words
-/// of both languages, reading form text, and where a redirect may go.
+/// The workbench's logic that lives in plain classes, without a browser or a renderer (components:
+/// <see cref="ComponentTests"/>): which actions a case offers to whom, the words of both languages,
+/// reading form text, and where a redirect may go.
 /// </summary>
 public class WorkbenchLogicTests
 {
