@@ -65,6 +65,9 @@ public sealed class BrowserFixture(PostgresForTests postgres) : IAsyncLifetime
             (await Admin.Post("/api/users", new { username = user, password = Password, displayName = user, roles = new[] { role }, nodeCode = "C1" }))
                 .ShouldBe(HttpStatusCode.Created);
 
+        if (!File.Exists(Chromium))
+            throw new InvalidOperationException($"The workbench's browser tests drive Debian's Chromium at {Chromium}: " +
+                                                "apt-get install chromium fonts-wqy-microhei (.ci/run installs them when missing).");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
