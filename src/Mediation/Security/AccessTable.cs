@@ -185,9 +185,29 @@ public static class AccessTable
             await Write(http, Forbidden("open a page the access table does not name", []));
             return;
         }
-        if (!user.Roles.Overlaps(access.Roles)) { await Write(http, Forbidden(access.Action, access.Roles)); return; }
+        if (!user.Roles.Overlaps(access.Roles))
+        {
+            // A browser gets a page it can leave by keyboard, not a JSON document; the status is the same.
+            if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                http.Response.ContentType = "text/html; charset=utf-8";
+                await http.Response.WriteAsync(ForbiddenPage);
+                return;
+            }
+            await Write(http, Forbidden(access.Action, access.Roles));
+            return;
+        }
         await next();
     }
+
+    const string ForbiddenPage = """
+        <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>403</title>
+        <link rel="stylesheet" href="/_content/AntDesign/css/ant-design-blazor.css"></head>
+        <body style="font-family: sans-serif; padding: 48px"><h1>无权访问 · Not allowed</h1>
+        <p>您的角色无权打开此页面。Your role may not open this page.</p>
+        <p><a class="ant-btn ant-btn-primary" href="/workbench">返回工作台 · Back to the workbench</a></p></body></html>
+        """;
 
     static Task Write(HttpContext http, ProblemDetails problem)
     {

@@ -88,6 +88,15 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
     }
 
     [Fact]
+    public async Task A_browser_refused_a_page_gets_a_page_saying_so()
+    {
+        var answer = await service.ByRole[Roles.Clerk].Send(HttpMethod.Get, "/workbench/dashboard", null,
+            r => r.Headers.Accept.ParseAdd("text/html"));
+        answer.Code.ShouldBe(403);
+        (await answer.Response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("无权访问");
+    }
+
+    [Fact]
     public async Task A_workbench_page_without_a_session_goes_to_sign_in()
     {
         var answer = await service.Host.Scenario(s =>
