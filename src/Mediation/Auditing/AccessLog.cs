@@ -75,10 +75,16 @@ public static class AccessLogEndpoint
         check.Require(page >= 1, "page", "must be at least 1").Require(pageSize is >= 1 and <= 500, "pageSize", "must be between 1 and 500");
         if (!check.IsValid) return check.Result().ToResult();
 
+        return Results.Ok(await PageAsync(session, caseId, user, page, pageSize, cancellation));
+    }
+
+    /// <summary>A page of the log, newest first: the API's answer and the workbench's audit page.</summary>
+    public static async Task<AccessLogPage> PageAsync(IQuerySession session, Guid? caseId, string? user, int page, int pageSize, CancellationToken cancellation)
+    {
         var entries = session.Query<AccessLogEntry>().AsQueryable();
         if (caseId is { } id) entries = entries.Where(e => e.CaseId == id);
         if (user is not null) entries = entries.Where(e => e.UserName == user);
         var items = await entries.OrderByDescending(e => e.At).ToPagedListAsync(page, pageSize, cancellation);
-        return Results.Ok(new AccessLogPage(items.ToList(), page, pageSize, items.TotalItemCount));
+        return new AccessLogPage(items.ToList(), page, pageSize, items.TotalItemCount);
     }
 }

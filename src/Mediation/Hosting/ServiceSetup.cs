@@ -35,6 +35,10 @@ public static class ServiceSetup
         services.AddSingleton<Reports.Settlement.SettlementReportBuilder>();
         services.AddSingleton<Reports.CaseList.CaseListExport>();
 
+        services.AddRazorComponents();
+        services.AddAntDesign();
+        services.AddScoped<Workbench.CaseFile.CaseActions>();
+
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
@@ -109,11 +113,13 @@ public static class ServiceSetup
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Mediation API"));
-        app.MapGet("/", () => Results.Redirect("/scalar/")).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/workbench")).ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(DatabaseHealthCheck.ReadyTag) });
 
         app.MapWolverineEndpoints();
+        app.MapStaticAssets();
+        app.MapRazorComponents<Workbench.App>();
         return app;
     }
 }

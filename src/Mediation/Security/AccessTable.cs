@@ -80,6 +80,30 @@ public static class AccessTable
         ["GET /api/audit/access-log"] = Access.For("read the access log", false, U, A),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The workbench's pages, by route. A page only shows and reads; each form on it acts through the
+    /// row of the API endpoint it mirrors above (<see cref="Allows"/>), so a role may do in the browser
+    /// exactly what it may do through the API.
+    /// </summary>
+    public static readonly FrozenDictionary<string, Access> Pages = new Dictionary<string, Access>
+    {
+        ["/workbench/sign-in"] = Access.Open("sign in"),
+        ["/workbench/sign-out"] = Access.Open("sign out"),
+        ["/workbench/lang"] = Access.Open("switch the language"),
+        ["/workbench"] = Access.For("open the workbench", false, A, C, M, S, U),
+        ["/workbench/queue"] = Access.For("list cases", false, C, M, S, U),
+        ["/workbench/intake"] = Access.For("file a case", true, C, S),
+        ["/workbench/cases/{Id:guid}"] = Access.For("read a case", true, C, M, S, U),
+        ["/workbench/dashboard"] = Access.For("read backlog statistics", true, S, U, A),
+        ["/workbench/reports"] = Access.For("read settlement statistics", true, S, U, A),
+        ["/workbench/audit"] = Access.For("audit cases and access", true, S, U, A),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Whether the row <paramref name="key"/> of <see cref="Endpoints"/> or <see cref="Pages"/> lets this user in.</summary>
+    public static bool Allows(CurrentUser user, string key) =>
+        (Endpoints.TryGetValue(key, out var access) || Pages.TryGetValue(key, out access))
+        && (access.Anonymous || (user.Name != CurrentUser.Anonymous && user.Roles.Overlaps(access.Roles)));
+
     /// <summary>Roles that may see parties' personal data unmasked, with a stated reason.</summary>
     public static readonly IReadOnlySet<string> Unmask = new HashSet<string> { S, U };
 
@@ -104,9 +128,10 @@ public static class AccessTable
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
     };
 
-    /// <summary>Authorization of every request under /api, after authentication.</summary>
+    /// <summary>Authorization of every request under /api and /workbench, after authentication.</summary>
     public static async Task Enforce(HttpContext http, Func<Task> next)
     {
+        if (http.Request.Path.StartsWithSegments("/workbench")) { await EnforcePage(http, next); return; }
         if (!http.Request.Path.StartsWithSegments("/api")) { await next(); return; }
         var endpoint = http.GetEndpoint() as RouteEndpoint;
         Access? access = null;
@@ -135,6 +160,54 @@ public static class AccessTable
         }
         await next();
     }
+
+    /// <summary>
+    /// A browser is sent to the sign-in page rather than given a 401; a page the table does not name is
+    /// refused like an unnamed endpoint.
+    /// </summary>
+    static async Task EnforcePage(HttpContext http, Func<Task> next)
+    {
+        var endpoint = http.GetEndpoint() as RouteEndpoint;
+        if (endpoint?.RoutePattern.RawText is not { } pattern) { await next(); return; }
+        Pages.TryGetValue(pattern, out var access);
+        if (access is { Anonymous: true }) { await next(); return; }
+        var user = CurrentUser.From(http);
+        if (user.Name == CurrentUser.Anonymous)
+        {
+            var back = http.Request.Method == "GET" ? (http.Request.Path + http.Request.QueryString).ToString() : "/workbench";
+            http.Response.Redirect($"/workbench/sign-in?returnUrl={Uri.EscapeDataString(back)}");
+            return;
+        }
+        if (access is null)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessTable))
+                .LogError("Page {Route} is not in the access table; refused", pattern);
+            await Write(http, Forbidden("open a page the access table does not name", []));
+            return;
+        }
+        if (!user.Roles.Overlaps(access.Roles))
+        {
+            // A browser gets a page it can leave by keyboard, not a JSON document; the status is the same.
+            if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                http.Response.ContentType = "text/html; charset=utf-8";
+                await http.Response.WriteAsync(ForbiddenPage);
+                return;
+            }
+            await Write(http, Forbidden(access.Action, access.Roles));
+            return;
+        }
+        await next();
+    }
+
+    const string ForbiddenPage = """
+        <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>403</title>
+        <link rel="stylesheet" href="/_content/AntDesign/css/ant-design-blazor.css"></head>
+        <body style="font-family: sans-serif; padding: 48px"><h1>无权访问 · Not allowed</h1>
+        <p>您的角色无权打开此页面。Your role may not open this page.</p>
+        <p><a class="ant-btn ant-btn-primary" href="/workbench">返回工作台 · Back to the workbench</a></p></body></html>
+        """;
 
     static Task Write(HttpContext http, ProblemDetails problem)
     {

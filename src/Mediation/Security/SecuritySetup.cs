@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Mediation.Hosting;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -10,6 +11,8 @@ namespace Mediation.Security;
 public static class SecuritySetup
 {
     const string CorsPolicy = "configured-origins";
+    public const string SessionScheme = "bearer-or-cookie";
+    public const string WorkbenchCookie = "mediation.session";
 
     public static void AddSecurity(this WebApplicationBuilder builder)
     {
@@ -19,7 +22,31 @@ public static class SecuritySetup
         services.AddSingleton<Auditing.AccessLog>();
         services.AddHostedService<SecurityStartup>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // The API keeps its bearer tokens; the workbench's browser carries a cookie. A request with an
+        // Authorization header is always judged by its token. Without one, the cookie counts for the
+        // workbench pages and for reading /api (report downloads), but never for writing to /api:
+        // there a cookie would let another site's form act in the user's name.
+        services.AddAuthentication(SessionScheme)
+            .AddPolicyScheme(SessionScheme, "bearer or workbench cookie", policy => policy.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.Count > 0
+                || (http.Request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddCookie();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<SecurityOptions>>((cookie, security) =>
+            {
+                cookie.Cookie.Name = WorkbenchCookie;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = security.Value.TokenLifetime;
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = Workbench.SignIn.SignInPage.Route;
+                cookie.LogoutPath = Workbench.SignIn.SignOutPage.Route;
+                cookie.AccessDeniedPath = Workbench.SignIn.SignInPage.Route;
+            });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<SecurityOptions>>((jwt, keys, security) =>
             {
@@ -54,6 +81,8 @@ public static class SecuritySetup
             };
             limiter.AddPolicy(SigningIn.IssueTokenEndpoint.RateLimitPolicy, http =>
             {
+                // Showing the workbench's sign-in page is not an attempt; posting it is.
+                if (HttpMethods.IsGet(http.Request.Method)) return RateLimitPartition.GetNoLimiter("page");
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.SignInsPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
@@ -78,6 +107,7 @@ public static class SecuritySetup
         app.UseAuthentication();
         app.UseRateLimiter();
         app.Use(AccessTable.Enforce);
+        app.UseAntiforgery();
     }
 
     /// <summary>On every answer, before anything else can write it.</summary>
@@ -90,9 +120,12 @@ public static class SecuritySetup
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         // The API reference page loads its script from a CDN; everything else is same-origin only.
+        // The workbench's component library sets style attributes; its scripts are all same-origin files.
         headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/scalar")
             ? "default-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; font-src 'self' data: https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data:; frame-ancestors 'none'"
-            : "default-src 'self'; frame-ancestors 'none'";
+            : http.Request.Path.StartsWithSegments("/workbench")
+                ? "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
+                : "default-src 'self'; frame-ancestors 'none'";
         if (http.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
         if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
         return next();

@@ -57,6 +57,70 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
     }
 
     [Fact]
+    public void Every_workbench_page_is_in_the_access_table_and_the_table_names_no_other()
+    {
+        var pages = service.Host.Services.GetServices<EndpointDataSource>()
+            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Where(p => p == "/workbench" || p.StartsWith("/workbench/", StringComparison.Ordinal)).Distinct().ToList();
+        pages.ShouldNotBeEmpty();
+        pages.Where(p => !AccessTable.Pages.ContainsKey(p)).ShouldBeEmpty("workbench pages the access table does not name");
+        AccessTable.Pages.Keys.Where(p => !pages.Contains(p)).ShouldBeEmpty("access table rows for pages that do not exist");
+    }
+
+    [Fact]
+    public async Task Every_workbench_page_for_every_role_answers_as_the_table_says()
+    {
+        var failures = new List<string>();
+        foreach (var (pattern, access) in AccessTable.Pages)
+        {
+            var path = pattern.Replace("{Id:guid}", service.Inside.ToString());
+            foreach (var role in Roles.All)
+            {
+                // The same middleware judges a page whatever signed the caller in; a token is simplest here.
+                var answer = await service.ByRole[role].Get(path);
+                var code = answer.Code;
+                var allowed = access.Anonymous || access.Roles.Contains(role);
+                if (allowed ? code is 403 or >= 500 : code != 403) failures.Add($"{pattern} as {role}: {code} (expected {(allowed ? "not 403/5xx" : "403")})");
+            }
+        }
+        failures.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_browser_refused_a_page_gets_a_page_saying_so()
+    {
+        var answer = await service.ByRole[Roles.Clerk].Send(HttpMethod.Get, "/workbench/dashboard", null,
+            r => r.Headers.Accept.ParseAdd("text/html"));
+        answer.Code.ShouldBe(403);
+        (await answer.Response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("无权访问");
+    }
+
+    [Fact]
+    public async Task A_workbench_page_without_a_session_goes_to_sign_in()
+    {
+        var answer = await service.Host.Scenario(s =>
+        {
+            s.Get.Url("/workbench/queue?status=Assigned");
+            s.StatusCodeShouldBe(302);
+        });
+        answer.Context.Response.Headers.Location.ToString().ShouldBe("/workbench/sign-in?returnUrl=%2Fworkbench%2Fqueue%3Fstatus%3DAssigned");
+    }
+
+    [Fact]
+    public async Task Anonymous_writes_to_the_api_are_judged_by_token_only()
+    {
+        // A cookie counts for reading /api (report downloads), never for writing: no cross-site form can act.
+        var answer = await service.Host.Scenario(s =>
+        {
+            s.Post.Json(new { }).ToUrl($"/api/cases/{service.Inside}/close");
+            s.WithRequestHeader("Cookie", $"{SecuritySetup.WorkbenchCookie}=forged");
+            s.StatusCodeShouldBe(401);
+        });
+        answer.Context.Response.Headers.WWWAuthenticate.ToString().ShouldBe("Bearer");
+    }
+
+    [Fact]
     public async Task Every_endpoint_for_every_role_inside_and_outside_the_jurisdiction_answers_as_the_table_says()
     {
         var failures = new List<string>();

@@ -104,11 +104,16 @@ public static class ListCasesEndpoint
     {
         var (filter, problem) = CaseFilter.Parse(http.Request.Query);
         if (problem is not null) return problem.ToResult();
-        var now = clock.GetUtcNow();
-        var org = await directory.CurrentAsync(cancellation);
-        var page = await filter!.Apply(session.Query<MediationCase>(), org, now, CurrentUser.From(http))
+        return Results.Ok(await PageAsync(filter!, CurrentUser.From(http), session, await directory.CurrentAsync(cancellation), clock.GetUtcNow(), cancellation));
+    }
+
+    /// <summary>The page of cases a filter selects for this user: the API's list and the workbench's queue.</summary>
+    public static async Task<CaseList> PageAsync(CaseFilter filter, CurrentUser user, IQuerySession session, OrgTree org, DateTimeOffset now,
+        CancellationToken cancellation)
+    {
+        var page = await filter.Apply(session.Query<MediationCase>(), org, now, user)
             .OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.CaseNumber)
             .ToPagedListAsync(filter.Page, filter.PageSize, cancellation);
-        return Results.Ok(new CaseList(page.Select(c => CaseListItem.Of(c, now)).ToList(), filter.Page, filter.PageSize, page.TotalItemCount));
+        return new CaseList(page.Select(c => CaseListItem.Of(c, now)).ToList(), filter.Page, filter.PageSize, page.TotalItemCount);
     }
 }

@@ -42,12 +42,19 @@ public static class ReadCaseEndpoints
     [ProducesResponseType<IReadOnlyList<HistoryEntry>>(StatusCodes.Status200OK)]
     public static async Task<IResult> History(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, CancellationToken cancellation)
     {
+        var history = await HistoryAsync(id, CurrentUser.From(http), session, directory, cancellation);
+        return history is null ? Problems.NotFound($"There is no case {id}.").ToResult() : Results.Ok(history);
+    }
+
+    /// <summary>The case's events for this user; null when there is no such case in their jurisdiction.</summary>
+    public static async Task<IReadOnlyList<HistoryEntry>?> HistoryAsync(Guid id, CurrentUser user, IQuerySession session, OrgDirectory directory,
+        CancellationToken cancellation)
+    {
         var state = await session.LoadAsync<MediationCase>(id, cancellation);
-        if (state is null || !CurrentUser.From(http).Sees(await directory.CurrentAsync(cancellation), state))
-            return Problems.NotFound($"There is no case {id}.").ToResult();
+        if (state is null || !user.Sees(await directory.CurrentAsync(cancellation), state)) return null;
         var events = await session.Events.FetchStreamAsync(id, token: cancellation);
-        return Results.Ok(events.Select(e => new HistoryEntry(
-            e.Version, e.EventType.Name, ((ICaseEvent)e.Data).OccurredAt, e.Timestamp, e.UserName, e.Data)).ToList());
+        return events.Select(e => new HistoryEntry(
+            e.Version, e.EventType.Name, ((ICaseEvent)e.Data).OccurredAt, e.Timestamp, e.UserName, e.Data)).ToList();
     }
 
     /// <summary>
@@ -59,10 +66,23 @@ public static class ReadCaseEndpoints
         DateTimeOffset at, CancellationToken cancellation)
     {
         var user = CurrentUser.From(http);
-        if (!user.Sees(await directory.CurrentAsync(cancellation), state)) return Problems.NotFound($"There is no case {state.Id}.").ToResult();
-
         var (unmask, reason, problem) = UnmaskRequest(http.Request.Query, user);
-        if (problem is not null) return problem.ToResult();
+        if (problem is not null && user.Sees(await directory.CurrentAsync(cancellation), state)) return problem.ToResult();
+        var (view, refusal) = await ViewAsync(http, user, state, unmask, reason, session, directory, accessLog, at, cancellation);
+        if (refusal is not null) return refusal.ToResult();
+        http.Response.Headers.ETag = CaseCommandRunner.ETagFor(state.Version);
+        return Results.Ok(view);
+    }
+
+    /// <summary>
+    /// The case as this reader may see it, logged: the API's answer and the workbench's case page.
+    /// Unmasking needs a role the access table allows and a reason (<see cref="CheckUnmask"/>).
+    /// </summary>
+    public static async Task<(CaseView? view, ProblemDetails? problem)> ViewAsync(HttpContext http, CurrentUser user, MediationCase state,
+        bool unmask, string? reason, IQuerySession session, OrgDirectory directory, AccessLog accessLog, DateTimeOffset at, CancellationToken cancellation)
+    {
+        if (!user.Sees(await directory.CurrentAsync(cancellation), state)) return (null, Problems.NotFound($"There is no case {state.Id}."));
+        if (unmask && CheckUnmask(user, reason) is { } invalid) return (null, invalid);
 
         var ids = state.Parties.Select(p => p.PartyId).ToArray();
         var parties = (await session.LoadManyAsync<Party>(cancellation, ids)).ToDictionary(p => p.Id);
@@ -71,8 +91,7 @@ public static class ReadCaseEndpoints
 
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, unmask ? AccessAction.Unmask : AccessAction.ViewCase, state.Id,
             reason: reason, detail: $"case {state.CaseNumber}, {views.Count} parties{(unmask ? ", unmasked" : ", masked")}"), cancellation);
-        http.Response.Headers.ETag = CaseCommandRunner.ETagFor(state.Version);
-        return Results.Ok(CaseView.Of(state, views, at));
+        return (CaseView.Of(state, views, at), null);
     }
 
     /// <summary><c>unmask=true</c> with a <c>reason</c>, for the roles the access table allows to unmask.</summary>
@@ -81,11 +100,18 @@ public static class ReadCaseEndpoints
         var text = query["unmask"].ToString();
         if (text.Length == 0 || text == "false") return (false, null, null);
         if (text != "true") return (false, null, Problems.Invalid("unmask", "must be true or false"));
-        if (!AccessTable.MayUnmask(user)) return (false, null, AccessTable.Forbidden("see personal data unmasked", AccessTable.Unmask));
         var reason = query["reason"].ToString().Trim();
+        return CheckUnmask(user, reason) is { } problem ? (false, null, problem) : (true, reason, null);
+    }
+
+    /// <summary>Unmasking is for the roles the access table allows, with a reason of a few words.</summary>
+    public static ProblemDetails? CheckUnmask(CurrentUser user, string? reason)
+    {
+        if (!AccessTable.MayUnmask(user)) return AccessTable.Forbidden("see personal data unmasked", AccessTable.Unmask);
+        reason = reason?.Trim() ?? "";
         var check = new Validation().Text(reason.Length == 0 ? null : reason, "reason", 500);
         if (reason.Length is > 0 and < 4) check.Add("reason", "say why, in a few words (at least 4 characters)");
-        return check.IsValid ? (true, reason, null) : (false, null, Problems.Invalid(check.Errors));
+        return check.IsValid ? null : Problems.Invalid(check.Errors);
     }
 
     /// <summary>The case state a read asks for, and the moment its overdue flag is judged at.</summary>

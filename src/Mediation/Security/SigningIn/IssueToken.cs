@@ -45,8 +45,22 @@ public static class IssueTokenEndpoint
         IOptions<SecurityOptions> options, TimeProvider clock, ILogger<IssueToken> logger)
     {
         var settings = options.Value;
-        var id = UserAccount.IdFor(command.Username!);
         var now = clock.GetUtcNow();
+        var user = await VerifyAsync(command, http, store, accessLog, settings, now, logger);
+        if (user is null) return BadCredentials().ToResult();
+
+        var token = Issue(user, keys, settings, now);
+        return Results.Ok(new TokenAnswer(token, "Bearer", (int)settings.TokenLifetime.TotalSeconds));
+    }
+
+    /// <summary>
+    /// The credential check of every sign-in, for a token here and for the workbench's cookie: the
+    /// account when the password is right, else null, with lockout and the access log kept either way.
+    /// </summary>
+    public static async Task<UserAccount?> VerifyAsync(IssueToken command, HttpContext http, IDocumentStore store, AccessLog accessLog,
+        SecurityOptions settings, DateTimeOffset now, ILogger logger)
+    {
+        var id = UserAccount.IdFor(command.Username!);
         var address = http.Connection.RemoteIpAddress?.ToString();
         // Sign-in state changes are not cancelled with the request: a failure must count.
         var cancellation = CancellationToken.None;
@@ -60,7 +74,7 @@ public static class IssueTokenEndpoint
             logger.LogWarning("Sign-in failed for unknown user {User} from {Address}", id, address);
             session.Insert(accessLog.Entry(http, id, AccessAction.SignInFailed, detail: "unknown user"));
             await session.SaveChangesAsync(cancellation);
-            return BadCredentials().ToResult();
+            return null;
         }
 
         if (user.LockedUntil is { } until && until > now)
@@ -68,7 +82,7 @@ public static class IssueTokenEndpoint
             logger.LogWarning("Sign-in refused for locked user {User} from {Address} (locked until {Until})", id, address, until);
             session.Insert(accessLog.Entry(http, id, AccessAction.SignInLocked, detail: $"locked until {until:O}"));
             await session.SaveChangesAsync(cancellation);
-            return BadCredentials().ToResult();
+            return null;
         }
 
         var hasher = new PasswordHasher<UserAccount>();
@@ -83,7 +97,7 @@ public static class IssueTokenEndpoint
             await session.SaveChangesAsync(cancellation);
             if (locked) logger.LogWarning("User {User} locked after {Failures} wrong passwords, last from {Address}", id, failures, address);
             else logger.LogWarning("Sign-in failed for {User} from {Address}: wrong password ({Failures} in a row)", id, address, failures);
-            return BadCredentials().ToResult();
+            return null;
         }
 
         var signedIn = user with
@@ -96,16 +110,21 @@ public static class IssueTokenEndpoint
         session.Insert(accessLog.Entry(http, id, AccessAction.SignIn));
         await session.SaveChangesAsync(cancellation);
         logger.LogInformation("User {User} signed in from {Address}", id, address);
-
-        var token = Issue(user, keys, settings, now);
-        return Results.Ok(new TokenAnswer(token, "Bearer", (int)settings.TokenLifetime.TotalSeconds));
+        return signedIn;
     }
 
-    public static string Issue(UserAccount user, SigningKeys keys, SecurityOptions settings, DateTimeOffset now)
+    /// <summary>Who the user is, the same for a token and for a workbench cookie.</summary>
+    public static List<Claim> ClaimsOf(UserAccount user)
     {
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, user.Id), new(CurrentUser.NameClaim, user.Id) };
         claims.AddRange(user.Roles.Select(r => new Claim(CurrentUser.RoleClaim, r)));
         if (user.NodeCode is not null) claims.Add(new Claim(CurrentUser.NodeClaim, user.NodeCode));
+        return claims;
+    }
+
+    public static string Issue(UserAccount user, SigningKeys keys, SecurityOptions settings, DateTimeOffset now)
+    {
+        var claims = ClaimsOf(user);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = settings.Issuer,
