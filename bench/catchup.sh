@@ -25,8 +25,10 @@ fi
 pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null' EXIT
 start_service() { # $1: folder, then extra environment; waits until PostgreSQL is up and sets pg_port
+  port=$(( 20000 + RANDOM % 10000 ))
   local folder="$1"; shift
-  (cd "$folder" && env Mediation__LocalPostgres__DataDirectory="$folder/.mediation/postgres" ASPNETCORE_URLS="http://127.0.0.1:$port" "$@" $service >"$folder/service.log" 2>&1) &
+  # exec: $pid is the service itself, so stopping it stops the service (and its PostgreSQL), not a shell.
+  (cd "$folder" && exec env Mediation__LocalPostgres__DataDirectory="$folder/.mediation/postgres" ASPNETCORE_URLS="http://127.0.0.1:$port" "$@" $service >"$folder/service.log" 2>&1) &
   pid=$!
   until grep -aq 'Started PostgreSQL on' "$folder/service.log" 2>/dev/null; do
     kill -0 "$pid" 2>/dev/null || { echo "catchup: the service stopped; see $folder/service.log" >&2; exit 1; }
