@@ -149,7 +149,7 @@ public sealed class SettlementQuery(IDocumentStore store)
         var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant);
         var fromCube = fullFrom < fullTo && await IsNowAsync(report, scope.AsOf, cancellation);
         var dimension = scope.GroupBy is GroupBy.Category or GroupBy.Channel or GroupBy.Kind or GroupBy.Level
-            ? scope.GroupBy.ToString()!.ToLowerInvariant() : "";
+            ? scope.GroupBy.ToString()!.ToLowerInvariant() : StatisticsProjection.TotalDimension;
         string sql;
         if (fromCube)
         {

@@ -61,9 +61,16 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         ("resolved_county", "(resolved and level = 'County')::int"),
     ];
 
-    /// <summary>The dimensions the cube is kept for ('' is the total), as SQL over a state row.</summary>
+    /// <summary>
+    /// The dimensions the cube is kept for, as SQL over a state row. There is no row for the total: every
+    /// case has exactly one kind, so the kind rows of a month and node add up to its total (see
+    /// <see cref="TotalDimension"/>), and each batch writes a fifth fewer cube rows.
+    /// </summary>
     public static readonly (string dimension, string expression)[] CubeDimensions =
-        [("", "''"), ("category", "category"), ("channel", "channel"), ("kind", "kind"), ("level", "level")];
+        [("category", "category"), ("channel", "channel"), ("kind", "kind"), ("level", "level")];
+
+    /// <summary>The dimension whose rows are summed for a total, or a grouping the cube has no dimension for.</summary>
+    public const string TotalDimension = "kind";
 
     /// <summary>The state columns shared by current and history rows.</summary>
     static readonly string[] StateColumns =
@@ -235,12 +242,12 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         var moved = string.Join(" or ", Measures.Select(m => $"sum(sign * ({m.expression})) <> 0"));
         var sums = string.Join(", ", Measures.Select(m => $"sum(n.{m.column})"));
         var updates = string.Join(", ", Measures.Select(m => $"{m.column} = {CubeTable}.{m.column} + excluded.{m.column}"));
-        var dimensions = string.Join(", ", CubeDimensions.Select(d => $"('{d.dimension}', n.{(d.dimension.Length == 0 ? "empty" : d.expression)})"));
+        var dimensions = string.Join(", ", CubeDimensions.Select(d => $"('{d.dimension}', n.{d.expression})"));
         return $"""
             insert into {schema}.{CubeTable} (month, node_code, dimension, value, {measures})
               select n.month, n.node_code, d.dimension, d.value, {sums}
               from (
-                select {MonthOfReceipt} as month, node_code, category, channel, kind, level, '' as empty, {netted}
+                select {MonthOfReceipt} as month, node_code, category, channel, kind, level, {netted}
                 from {rows} r
                 group by 1, 2, 3, 4, 5, 6
                 having {moved}
