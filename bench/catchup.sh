@@ -14,13 +14,8 @@ data="${2:-/var/tmp/mediation-bench-$cases}"
 port=$(( 20000 + RANDOM % 10000 ))
 export Mediation__BootstrapAdminPassword="bench-admin-password" Logging__LogLevel__Marten=Warning Logging__LogLevel__Default=Warning Logging__LogLevel__Mediation=Information
 
-if [ "${BUILD:-release}" = publish ]; then
-  dotnet publish src/Mediation -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$data/app" -v q -nologo >/dev/null
-  service="dotnet $data/app/Mediation.dll"
-else
-  dotnet build src/Mediation -c Release -v q -nologo >/dev/null
-  service="dotnet $PWD/src/Mediation/bin/Release/net10.0/Mediation.dll"
-fi
+. bench/lib.sh
+service="dotnet $(service_dll "${BUILD:-release}" "$data")"
 
 pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null' EXIT

@@ -10,13 +10,8 @@ cd "$(dirname "$0")/.."
 runs="${1:-7}"
 mode="${2:-publish}"
 data="$(mktemp -d)"; chmod 755 "$data"
-if [ "$mode" = publish ]; then
-  dotnet publish src/Mediation -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$data/app" -v q -nologo >/dev/null
-  dll="$data/app/Mediation.dll"
-else
-  dotnet build src/Mediation -c Release -v q -nologo >/dev/null
-  dll="src/Mediation/bin/Release/net10.0/Mediation.dll"
-fi
+. bench/lib.sh
+dll="$(service_dll "$mode" "$data")"
 port=$(( 20000 + RANDOM % 10000 ))
 
 # A database for the runs: the service's own local PostgreSQL, started once and left running.

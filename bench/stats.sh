@@ -15,13 +15,8 @@ export Mediation__BootstrapAdminPassword="$password" Logging__LogLevel__Marten=W
 export Mediation__LocalPostgres__DataDirectory="$data/.mediation/postgres"
 
 # BUILD=publish measures the ReadyToRun publish the Dockerfile deploys; the default, the Release build.
-if [ "${BUILD:-release}" = publish ]; then
-  dotnet publish src/Mediation -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$data/app" -v q -nologo >/dev/null
-  service="dotnet $data/app/Mediation.dll"
-else
-  dotnet build src/Mediation -c Release -v q -nologo >/dev/null
-  service="dotnet $PWD/src/Mediation/bin/Release/net10.0/Mediation.dll"
-fi
+. bench/lib.sh
+service="dotnet $(service_dll "${BUILD:-release}" "$data")"
 dotnet build bench/Mediation.Bench -c Release -v q -nologo >/dev/null
 client="dotnet $PWD/bench/Mediation.Bench/bin/Release/net10.0/Mediation.Bench.dll"
 
