@@ -9,7 +9,10 @@
 #   --write-only: the write path and pgbench only.
 # Environment: WRITE_CASES (cases seeded before the write path, default 2000), SECONDS_PER_RUN,
 #   CLIENTS (1,8,32), RATE (500), PROFILE=1 (pg_stat_statements on, top statements printed after
-#   the write path), KEEP=1 (keep the write path's data folder), STATS_DATA (stats.sh's data folder).
+#   the write path), KEEP=1 (keep the write path's data folder), STATS_DATA (stats.sh's data folder),
+#   SERVICE_BIN (a folder holding another build's Mediation.dll, for alternating A/B runs of two builds
+#   on one template; the client and ceiling are still built from this tree), SERVICE_ENV (extra
+#   environment for the service only, e.g. "DOTNET_gcServer=0").
 # Results: printed, and the tables in /var/tmp/mediation-bench-results/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +29,7 @@ echo "Building (Release)…"
 dotnet build src/Mediation -c Release -v q -nologo >/dev/null
 dotnet build bench/Mediation.Bench -c Release -v q -nologo >/dev/null
 dotnet build bench/Mediation.Ceiling -c Release -v q -nologo >/dev/null
-service="dotnet $PWD/src/Mediation/bin/Release/net10.0/Mediation.dll"
+service="dotnet ${SERVICE_BIN:-$PWD/src/Mediation/bin/Release/net10.0}/Mediation.dll"
 client="dotnet $PWD/bench/Mediation.Bench/bin/Release/net10.0/Mediation.Bench.dll"
 ceiling="dotnet $PWD/bench/Mediation.Ceiling/bin/Release/net10.0/Mediation.Ceiling.dll"
 
@@ -59,7 +62,7 @@ port=$(( 20000 + RANDOM % 10000 )); ceiling_port=$(( port + 1 ))
 start_service() {
   # From its own folder, as deployed (the Dockerfile's WORKDIR): the content root holds appsettings.json
   # and its log levels; from elsewhere every request would log six lines at Information.
-  (cd "$(dirname "${service#dotnet }")" && ASPNETCORE_URLS="http://127.0.0.1:$port" exec $service) >"$data/service.log" 2>&1 &
+  (cd "$(dirname "${service#dotnet }")" && ASPNETCORE_URLS="http://127.0.0.1:$port" exec env ${SERVICE_ENV:-} $service) >"$data/service.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
     kill -0 $pid 2>/dev/null || { cat "$data/service.log"; exit 1; }; sleep 0.2
@@ -72,6 +75,8 @@ psql_() { PGPASSWORD="$password" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d 
 if [ "${PROFILE:-0}" = 1 ]; then
   # pg_stat_statements needs loading at server start: set it, then restart the service (and its PostgreSQL).
   psql_ "alter system set shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+  # Time spent in each function (the append function, the event chain's trigger), for the profile.
+  psql_ "alter system set track_functions = 'all'" >/dev/null
   kill $pid; wait $pid 2>/dev/null || true
   start_service
   psql_ "create extension if not exists pg_stat_statements" >/dev/null
@@ -96,7 +101,7 @@ pg_settings="PostgreSQL $(psql_ "show server_version" | cut -d' ' -f1): fsync=$(
   echo
 } | tee "$results"
 
-[ "${PROFILE:-0}" = 1 ] && psql_ "select pg_stat_statements_reset()" >/dev/null
+[ "${PROFILE:-0}" = 1 ] && psql_ "select pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
 set +e
 $client write --url "http://127.0.0.1:$port" --ceiling "http://127.0.0.1:$ceiling_port" --clients "$clients" --seconds "$secs" \
   --rate "$rate" --rate-seconds "$secs" --pid "$pid" | tee -a "$results"
@@ -105,6 +110,8 @@ set -e
 if [ "${PROFILE:-0}" = 1 ]; then
   echo; echo "## pg_stat_statements after the write path (top 15 by total time)"
   psql_ "select round(total_exec_time::numeric, 0) || ' ms | ' || calls || ' calls | ' || round(mean_exec_time::numeric, 3) || ' ms | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 160) from pg_stat_statements order by total_exec_time desc limit 15"
+  echo; echo "## Functions after the write path (total ms | self ms | calls | name)"
+  psql_ "select round(total_time::numeric, 0) || ' | ' || round(self_time::numeric, 0) || ' | ' || calls || ' | ' || schemaname || '.' || funcname from pg_stat_user_functions order by total_time desc limit 8"
 fi
 kill $ceiling_pid; wait $ceiling_pid 2>/dev/null || true; ceiling_pid=""
 

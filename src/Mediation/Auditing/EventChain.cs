@@ -26,11 +26,16 @@ public sealed class EventChain(IDocumentStore store)
     string Schema => store.Options.DatabaseSchemaName;
 
     public string Ddl => $"""
+        -- PL/pgSQL, not SQL, for the same expression: a SQL function called from the trigger is not
+        -- inlined and is planned again on every call (0.11 ms of every append under load); PL/pgSQL
+        -- keeps its plan. The formula must never change: existing links are checked against it.
         create or replace function {Schema}.mt_event_hash(previous text, version bigint, type text, data jsonb, recorded timestamptz, user_name text)
-          returns text language sql immutable as $$
-          select encode(sha256(convert_to(
-            coalesce(previous, '') || '|' || version || '|' || type || '|' || data::text || '|' ||
-            extract(epoch from recorded)::text || '|' || coalesce(user_name, ''), 'UTF8')), 'hex')
+          returns text language plpgsql immutable as $$
+          begin
+            return encode(sha256(convert_to(
+              coalesce(previous, '') || '|' || version || '|' || type || '|' || data::text || '|' ||
+              extract(epoch from recorded)::text || '|' || coalesce(user_name, ''), 'UTF8')), 'hex');
+          end
         $$;
 
         do $$
@@ -63,7 +68,7 @@ public sealed class EventChain(IDocumentStore store)
         """;
 
     /// <summary>Marks the installed chain; change it whenever <see cref="Ddl"/> changes.</summary>
-    const string Version = "event chain v1";
+    const string Version = "event chain v2";
 
     /// <summary>
     /// Installs the chain unless this version of it is in place already: replacing the trigger locks

@@ -233,11 +233,11 @@ public sealed class CaseCommandRunner(
     }
 
     /// <summary>Runs an attempt (filing a case, say) for an HTTP request and answers it.</summary>
-    public async Task<IResult> Execute(HttpContext http, object command, Attempt attempt)
+    public async Task<IResult> Execute(HttpContext http, object command, Attempt attempt, Func<IBatchedQuery, Func<Task>>? prefetch = null)
     {
         var (request, problem) = RequestFrom(http, command);
         if (problem is not null) return problem.ToResult();
-        return Respond(http, await ExecuteAsync(request!, command, attempt, http.RequestAborted));
+        return Respond(http, await ExecuteAsync(request!, command, attempt, http.RequestAborted, prefetch: prefetch));
     }
 
     static (CommandRequest? request, ProblemDetails? problem) RequestFrom(HttpContext http, object command)

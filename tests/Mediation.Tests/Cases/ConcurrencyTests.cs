@@ -110,6 +110,17 @@ public class ConcurrencyTests(CaseFixture service) : IClassFixture<CaseFixture>
     }
 
     [Fact]
+    public async Task A_filing_with_a_key_and_an_unknown_category_is_400_and_the_key_stays_unused()
+    {
+        var key = Guid.NewGuid().ToString();
+        (await Api.Post("/api/cases", Requests.Dispute(category: "NoSuchCategory"), r => r.Headers.Add("Idempotency-Key", key)))
+            .ShouldBe(HttpStatusCode.BadRequest);
+        var filed = (await Api.Post("/api/cases", Requests.Dispute(), r => r.Headers.Add("Idempotency-Key", key))).ShouldBe(HttpStatusCode.Created);
+        (await Api.Post("/api/cases", Requests.Dispute(), r => r.Headers.Add("Idempotency-Key", key))).ShouldBe(HttpStatusCode.Created)
+            .Id.ShouldBe(filed.Id);
+    }
+
+    [Fact]
     public async Task Filing_twice_with_one_key_files_one_case_even_when_the_repeats_race()
     {
         var key = Guid.NewGuid().ToString();
