@@ -71,8 +71,9 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
       [ -n "$start" ] && [ -z "$quarter" ] && [ $(( (done - began) * 4 )) -ge $(( high - began )) ] && quarter="$now" && quarter_done="$done"
       last="$now"
       if [ -n "$start" ] && [ "$done" -ge "$high" ]; then
-        awk -v r="$round" -v n="$(( done - began ))" -v s="$start" -v e="$now" -v qn="$(( done - quarter_done ))" -v q="$quarter" \
-          'BEGIN { printf "round %d: %d events in %.2f s: %.0f events/s from the daemon'"'"'s first step; %.0f events/s over the last three quarters\n", r, n, e - s, n / (e - s), qn / (e - q) }'
+        hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status)
+        awk -v r="$round" -v n="$(( done - began ))" -v s="$start" -v e="$now" -v qn="$(( done - quarter_done ))" -v q="$quarter" -v m="$hwm" \
+          'BEGIN { printf "round %d: %d events in %.2f s: %.0f events/s from the daemon'"'"'s first step; %.0f events/s over the last three quarters; service peak memory %d MB\n", r, n, e - s, n / (e - s), qn / (e - q), m }'
         break
       fi
     fi

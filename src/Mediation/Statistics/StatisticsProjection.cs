@@ -115,7 +115,13 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             IncludeType(type);
 
         Options.TeardownDataOnRebuild = true;
-        Options.BatchSize = 4000;
+        // Pages of 10,000 events, and room for three in memory so the next pages load while one is applied
+        // (the default hopper of 5,000 events stopped loading until each page was written). Catch-up of
+        // 113,000 events (bench/catchup.sh): 13,400 events/s at 4,000 per page, 19,000-20,700 at 10,000,
+        // 21,700-22,200 with the hopper. 15,000 per page caught up no faster and slowed the rebuild from
+        // 22 s to 35 s (its event reads took 0.56 s a page instead of 0.03 s).
+        Options.BatchSize = 10000;
+        Options.MaximumHopperSize = 3 * Options.BatchSize;
         foreach (var table in new[] { CurrentTable, HistoryTable, FlowTable, FlowMonthTable, CubeTable }) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
 
         _fileSql = FileSql(schema);
