@@ -23,7 +23,7 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>The earliest business time the service accepts at all.</summary>
-    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, Hosting.ChinaStandardTime.Offset);
 
     /// <summary>
     /// The business time of a command: the one given, or now. It may not lie in the future, and a
@@ -33,10 +33,10 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     {
         var at = requested ?? Now;
         if (at > Now + FutureTolerance)
-            throw new CaseRefusal.InvalidField("occurredAt", $"must not be in the future (now is {Now.ToOffset(Hosting.ChinaStandardTimeConverter.Offset):O})");
+            throw new CaseRefusal.InvalidField("occurredAt", $"must not be in the future (now is {Now.ToOffset(Hosting.ChinaStandardTime.Offset):O})");
         if (at < state.LastOccurredAt)
             throw new CaseRefusal.InvalidField("occurredAt",
-                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(Hosting.ChinaStandardTimeConverter.Offset):O}: a case's history runs forward");
+                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(Hosting.ChinaStandardTime.Offset):O}: a case's history runs forward");
         return at;
     }
 }

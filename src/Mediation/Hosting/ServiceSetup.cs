@@ -152,8 +152,6 @@ public static class Json
 /// <summary>Reads any ISO 8601 time with an offset into UTC; writes it at UTC+8.</summary>
 public sealed class ChinaStandardTimeConverter : JsonConverter<DateTimeOffset>
 {
-    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
-
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.GetString();
@@ -170,7 +168,7 @@ public sealed class ChinaStandardTimeConverter : JsonConverter<DateTimeOffset>
         text.Contains('T') && (text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{2}:?\d{2}$"));
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToOffset(Offset));
+        writer.WriteStringValue(value.ToOffset(ChinaStandardTime.Offset));
 }
 
 public static class HttpJson

@@ -1,4 +1,5 @@
 using Mediation.Cases;
+using Mediation.Hosting;
 
 namespace Mediation.Reports;
 
@@ -30,8 +31,8 @@ public sealed class ReportLanguage
         : $"Dispute settlement statistics, {unit}, {from:yyyy-MM-dd} to {to.AddDays(-1):yyyy-MM-dd}";
 
     public string CaseListTitle(string unit, DateTimeOffset at) => IsChinese
-        ? $"{unit}案件清单（导出时间 {at.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}，个人信息已脱敏）"
-        : $"Case list, {unit} (exported {at.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm} China time; personal data masked)";
+        ? $"{unit}案件清单（导出时间 {at.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm}，个人信息已脱敏）"
+        : $"Case list, {unit} (exported {at.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time; personal data masked)";
 
     public string[] SettlementHeader(string firstColumn) =>
     [

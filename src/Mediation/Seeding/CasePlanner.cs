@@ -15,6 +15,7 @@ using Mediation.Cases.Supervising;
 using Mediation.Cases.TransferringOut;
 using Mediation.Organisation;
 using Microsoft.AspNetCore.Mvc;
+using Mediation.Hosting;
 
 namespace Mediation.Seeding;
 
@@ -304,10 +305,10 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
     /// <summary>Moves a time into office hours (8:30 to 17:30, China Standard Time) on the same or next day.</summary>
     DateTimeOffset OfficeHours(Random r, DateTimeOffset at)
     {
-        var local = at.ToOffset(TimeSpan.FromHours(8));
+        var local = at.ToOffset(ChinaStandardTime.Offset);
         if (local.TimeOfDay >= TimeSpan.FromHours(8.5) && local.TimeOfDay <= TimeSpan.FromHours(17.5)) return at;
         var day = local.TimeOfDay > TimeSpan.FromHours(17.5) ? local.Date.AddDays(1) : local.Date;
-        return new DateTimeOffset(day.AddHours(8.5).AddMinutes(r.Next(0, 540)), TimeSpan.FromHours(8)).ToUniversalTime();
+        return new DateTimeOffset(day.AddHours(8.5).AddMinutes(r.Next(0, 540)), ChinaStandardTime.Offset).ToUniversalTime();
     }
 
     static PartyInput Party(Random r, PartyRole role)

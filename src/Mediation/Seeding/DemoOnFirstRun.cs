@@ -1,5 +1,6 @@
 using Marten;
 using Mediation.Cases;
+using Mediation.Hosting;
 
 namespace Mediation.Seeding;
 
@@ -35,7 +36,7 @@ public sealed class DemoOnFirstRun(IHostApplicationLifetime lifetime, IDocumentS
         }
         var cases = configuration.GetValue(CasesSetting, DefaultCases);
         logger.LogInformation("Demo: seeding {Cases} cases of the demo county", cases);
-        var until = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var until = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaStandardTime.Offset).DateTime);
         var result = await seeder.RunAsync(new SeedOptions(cases, Seed, until, 4), null, stoppingToken);
         Print(result.Users, result);
     }

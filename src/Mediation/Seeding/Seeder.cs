@@ -4,6 +4,7 @@ using Mediation.Cases.Filing;
 using Mediation.Idempotency;
 using Mediation.Organisation;
 using Mediation.Security;
+using Mediation.Hosting;
 
 namespace Mediation.Seeding;
 
@@ -70,7 +71,7 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
         var started = clock.GetTimestamp();
         var org = await EnsureCountyAsync(cancellation);
         var users = await EnsureDemoUsersAsync(options.Seed, org, cancellation);
-        var end = new DateTimeOffset(options.Until.ToDateTime(new TimeOnly(23, 59)), TimeSpan.FromHours(8)).ToUniversalTime();
+        var end = new DateTimeOffset(options.Until.ToDateTime(new TimeOnly(23, 59)), ChinaStandardTime.Offset).ToUniversalTime();
         if (end > clock.GetUtcNow()) end = clock.GetUtcNow();
         var planner = new CasePlanner(org, end.AddDays(-365), end);
 

@@ -13,15 +13,13 @@ public enum GroupBy { Category, Channel, Kind, Level, Node, Month }
 /// </summary>
 public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IReadOnlyList<string>? NodeCodes, DateTimeOffset AsOf, GroupBy? GroupBy)
 {
-    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     public DateTimeOffset FromInstant => Instant(From);
     public DateTimeOffset ToInstant => Instant(To);
 
     public static DateTimeOffset Instant(DateOnly date) =>
-        new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), ChinaStandardTime).ToUniversalTime();
+        new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), ChinaStandardTime.Offset).ToUniversalTime();
 
-    public static DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(ChinaStandardTime).DateTime);
+    public static DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(ChinaStandardTime.Offset).DateTime);
 
     /// <summary>
     /// Reads <c>from</c>, <c>to</c> (default: the year to date), <c>nodeCode</c> (default: the

@@ -265,7 +265,7 @@ public sealed class SettlementQuery(IDocumentStore store)
     /// </summary>
     public static (DateTimeOffset from, DateTimeOffset to) WholeMonths(DateTimeOffset from, DateTimeOffset until)
     {
-        var offset = ChinaStandardTimeConverter.Offset;
+        var offset = ChinaStandardTime.Offset;
         static DateTimeOffset MonthStart(DateTimeOffset t, TimeSpan offset)
         {
             var local = t.ToOffset(offset);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Marten;
 using Npgsql;
+using Mediation.Hosting;
 
 namespace Mediation.Cases.Filing;
 
@@ -11,12 +12,11 @@ namespace Mediation.Cases.Filing;
 /// </summary>
 public sealed class CaseNumbers(IDocumentStore store)
 {
-    static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
     readonly ConcurrentDictionary<int, Task> _sequences = new();
 
     public async Task<string> NextAsync(DateTimeOffset receivedAt, CancellationToken cancellation)
     {
-        var year = receivedAt.ToOffset(ChinaStandardTime).Year;
+        var year = receivedAt.ToOffset(ChinaStandardTime.Offset).Year;
         var sequence = $"{store.Options.DatabaseSchemaName}.case_number_{year}";
         await _sequences.GetOrAdd(year, _ => CreateAsync(sequence));
         await using var connection = store.Storage.Database.CreateConnection();

@@ -109,7 +109,7 @@ public sealed class CaseListExport(IDocumentStore store)
             [
                 c.CaseNumber, language.KindName(c.Kind), language.ChannelName(c.Channel.ToString()), c.Category, c.NodeCode, c.HandlingNodeCode,
                 language.LevelName(c.Level), language.StatusName(c.Status), c.Assignee,
-                c.ReceivedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), c.DueAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd"),
+                c.ReceivedAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm"), c.DueAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd"),
                 overdue ? language.Yes : language.No, c.Outcome?.ToString(), string.Join("；", shown), c.Summary,
             ]);
         }
@@ -177,6 +177,6 @@ public static class CaseListFileEndpoint
             throw;
         }
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        return Results.File(stream, ReportFile.ContentType(format), $"cases-{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd-HHmm}.{ReportFile.Extension(format)}");
+        return Results.File(stream, ReportFile.ContentType(format), $"cases-{now.ToOffset(ChinaStandardTime.Offset):yyyyMMdd-HHmm}.{ReportFile.Extension(format)}");
     }
 }

@@ -63,8 +63,8 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         }
 
         var backlogTitle = language.IsChinese
-            ? $"{scope.Node.Name}积案情况（截至{scope.AsOf.ToOffset(TimeSpan.FromHours(8)):yyyy年M月d日 HH:mm}）"
-            : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm} China time";
+            ? $"{scope.Node.Name}积案情况（截至{scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy年M月d日 HH:mm}）"
+            : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time";
         return
         [
             new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows),

@@ -80,8 +80,6 @@ public sealed class CaseAction
 
 public sealed class CaseActions(CaseCommandRunner runner)
 {
-    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     public static readonly IReadOnlyList<CaseAction> All =
     [
         Define("accept", ["noticeMethod", "reason"], AcceptPetitionEndpoint.Validate, AcceptPetitionEndpoint.Decide,
@@ -230,7 +228,7 @@ public sealed class FormReader
         if (Trim(text) is not { } value) return null;
         if (DateTime.TryParseExact(value, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"], CultureInfo.InvariantCulture,
                 DateTimeStyles.None, out var local))
-            return new DateTimeOffset(local, CaseActions.ChinaStandardTime).ToUniversalTime();
+            return new DateTimeOffset(local, ChinaStandardTime.Offset).ToUniversalTime();
         Check.Add(field, "must be a date and time, such as 2026-03-02T09:30");
         return null;
     }

@@ -1,15 +1,14 @@
 using System.Globalization;
+using Mediation.Hosting;
 
 namespace Mediation.Workbench.Layout;
 
 /// <summary>How the workbench writes times and rates: China Standard Time, as the offices read them.</summary>
 public static class Display
 {
-    static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+    public static string Time(DateTimeOffset? at) => at is { } t ? t.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
 
-    public static string Time(DateTimeOffset? at) => at is { } t ? t.ToOffset(ChinaStandardTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
-
-    public static string Date(DateTimeOffset? at) => at is { } t ? t.ToOffset(ChinaStandardTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—";
+    public static string Date(DateTimeOffset? at) => at is { } t ? t.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—";
 
     public static string Rate(double? rate) => rate is { } r && !double.IsNaN(r) ? (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
 
