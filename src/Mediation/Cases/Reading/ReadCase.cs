@@ -66,7 +66,7 @@ public static class ReadCaseEndpoints
         DateTimeOffset at, CancellationToken cancellation)
     {
         var user = CurrentUser.From(http);
-        var (unmask, reason, problem) = UnmaskRequest(http.Request.Query, user);
+        var (unmask, reason, problem) = UnmaskRequest(http.Request.Query);
         if (problem is not null && user.Sees(await directory.CurrentAsync(cancellation), state)) return problem.ToResult();
         var (view, refusal) = await ViewAsync(http, user, state, unmask, reason, session, directory, accessLog, at, cancellation);
         if (refusal is not null) return refusal.ToResult();
@@ -82,6 +82,7 @@ public static class ReadCaseEndpoints
         bool unmask, string? reason, IQuerySession session, OrgDirectory directory, AccessLog accessLog, DateTimeOffset at, CancellationToken cancellation)
     {
         if (!user.Sees(await directory.CurrentAsync(cancellation), state)) return (null, Problems.NotFound($"There is no case {state.Id}."));
+        reason = reason?.Trim();
         if (unmask && CheckUnmask(user, reason) is { } invalid) return (null, invalid);
 
         var ids = state.Parties.Select(p => p.PartyId).ToArray();
@@ -94,21 +95,20 @@ public static class ReadCaseEndpoints
         return (CaseView.Of(state, views, at), null);
     }
 
-    /// <summary><c>unmask=true</c> with a <c>reason</c>, for the roles the access table allows to unmask.</summary>
-    static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(IQueryCollection query, CurrentUser user)
+    /// <summary><c>unmask=true</c> with a <c>reason</c>; who may unmask is checked with the case (<see cref="ViewAsync"/>).</summary>
+    static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(IQueryCollection query)
     {
         var text = query["unmask"].ToString();
         if (text.Length == 0 || text == "false") return (false, null, null);
         if (text != "true") return (false, null, Problems.Invalid("unmask", "must be true or false"));
-        var reason = query["reason"].ToString().Trim();
-        return CheckUnmask(user, reason) is { } problem ? (false, null, problem) : (true, reason, null);
+        return (true, query["reason"].ToString(), null);
     }
 
     /// <summary>Unmasking is for the roles the access table allows, with a reason of a few words.</summary>
-    public static ProblemDetails? CheckUnmask(CurrentUser user, string? reason)
+    static ProblemDetails? CheckUnmask(CurrentUser user, string? reason)
     {
         if (!AccessTable.MayUnmask(user)) return AccessTable.Forbidden("see personal data unmasked", AccessTable.Unmask);
-        reason = reason?.Trim() ?? "";
+        reason ??= "";
         var check = new Validation().Text(reason.Length == 0 ? null : reason, "reason", 500);
         if (reason.Length is > 0 and < 4) check.Add("reason", "say why, in a few words (at least 4 characters)");
         return check.IsValid ? null : Problems.Invalid(check.Errors);
