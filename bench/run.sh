@@ -26,10 +26,11 @@ fi
 results_dir=/var/tmp/mediation-bench-results; mkdir -p "$results_dir"; results="$results_dir/results.md"
 
 echo "Building (Release)…"
-dotnet build src/Mediation -c Release -v q -nologo >/dev/null
+. bench/lib.sh
+dll="$(service_dll release)"
 dotnet build bench/Mediation.Bench -c Release -v q -nologo >/dev/null
 dotnet build bench/Mediation.Ceiling -c Release -v q -nologo >/dev/null
-service="dotnet ${SERVICE_BIN:-$PWD/src/Mediation/bin/Release/net10.0}/Mediation.dll"
+service="dotnet ${SERVICE_BIN:-$(dirname "$dll")}/Mediation.dll"
 client="dotnet $PWD/bench/Mediation.Bench/bin/Release/net10.0/Mediation.Bench.dll"
 ceiling="dotnet $PWD/bench/Mediation.Ceiling/bin/Release/net10.0/Mediation.Ceiling.dll"
 
