@@ -128,6 +128,9 @@ public static class AccessTable
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
     };
 
+    /// <summary>The refusal of row <paramref name="key"/> of <see cref="Endpoints"/>, for a workbench form acting through it.</summary>
+    public static ProblemDetails ForbiddenFor(string key) => Forbidden(Endpoints[key].Action, Endpoints[key].Roles);
+
     /// <summary>Authorization of every request under /api and /workbench, after authentication.</summary>
     public static async Task Enforce(HttpContext http, Func<Task> next)
     {

@@ -151,7 +151,7 @@ public sealed class CaseActions(CaseCommandRunner runner)
         var user = CurrentUser.From(http);
         if (Find(form.Action) is not { } action) return CommandOutcome.Refused(Problems.Invalid("action", $"there is no action {form.Action}"));
         if (!AccessTable.Allows(user, action.AccessKey))
-            return CommandOutcome.Refused(AccessTable.Forbidden(AccessTable.Endpoints[action.AccessKey].Action, AccessTable.Endpoints[action.AccessKey].Roles));
+            return CommandOutcome.Refused(AccessTable.ForbiddenFor(action.AccessKey));
         var request = new CommandRequest(user, null, null, form.Version > 0 ? form.Version : null, http.TraceIdentifier);
         return await action.Run(runner, request, caseId, form, cancellation);
     }
