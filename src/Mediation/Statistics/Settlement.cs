@@ -244,7 +244,7 @@ public sealed class SettlementQuery(IDocumentStore store)
               where valid_from <= @as_of and {condition}{nodes}
             union all
             select {columns} from {schema}.{StatisticsProjection.HistoryTable}
-              where valid_from <= @as_of and valid_to > @as_of and {condition}{nodes}
+              where {StatisticsProjection.ValidAt("@as_of")} and {condition}{nodes}
             """;
     }
 

@@ -128,6 +128,28 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         _transitionSql = TransitionSql(schema);
     }
 
+    /// <summary>
+    /// The class of a history row's length: <c>span = k</c> means it lasted at most 2^k hours, so if it was
+    /// valid at a moment t it began after t - 2^k hours. An as-of query then finds the states valid at t
+    /// with one short range of the (span, valid_from) index per class (<see cref="ValidAt"/>) instead of
+    /// reading every state that began before t or ended after it: as of the middle of a county-year,
+    /// 11,600 rows out of 368,000, where either bound alone matches more than 170,000.
+    /// </summary>
+    public static string SpanClass(string validFrom, string validTo) =>
+        $"least(ceil(ln(greatest(date_part('epoch', {validTo} - {validFrom}) / 3600, 1)) / ln(2)), {OpenEndedSpan})::smallint";
+
+    /// <summary>States longer than 2^15 hours (three and a half years) are read in full.</summary>
+    public const int OpenEndedSpan = 16;
+
+    /// <summary>
+    /// History rows valid at <paramref name="moment"/> (SQL), as ranges of the span index. Each class's
+    /// range has an hour to spare, for the rounding of the logarithm at a power of two.
+    /// </summary>
+    public static string ValidAt(string moment) =>
+        $"valid_from <= {moment} and valid_to > {moment} and (" +
+        string.Join(" or ", Enumerable.Range(0, OpenEndedSpan).Select(k => $"(span = {k} and valid_from > {moment} - interval '{(1 << k) + 1} hours')")) +
+        $" or span >= {OpenEndedSpan})";
+
     /// <summary>The tables, for Marten to create and migrate with the rest of the schema.</summary>
     public static IEnumerable<ISchemaObject> SchemaObjects(string schema) =>
         [StateTable(schema, CurrentTable, history: false), StateTable(schema, HistoryTable, history: true), FlowsTable(schema), FlowMonthsTable(schema), CubeTable_(schema)];
@@ -161,7 +183,9 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         if (history)
         {
             table.ModifyColumn("valid_from").AsPrimaryKey();
-            table.Indexes.Add(new IndexDefinition($"ix_{name}_valid_to") { Columns = ["valid_to"] });
+            // Rows from before the column existed take the open-ended class, which every as-of query reads in full.
+            table.AddColumn("span", "smallint").NotNull().DefaultValueByExpression(OpenEndedSpan.ToString());
+            table.Indexes.Add(new IndexDefinition($"ix_{name}_span") { Columns = ["span", "valid_from"] });
             table.Indexes.Add(new IndexDefinition($"ix_{name}_received") { Columns = ["received_at", "valid_to"] });
         }
         else
@@ -462,14 +486,14 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
               select distinct on (case_id) case_id, valid_from as until from s order by case_id, seq
             ),
             stored_to_history as (
-              insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, {columns})
-              select b.case_id, b.valid_from, f.until, {string.Join(", ", AllColumns.Select(c => "b." + c))}
+              insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, span, {columns})
+              select b.case_id, b.valid_from, f.until, {SpanClass("b.valid_from", "f.until")}, {string.Join(", ", AllColumns.Select(c => "b." + c))}
               from {schema}.{CurrentTable} b join first_change f using (case_id)
               where b.valid_from < f.until
             ),
             batch_to_history as (
-              insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, {columns})
-              select case_id, valid_from, valid_to, {columns} from t
+              insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, span, {columns})
+              select case_id, valid_from, valid_to, {SpanClass("valid_from", "valid_to")}, {columns} from t
               where valid_to is not null and valid_from < valid_to
             ),
             flows as (
