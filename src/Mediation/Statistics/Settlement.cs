@@ -277,6 +277,24 @@ public sealed class SettlementQuery(IDocumentStore store)
         return first < last ? (first.ToUniversalTime(), last.ToUniversalTime()) : (until.ToUniversalTime(), until.ToUniversalTime());
     }
 
+    /// <summary>
+    /// The whole months whose flow counts a report uses. Up to the moment they are the months inside the
+    /// period that end by then; when the moment falls nearer the end of its month than its start ("as of
+    /// 30 April 23:59:59"), that month is counted whole too and the few flows after the moment taken away,
+    /// instead of reading the month's flows one by one.
+    /// </summary>
+    public static (DateTimeOffset from, DateTimeOffset to) FlowMonths(ReportScope scope)
+    {
+        var upToMoment = WholeMonths(scope.FromInstant, scope.ToInstant < scope.AsOf ? scope.ToInstant : scope.AsOf);
+        if (scope.AsOf >= scope.ToInstant) return upToMoment;
+        var local = scope.AsOf.ToOffset(ChinaStandardTime.Offset);
+        var monthStart = new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, ChinaStandardTime.Offset);
+        var nextMonth = monthStart.AddMonths(1);
+        if (nextMonth > scope.ToInstant || nextMonth - scope.AsOf >= scope.AsOf - monthStart) return upToMoment;
+        var throughMonth = WholeMonths(scope.FromInstant, nextMonth);
+        return throughMonth.from < throughMonth.to ? throughMonth : upToMoment;
+    }
+
     public static void AddScope(NpgsqlCommand command, ReportScope scope)
     {
         command.Parameters.AddWithValue("from", scope.FromInstant);
@@ -330,7 +348,7 @@ public sealed class SettlementQuery(IDocumentStore store)
     /// </summary>
     async Task<SettlementFlow> FlowAsync(ReportScope scope, CancellationToken cancellation)
     {
-        var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant < scope.AsOf ? scope.ToInstant : scope.AsOf);
+        var (fullFrom, fullTo) = FlowMonths(scope);
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
         var nodes = scope.NodeCodes is not null ? " and node_code = any(@nodes)" : "";
         await using var command = report.Command($"""
@@ -342,6 +360,10 @@ public sealed class SettlementQuery(IDocumentStore store)
                 -- Two ranges of the occurred_at index: the days before the whole months, and after them.
                 where ((occurred_at >= @from and occurred_at < @full_from) or (occurred_at >= @full_to and occurred_at < @to))
                   and occurred_at >= @from and occurred_at <= @as_of{nodes}
+              union all
+              -- When the whole months run past the moment, the flows after it are taken away again.
+              select flow, -1 from {Schema}.{StatisticsProjection.FlowTable}
+                where occurred_at > @as_of and occurred_at < @full_to and occurred_at >= @from{nodes}
             ) f group by flow
             """);
         AddScope(command, scope);

@@ -54,6 +54,8 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         var moments = new List<DateTimeOffset>
         {
             new(2025, 4, 1, 0, 0, 0, Cst), new(2025, 8, 15, 12, 0, 0, Cst), new(2026, 1, 1, 0, 0, 0, Cst), DateTimeOffset.UtcNow,
+            // nearer the end of its month than the start: the month's flows counted whole, the days after taken away
+            new(2025, 6, 23, 9, 30, 0, Cst),
             // exactly the business time of some command: "at or before" includes it
             plans.SelectMany(p => p.Commands).Select(c => c.At).OrderBy(_ => random.Next()).First(),
         };
