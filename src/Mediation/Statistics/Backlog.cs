@@ -33,22 +33,23 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
     {
         var schema = store.Options.DatabaseSchemaName;
         var legacyDays = options.Value.LegacyDays;
-        var open = SettlementQuery.Versions(schema, scope, nodesJoinedLater: false,
-            "open", "level, received_at, due_at");
-        var sql = $"""
-            with v as ({open}),
-            a as (select level, due_at, floor(extract(epoch from (@as_of - received_at)) / 86400)::int as age from v)
-            select count(*),
-              count(*) filter (where due_at < @as_of),
-              count(*) filter (where age > @legacy),
-              count(*) filter (where level = 'Grid'), count(*) filter (where level = 'Community'),
-              count(*) filter (where level = 'Street'), count(*) filter (where level = 'County'),
-              count(*) filter (where age <= 7), count(*) filter (where age between 8 and 30),
-              count(*) filter (where age between 31 and 60), count(*) filter (where age between 61 and 90),
-              count(*) filter (where age > 90)
-            from a
-            """;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        var isNow = await SettlementQuery.IsNowAsync(report, schema, scope.AsOf, cancellation);
+        const string age = "floor(extract(epoch from (@as_of - received_at)) / 86400)::int";
+        string[] counts =
+        [
+            "true", "due_at < @as_of", $"{age} > @legacy",
+            "level = 'Grid'", "level = 'Community'", "level = 'Street'", "level = 'County'",
+            $"{age} <= 7", $"{age} between 8 and 30", $"{age} between 31 and 60", $"{age} between 61 and 90", $"{age} > 90",
+        ];
+        // Each part counts its own rows; the parts are added up.
+        var parts = SettlementQuery.StateRows(schema, scope, isNow, "open").Select(rows =>
+            $"select {string.Join(", ", counts.Select((c, i) => $"count(*) filter (where {c}) as c{i}"))} {rows}");
+        var sql = $"""
+            select {string.Join(", ", counts.Select((_, i) => $"sum(c{i})::bigint"))} from (
+              {string.Join("\n  union all\n  ", parts)}
+            ) x
+            """;
         await using var command = report.Command(sql);
         SettlementQuery.AddScope(command, scope);
         command.Parameters.AddWithValue("legacy", legacyDays);

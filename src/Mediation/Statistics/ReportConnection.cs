@@ -7,7 +7,11 @@ namespace Mediation.Statistics;
 /// A read-only transaction for a report query. Its statements are planned for their actual
 /// parameters every time: Npgsql prepares repeated statements, and PostgreSQL's generic plan for a
 /// period or a moment given as a parameter is a full scan where an index range would read a few
-/// rows. JIT compilation, which costs more than it saves on queries of this size, is off.
+/// rows. JIT compilation, which costs more than it saves on queries of this size, is off. A page read
+/// in index order is costed like one read in table order: the statistics tables are read from memory
+/// (or SSD), and at the default four times the cost the planner read all 100,000 current rows of a
+/// county-year rather than the third of them an as-of report needs from an index alone (29 ms against
+/// 19 ms).
 /// </summary>
 public sealed class ReportConnection : IAsyncDisposable
 {
@@ -26,7 +30,7 @@ public sealed class ReportConnection : IAsyncDisposable
         var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
         var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellation);
-        await using (var settings = new NpgsqlCommand("set transaction read only; set local plan_cache_mode = force_custom_plan; set local jit = off", connection, transaction))
+        await using (var settings = new NpgsqlCommand("set transaction read only; set local plan_cache_mode = force_custom_plan; set local jit = off; set local random_page_cost = 1.1", connection, transaction))
             await settings.ExecuteNonQueryAsync(cancellation);
         return new ReportConnection(connection, transaction);
     }

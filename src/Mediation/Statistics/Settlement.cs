@@ -141,13 +141,20 @@ public sealed class SettlementQuery(IDocumentStore store)
         var (keyExpression, nodeMap) = KeyFor(scope, org);
         var nodeJoin = nodeMap is not null ? "join unnest(@map_codes, @map_keys) as m(code, key) on m.code = v.node_code" : "";
         var nodes = scope.NodeCodes is not null && nodeMap is null ? " and node_code = any(@nodes)" : "";
-        string Sums(string prefix = "") => string.Join(",\n  ", StatisticsProjection.Measures.Select(m =>
-            $"sum({prefix}{(prefix.Length > 0 ? m.column : m.expression)})::{(m.column == "amount" ? "numeric" : "bigint")}"));
+        var measures = StatisticsProjection.Measures;
+        // Each part sums its own rows per key (counting only the rows a figure counts), and the parts are added up.
+        string PartSums(string rows) => $"select {keyExpression} as key, {string.Join(", ", measures.Select(m => $"{m.RowSum} as {m.Column}"))} {rows} group by 1";
+        string Total(IEnumerable<string> parts) => $"""
+            select key, {string.Join(", ", measures.Select(m => $"sum(x.{m.Column})::{m.SqlType}"))} from (
+              {string.Join("\n  union all\n  ", parts)}
+            ) x group by key
+            """;
 
         // As of now (no state starts later), whole months come from the cube and only the days at
         // the edges of the period from the case rows; as of an earlier moment, every state valid then.
+        var isNow = await IsNowAsync(report, Schema, scope.AsOf, cancellation);
         var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant);
-        var fromCube = fullFrom < fullTo && await IsNowAsync(report, scope.AsOf, cancellation);
+        var fromCube = fullFrom < fullTo && isNow;
         var dimension = scope.GroupBy is GroupBy.Category or GroupBy.Channel or GroupBy.Kind or GroupBy.Level
             ? scope.GroupBy.ToString()!.ToLowerInvariant() : StatisticsProjection.TotalDimension;
         string sql;
@@ -160,29 +167,24 @@ public sealed class SettlementQuery(IDocumentStore store)
                 null => "''",
                 _ => "v.value",
             };
-            sql = $"""
-                select key, {Sums("x.")} from (
-                  select {cubeKey} as key, {string.Join(", ", StatisticsProjection.Measures.Select(m => "v." + m.column))}
+            sql = Total([
+                $"""
+                select {cubeKey} as key, {string.Join(", ", measures.Select(m => "v." + m.Column))}
                   from {Schema}.{StatisticsProjection.CubeTable} v {nodeJoin}
                   where v.dimension = @dimension and v.month >= @full_from and v.month < @full_to{nodes}
-                  union all
-                  select {keyExpression} as key, {string.Join(", ", StatisticsProjection.Measures.Select(m => $"{m.expression} as {m.column}"))}
+                """,
+                // The few rows of the days at the edges as they are: summed per part, they made the planner
+                // split this query over parallel workers, which took longer than the cube rows take to read.
+                $"""
+                select {keyExpression} as key, {string.Join(", ", measures.Select(m => $"{m.Expression} as {m.Column}"))}
                   from {Schema}.{StatisticsProjection.CurrentTable} v {nodeJoin}
                   where ((v.received_at >= @from and v.received_at < @full_from) or (v.received_at >= @full_to and v.received_at < @to)){nodes}
-                ) x group by key
-                """;
+                """,
+            ]);
         }
         else
         {
-            var cohort = Versions(Schema, scope, nodeMap is not null, "received_at >= @from and received_at < @to",
-                "received_at, node_code, kind, category, channel, counted, level, visits, satisfied, basically_satisfied, amount, " +
-                "concluded, resolved, on_time, closed, agreement, performed");
-            sql = $"""
-                with v as ({cohort})
-                select {keyExpression} as key, {Sums()}
-                from v {nodeJoin}
-                group by 1
-                """;
+            sql = Total(StateRows(Schema, scope, isNow, "received_at >= @from and received_at < @to", nodeJoin).Select(PartSums));
         }
 
         await using var command = report.Command(sql);
@@ -233,28 +235,27 @@ public sealed class SettlementQuery(IDocumentStore store)
     }
 
     /// <summary>
-    /// The states valid at the as-of moment of the cases in scope: current rows that began by then,
-    /// and history rows that began by then and ended after it. For "now" the history part is empty.
+    /// The states valid at the as-of moment of the cases in scope, as FROM … WHERE clauses over rows named
+    /// <c>v</c>: the current rows that began by then and, unless the moment is now (<paramref name="isNow"/>:
+    /// then no history row is valid at it), the history rows valid then. Joined with <paramref name="join"/>,
+    /// which, when given, does the cut to the node's subtree.
     /// </summary>
-    public static string Versions(string schema, ReportScope scope, bool nodesJoinedLater, string condition, string columns)
+    public static IEnumerable<string> StateRows(string schema, ReportScope scope, bool isNow, string condition, string join = "")
     {
-        var nodes = scope.NodeCodes is not null && !nodesJoinedLater ? " and node_code = any(@nodes)" : "";
-        return $"""
-            select {columns} from {schema}.{StatisticsProjection.CurrentTable}
-              where valid_from <= @as_of and {condition}{nodes}
-            union all
-            select {columns} from {schema}.{StatisticsProjection.HistoryTable}
-              where {StatisticsProjection.ValidAt("@as_of")} and {condition}{nodes}
-            """;
+        var nodes = scope.NodeCodes is not null && join.Length == 0 ? " and node_code = any(@nodes)" : "";
+        yield return $"from {schema}.{StatisticsProjection.CurrentTable} v {join} where v.valid_from <= @as_of and {condition}{nodes}";
+        if (!isNow)
+            yield return $"from {StatisticsProjection.HistoryValidAt(schema, "@as_of", "v")} {join} where {condition}{nodes}";
     }
 
     /// <summary>
     /// True when no case state starts after <paramref name="asOf"/>: the current states are the states
-    /// as of then (the usual report, as of now).
+    /// as of then (the usual report, as of now). Every history row ends where a later state of its case
+    /// starts, so none is valid then.
     /// </summary>
-    async Task<bool> IsNowAsync(ReportConnection report, DateTimeOffset asOf, CancellationToken cancellation)
+    public static async Task<bool> IsNowAsync(ReportConnection report, string schema, DateTimeOffset asOf, CancellationToken cancellation)
     {
-        await using var command = report.Command($"select max(valid_from) from {Schema}.{StatisticsProjection.CurrentTable}");
+        await using var command = report.Command($"select max(valid_from) from {schema}.{StatisticsProjection.CurrentTable}");
         return await command.ExecuteScalarAsync(cancellation) is not DateTime latest || new DateTimeOffset(latest, TimeSpan.Zero) <= asOf;
     }
 
