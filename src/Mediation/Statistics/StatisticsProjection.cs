@@ -158,13 +158,13 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
     public const int OpenEndedSpan = 16;
 
     /// <summary>
-    /// The history rows valid at <paramref name="moment"/>, as a FROM item named <paramref name="alias"/>: one range of the span
-    /// index per class, each with an hour to spare for the rounding of the logarithm at a power of two
+    /// The history rows valid at <paramref name="moment"/>, as a FROM item named <paramref name="alias"/>: one
+    /// range of the span index per class, each with an hour to spare for the rounding of the logarithm at a power of two
     /// (the open-ended class reaches back a thousand years). Written as a join over the classes rather
     /// than one condition with an OR per class, so that each range is an index-only scan (an OR makes a
     /// bitmap, which visits the table: 11,600 rows on 7,800 pages).
     /// </summary>
-    public static string HistoryValidAt(string schema, string moment, string alias = "h")
+    public static string HistoryValidAt(string schema, string moment, string alias)
     {
         var classes = string.Join(", ", Enumerable.Range(0, OpenEndedSpan + 1).Select(k =>
             $"({k}, interval '{(k == OpenEndedSpan ? "1000 years" : $"{(1 << k) + 1} hours")}')"));
@@ -302,7 +302,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         var measures = string.Join(", ", Measures.Select(m => m.Column));
         // Netted to int (the change one batch makes fits): sum() over bigint would accumulate in numeric, several
         // times slower and wider, and the fan-out below sums these again.
-        var netted = string.Join(", ", Measures.Select(m => m.Column == "amount"
+        var netted = string.Join(", ", Measures.Select(m => m.SqlType == "numeric"
             ? $"sum(sign * ({m.Expression})) as {m.Column}"
             : $"sum(sign * ({m.Expression}))::int as {m.Column}"));
         var moved = string.Join(" or ", Measures.Select(m => $"sum(sign * ({m.Expression})) <> 0"));
