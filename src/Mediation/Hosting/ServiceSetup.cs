@@ -55,9 +55,11 @@ public static class ServiceSetup
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Schema.For<Organisation.OrgNode>();
                 options.Schema.For<Parties.Party>().Index(p => p.CaseId);
-                // The hourly clean-up deletes by age: without the index it read every stored answer (743,000 after a
-                // 100,000-case seed: 2 s a run, competing with the projection daemon on a restart).
-                options.Schema.For<Idempotency.IdempotentRequest>().Index(r => r.CreatedAt);
+                // The hourly clean-up deletes by age: without an index it read every stored answer (743,000 after a
+                // 100,000-case seed: 2 s a run, competing with the projection daemon on a restart). A column of its
+                // own, not an index over the JSON: that one called a SQL function for every answer stored, which
+                // made the record's insert 0.074 ms of every command.
+                options.Schema.For<Idempotency.IdempotentRequest>().Duplicate(r => r.CreatedAt);
                 options.Schema.For<Security.UserAccount>();
                 options.Schema.For<Security.ServiceSecret>();
                 options.Schema.For<Auditing.AccessLogEntry>().Index(e => e.CaseId).Index(e => e.UserName).Index(e => e.At);
