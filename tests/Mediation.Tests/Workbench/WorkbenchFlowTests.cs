@@ -1,5 +1,6 @@
 using System.Net;
 using Marten;
+using Mediation.Tests.Hosting;
 using Microsoft.Playwright;
 
 namespace Mediation.Tests.Workbench;
@@ -54,11 +55,7 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
     {
         // An old case, overdue, for the dashboard's supervise action.
         var clerkApi = await fixture.ApiAs("clerk");
-        (await clerkApi.Post("/api/cases", new
-        {
-            kind = "Dispute", channel = "Phone", category = "Labour", summary = "拖欠工资", nodeCode = "S2C1",
-            receivedAt = DateTimeOffset.UtcNow.AddDays(-40), parties = new[] { new { role = "Applicant", name = "赵六" } },
-        })).ShouldBe(HttpStatusCode.Created);
+        await FileAsync(clerkApi, "Dispute", "Phone", "Labour", "拖欠工资", "S2C1", "赵六", receivedAt: DateTimeOffset.UtcNow.AddDays(-40));
 
         var page = await fixture.NewPageAsync();
         await SignInAsync(page, "clerk", "01-sign-in");
@@ -192,14 +189,10 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
     public async Task A_command_the_case_does_not_allow_shows_the_rule_beside_the_form()
     {
         var clerk = await fixture.ApiAs("clerk");
-        var filed = (await clerk.Post("/api/cases", new
-        {
-            kind = "Dispute", channel = "WalkIn", category = "Contract", summary = "货款纠纷", nodeCode = "S1C1",
-            parties = new[] { new { role = "Applicant", name = "周八" } },
-        })).ShouldBe(HttpStatusCode.Created);
+        var filed = await FileAsync(clerk, "Dispute", "WalkIn", "Contract", "货款纠纷", "S1C1", "周八");
         var page = await fixture.NewPageAsync();
         await SignInAsync(page, "supervisor");
-        await page.GotoAsync($"/workbench/cases/{filed.Id}");
+        await page.GotoAsync($"/workbench/cases/{filed}");
         await ActAsync(page, "extend-deadline", async d =>
         {
             await d.Locator("input[name='Act.Days']").FillAsync("40");
@@ -210,16 +203,16 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Assertions.Expect(refusal).ToContainTextAsync("案件当前状态不允许此操作");
         await Assertions.Expect(refusal).ToContainTextAsync("extensions may add at most 30 days");
         await Shot(page, "13-case-refused");
-        (await clerk.Get($"/api/cases/{filed.Id}")).Version.ShouldBe(1);
+        (await clerk.Get($"/api/cases/{filed}")).Version.ShouldBe(1);
 
         // Unmasking asks for a reason and shows the parties in full.
-        await page.GotoAsync($"/workbench/cases/{filed.Id}");
+        await page.GotoAsync($"/workbench/cases/{filed}");
         await page.ClickAsync("[data-open=dlg-unmask]");
         await page.FillAsync("#unmask-reason", "核实当事人身份");
         await page.Locator("#dlg-unmask button[type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=parties]")).ToContainTextAsync("周八");
         await Shot(page, "14-case-unmasked");
-        var number = (await clerk.Get($"/api/cases/{filed.Id}")).Body["caseNumber"]!.GetValue<string>();
+        var number = (await clerk.Get($"/api/cases/{filed}")).Body["caseNumber"]!.GetValue<string>();
         await SignOutAsync(page);
 
         // The auditor sees who unmasked it, and why.
@@ -237,20 +230,16 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
     public async Task The_workbench_works_by_keyboard_alone()
     {
         var clerk = await fixture.ApiAs("clerk");
-        var filed = (await clerk.Post("/api/cases", new
-        {
-            kind = "HelpRequest", channel = "Hotline12345", category = "Other", summary = "独居老人求助", nodeCode = "S1C2",
-            parties = new[] { new { role = "Applicant", name = "吴九" } },
-        })).ShouldBe(HttpStatusCode.Created);
+        var filed = await FileAsync(clerk, "HelpRequest", "Hotline12345", "Other", "独居老人求助", "S1C2", "吴九");
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync($"/workbench/cases/{filed.Id}");
+        await page.GotoAsync($"/workbench/cases/{filed}");
         await page.WaitForURLAsync("**/workbench/sign-in**");
         // The user name field has the focus; Tab to the password, Enter to sign in.
         await page.Keyboard.TypeAsync("clerk");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(BrowserFixture.Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/workbench/cases/{filed.Id}");
+        await page.WaitForURLAsync($"**/workbench/cases/{filed}");
 
         for (var i = 0; i < 40 && await page.EvaluateAsync<string?>("() => document.activeElement?.dataset?.action") != "assign"; i++)
             await page.Keyboard.PressAsync("Tab");
@@ -269,23 +258,28 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
         var mediator = await fixture.ApiAs("mediator");
         var supervisor = await fixture.ApiAs("supervisor");
         var clerk = await fixture.ApiAs("clerk");
-        var filed = (await clerk.Post("/api/cases", new
-        {
-            kind = "Dispute", channel = "WalkIn", category = "Neighbour", summary = "噪音扰民", nodeCode = "S1C2",
-            parties = new[] { new { role = "Applicant", name = "孙七" } },
-        })).ShouldBe(HttpStatusCode.Created);
+        var filed = await FileAsync(clerk, "Dispute", "WalkIn", "Neighbour", "噪音扰民", "S1C2", "孙七");
         var page = await fixture.NewPageAsync();
         await SignInAsync(page, "mediator");
-        await page.GotoAsync($"/workbench/cases/{filed.Id}");
+        await page.GotoAsync($"/workbench/cases/{filed}");
         await page.ClickAsync("[data-action=escalate]");
         await page.Locator("#dlg-escalate select[name='Act.Reason']").SelectOptionAsync("HighRisk");
 
         // Meanwhile someone else acts on the case.
-        (await supervisor.Post($"/api/cases/{filed.Id}/supervise", new { kind = "Reminder", note = "抓紧" })).ShouldBe(HttpStatusCode.OK);
+        (await supervisor.Post($"/api/cases/{filed}/supervise", new { kind = "Reminder", note = "抓紧" })).ShouldBe(HttpStatusCode.OK);
 
         await page.Locator("#dlg-escalate button[type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=stale]")).ToContainTextAsync("此案件已被他人修改，请刷新");
         await Shot(page, "12-case-stale");
-        (await mediator.Get($"/api/cases/{filed.Id}")).Body["level"]!.GetValue<string>().ShouldBe("Community");
+        (await mediator.Get($"/api/cases/{filed}")).Body["level"]!.GetValue<string>().ShouldBe("Community");
     }
+
+    /// <summary>Files a case through the API with one applicant; its id.</summary>
+    static async Task<Guid> FileAsync(Api clerk, string kind, string channel, string category, string summary, string nodeCode, string applicant,
+        DateTimeOffset? receivedAt = null) =>
+        (await clerk.Post("/api/cases", new
+        {
+            kind, channel, category, summary, nodeCode, receivedAt,
+            parties = new[] { new { role = "Applicant", name = applicant } },
+        })).ShouldBe(HttpStatusCode.Created).Id;
 }
