@@ -266,16 +266,17 @@ public sealed class SettlementQuery(IDocumentStore store)
     /// </summary>
     public static (DateTimeOffset from, DateTimeOffset to) WholeMonths(DateTimeOffset from, DateTimeOffset until)
     {
-        var offset = ChinaStandardTime.Offset;
-        static DateTimeOffset MonthStart(DateTimeOffset t, TimeSpan offset)
-        {
-            var local = t.ToOffset(offset);
-            return new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, offset);
-        }
-        var first = MonthStart(from, offset);
+        var first = MonthStart(from);
         if (first < from) first = first.AddMonths(1);
-        var last = MonthStart(until, offset);
+        var last = MonthStart(until);
         return first < last ? (first.ToUniversalTime(), last.ToUniversalTime()) : (until.ToUniversalTime(), until.ToUniversalTime());
+    }
+
+    /// <summary>The start of the month (China Standard Time) that <paramref name="t"/> falls in.</summary>
+    static DateTimeOffset MonthStart(DateTimeOffset t)
+    {
+        var local = t.ToOffset(ChinaStandardTime.Offset);
+        return new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, ChinaStandardTime.Offset);
     }
 
     /// <summary>
@@ -288,8 +289,7 @@ public sealed class SettlementQuery(IDocumentStore store)
     {
         var upToMoment = WholeMonths(scope.FromInstant, scope.ToInstant < scope.AsOf ? scope.ToInstant : scope.AsOf);
         if (scope.AsOf >= scope.ToInstant) return upToMoment;
-        var local = scope.AsOf.ToOffset(ChinaStandardTime.Offset);
-        var monthStart = new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, ChinaStandardTime.Offset);
+        var monthStart = MonthStart(scope.AsOf);
         var nextMonth = monthStart.AddMonths(1);
         if (nextMonth > scope.ToInstant || nextMonth - scope.AsOf >= scope.AsOf - monthStart) return upToMoment;
         var throughMonth = WholeMonths(scope.FromInstant, nextMonth);

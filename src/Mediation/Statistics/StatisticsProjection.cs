@@ -164,14 +164,14 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
     /// than one condition with an OR per class, so that each range is an index-only scan (an OR makes a
     /// bitmap, which visits the table: 11,600 rows on 7,800 pages).
     /// </summary>
-    public static string HistoryValidAt(string schema, string moment, string alias)
-    {
-        var classes = string.Join(", ", Enumerable.Range(0, OpenEndedSpan + 1).Select(k =>
-            $"({k}, interval '{(k == OpenEndedSpan ? "1000 years" : $"{(1 << k) + 1} hours")}')"));
-        return $"(values {classes}) as span_class(k, reach) cross join lateral (" +
-               $"select * from {schema}.{HistoryTable} r where r.span = span_class.k and r.valid_from > {moment} - span_class.reach " +
-               $"and r.valid_from <= {moment} and r.valid_to > {moment}) {alias}";
-    }
+    public static string HistoryValidAt(string schema, string moment, string alias) =>
+        $"(values {SpanReaches}) as span_class(k, reach) cross join lateral (" +
+        $"select * from {schema}.{HistoryTable} r where r.span = span_class.k and r.valid_from > {moment} - span_class.reach " +
+        $"and r.valid_from <= {moment} and r.valid_to > {moment}) {alias}";
+
+    /// <summary>Each span class and how far back its rows can begin, as SQL values.</summary>
+    static readonly string SpanReaches = string.Join(", ", Enumerable.Range(0, OpenEndedSpan + 1).Select(k =>
+        $"({k}, interval '{(k == OpenEndedSpan ? "1000 years" : $"{(1 << k) + 1} hours")}')"));
 
     /// <summary>
     /// The state columns reports read (through <c>SettlementQuery.StateRows</c>): carried in the
