@@ -56,11 +56,15 @@ fi
 # The backlog is brought to this build's schema before the rounds, once per build: a migration (an
 # added column is filled in for every stored row) and the vacuum after it are an upgrade's one-off
 # work, not the daemon's, and each round would otherwise redo them beside the daemon.
-folder="$base"
-start_service "$base" Mediation__ProjectionDaemon=Disabled
-until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
-psql_ "vacuum analyze" >/dev/null
-stop_service
+build_stamp="$(sha256sum "${service#dotnet }" | cut -d' ' -f1)"
+if [ "$(cat "$base/migrated-by" 2>/dev/null)" != "$build_stamp" ]; then
+  folder="$base"
+  start_service "$base" Mediation__ProjectionDaemon=Disabled
+  until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
+  psql_ "vacuum analyze" >/dev/null
+  stop_service
+  echo "$build_stamp" > "$base/migrated-by"
+fi
 
 echo "## Daemon catch-up (PostgreSQL as the service starts it: fsync on, shared_buffers 128MB; $(nproc) cores)"
 folder="$data/catchup-run"
