@@ -18,11 +18,12 @@ namespace Mediation.Statistics;
 /// <item><c>stats_flows</c>: one row per flow (filed, concluded, escalated, closed, reopened) at its business time.</item>
 /// </list>
 /// Each event is reduced, in memory and without reading anything, to the columns it sets (or
-/// counters it adds to). A whole daemon batch is then applied by two set-based statements: new cases
-/// are inserted, and every case touched has its successive states computed in SQL with window
-/// functions (the last value set so far per column, else the stored state), the replaced states moved
-/// into history and the last one written to the current row. The statements run inside the daemon's
-/// batch transaction, in batch order, so the stored state they build on is always the committed one.
+/// counters it adds to), and each case's changes in the batch are folded in order. A whole daemon batch
+/// is then applied by one set-based statement (<see cref="BatchSql"/>): every case touched has its
+/// successive states computed from its stored state (or, filed in the batch, its initial one), the
+/// replaced states moved into history and the last one written to the current row. The statement runs
+/// inside the daemon's batch transaction, after the batches before it, so the stored state it builds on
+/// is always the committed one.
 /// A case's history runs forward in business time (decisions refuse otherwise), so a new state never
 /// starts before the current one. See docs/read-models.md.
 /// </summary>
@@ -115,8 +116,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
     static IEnumerable<string> AllColumns => StateColumns.Concat(Derived.Select(d => d.column));
 
     readonly StatisticsOptions _options;
-    readonly string _fileSql;
-    readonly string _transitionSql;
+    readonly string _batchSql;
 
     public StatisticsProjection(string schema, StatisticsOptions options)
     {
@@ -140,8 +140,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         Options.MaximumHopperSize = 3 * Options.BatchSize;
         foreach (var table in new[] { CurrentTable, HistoryTable, FlowTable, FlowMonthTable, CubeTable }) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
 
-        _fileSql = FileSql(schema);
-        _transitionSql = TransitionSql(schema);
+        _batchSql = BatchSql(schema);
     }
 
     /// <summary>
@@ -431,28 +430,10 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var filed = events.Where(e => e.Data is CaseFiled).ToList();
-        if (filed.Count > 0)
-        {
-            var f = filed.Select(e => (CaseFiled)e.Data).ToList();
-            operations.QueueSqlCommand(_fileSql,
-                f.Select(x => x.CaseId).ToArray(),
-                f.Select(x => x.OccurredAt).ToArray(),
-                f.Select(x => x.NodeCode).ToArray(),
-                f.Select(x => x.Kind.ToString()).ToArray(),
-                f.Select(x => x.Category).ToArray(),
-                f.Select(x => x.Channel.ToString()).ToArray(),
-                f.Select(x => x.Kind != CaseKind.Petition).ToArray(),
-                f.Select(x => x.Level.ToString()).ToArray(),
-                f.Select(x => x.DueAt).ToArray(),
-                filed.Select(e => e.Version).ToArray());
-        }
-
         var changes = events
             .Select(e => (e, change: ChangeOf(e.Data)))
             .Where(x => x.change is not null)
             .ToList();
-        if (changes.Count == 0) return Task.CompletedTask;
 
         // Each case's changes in this batch folded in order: what they have set so far after each event, whether
         // the event is the case's first here, and when the case's next event here happens (where the state
@@ -477,8 +458,23 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             latest[e.StreamId] = i;
         }
 
+        var filed = events.Where(e => e.Data is CaseFiled).ToList();
+        if (filed.Count == 0 && changes.Count == 0) return Task.CompletedTask;
+        var f = filed.Select(e => (CaseFiled)e.Data).ToList();
+
         T[] Column<T>(Func<Change, T> select) => sofar.Select(select).ToArray();
-        operations.QueueSqlCommand(_transitionSql,
+        operations.QueueSqlCommand(_batchSql,
+            f.Select(x => x.CaseId).ToArray(),
+            f.Select(x => x.OccurredAt).ToArray(),
+            f.Select(x => x.NodeCode).ToArray(),
+            f.Select(x => x.Kind.ToString()).ToArray(),
+            f.Select(x => x.Category).ToArray(),
+            f.Select(x => x.Channel.ToString()).ToArray(),
+            f.Select(x => x.Kind != CaseKind.Petition).ToArray(),
+            f.Select(x => x.Level.ToString()).ToArray(),
+            f.Select(x => x.DueAt).ToArray(),
+            filed.Select(e => e.Version).ToArray(),
+            f.Select(x => latest.ContainsKey(x.CaseId)).ToArray(),
             changes.Select(x => x.e.StreamId).ToArray(),
             changes.Select(x => ((ICaseEvent)x.e.Data).OccurredAt).ToArray(),
             changes.Select(x => x.e.Version).ToArray(),
@@ -499,40 +495,22 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         return Task.CompletedTask;
     }
 
-    static string FileSql(string schema) => $"""
-        with f as (
-          select * from unnest(?::uuid[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[], ?::timestamptz[], ?::bigint[])
-            as t(case_id, received_at, node_code, kind, category, channel, counted, level, due_at, version)
-        ),
-        flows as (
-          insert into {schema}.{FlowTable} (case_id, version, occurred_at, flow, node_code, level)
-          select case_id, version, received_at, 'Filed', node_code, level from f on conflict do nothing
-          returning occurred_at, node_code, flow
-        ),
-        flow_months as ({AddToMonths(schema, "flows")}),
-        filed as (
-        insert into {schema}.{CurrentTable} (case_id, valid_from, {string.Join(", ", AllColumns)})
-        select case_id, valid_from, {string.Join(", ", StateColumns)}, {DerivedValues} from (
-          select case_id, received_at as valid_from, received_at, node_code, kind, category, channel, counted, 'Registered'::varchar as status, level,
-                 null::varchar as assignee, due_at, null::varchar as outcome, false as successful, null::timestamptz as concluded_at,
-                 null::numeric as amount, null::varchar as performance, 0 as visits, 0 as satisfied, 0 as basically_satisfied
-          from f) initial
-        on conflict (case_id) do nothing
-        returning *
-        )
-        {AddToCube(schema, "(select 1 as sign, * from filed)")}
-        """;
-
     /// <summary>
-    /// Per event (in batch order): its business time, when the case's next event in the batch happens,
-    /// whether it is the case's first in the batch, and per column whether the case's events so far in the
-    /// batch set it and to what (folded in <see cref="ApplyAsync"/>). <c>s</c> holds each case's state after
-    /// each of its events: the value set so far, else the stored value; counters added to the stored ones.
-    /// The stored state and every state but the last are valid until the next event (history; empty
-    /// intervals are skipped); the last becomes current. Folding in the service rather than with window
-    /// functions here takes a sort and two dozen window aggregates out of the daemon's transaction.
+    /// One statement per daemon batch. <c>f</c>: the cases filed in the batch, and whether they changed in it
+    /// too. <c>e</c>: per event (in batch order), its business time, when the case's next event in the batch
+    /// happens, whether it is the case's first in the batch, and per column whether the case's events so far
+    /// in the batch set it and to what (folded in <see cref="ApplyAsync"/>). <c>b</c>: the stored state of each
+    /// case concerned, read from stats_case_current, or the initial state of a case filed in the batch.
+    /// <c>s</c>: each case's state after each of its events: the value set so far, else the stored value;
+    /// counters added to the stored ones. The stored state and every state but the last are valid until the
+    /// next event (history; empty intervals are skipped); the last becomes current (<c>final</c>), inserted
+    /// for a new case and updated for a stored one.
+    /// A case filed and changed in the same batch (a backlog, a busy window) is written once, in its final
+    /// state, and reaches the cube once; as two statements, filing then transitions, its current row was
+    /// inserted, then updated with every index entry again, and its initial state was added to the cube and
+    /// taken away again.
     /// </summary>
-    static string TransitionSql(string schema)
+    static string BatchSql(string schema)
     {
         string[] set = ["counted", "status", "level", "assignee", "due_at", "outcome", "successful", "concluded_at", "amount", "performance"];
         string[] types = ["boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean", "timestamptz", "numeric", "varchar"];
@@ -540,17 +518,32 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         var inputNames = string.Join(", ", set.Select(c => $"{c}_set, {c}"));
         var values = string.Join(",\n    ", set.Select(c => $"case when e.{c}_set then e.{c} else b.{c} end as {c}"));
         var columns = string.Join(", ", AllColumns);
+        string Of(string alias) => string.Join(", ", AllColumns.Select(c => $"{alias}.{c}"));
         return $"""
-            with e as (
+            with f as (
+              select * from unnest(?::uuid[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[], ?::timestamptz[], ?::bigint[], ?::boolean[])
+                as t(case_id, received_at, node_code, kind, category, channel, counted, level, due_at, version, changed)
+            ),
+            e as (
               select * from unnest(?::uuid[], ?::timestamptz[], ?::bigint[], ?::timestamptz[], ?::boolean[], {input},
                                    ?::int[], ?::int[], ?::int[], ?::varchar[], ?::varchar[])
                 as t(case_id, at, version, next_at, first, {inputNames}, visits_sum, satisfied_sum, basically_sum, flow, flow_level)
             ),
-            -- The stored states of the cases in the batch, read once by key (joined to the events instead, the
-            -- planner read the whole table in key order, three times: 150 ms of a 400 ms statement).
-            b as materialized (select * from {schema}.{CurrentTable} where case_id = any(?::uuid[])),
+            -- Stored states read once by key (joined to the events instead, the planner read the whole table in
+            -- key order for each join). A case filed again (never, but a replay must not count it twice) keeps
+            -- its stored state.
+            b as materialized (
+              select case_id, valid_from, {columns}, false as new, true as changed
+              from {schema}.{CurrentTable} where case_id = any(?::uuid[])
+              union all
+              select case_id, valid_from, {string.Join(", ", StateColumns)}, {DerivedValues}, true as new, changed from (
+                select case_id, received_at as valid_from, received_at, node_code, kind, category, channel, counted, 'Registered'::varchar as status, level,
+                       null::varchar as assignee, due_at, null::varchar as outcome, false as successful, null::timestamptz as concluded_at,
+                       null::numeric as amount, null::varchar as performance, 0 as visits, 0 as satisfied, 0 as basically_satisfied, changed
+                from f where not exists (select 1 from {schema}.{CurrentTable} c where c.case_id = f.case_id)) initial
+            ),
             s as (
-              select e.case_id, e.version, e.at, e.first, e.flow, e.flow_level, greatest(e.at, b.valid_from) as valid_from,
+              select e.case_id, e.version, e.at, e.first, e.flow, e.flow_level, b.new, greatest(e.at, b.valid_from) as valid_from,
                 -- greatest() skips nulls: the last state of a case in the batch has no end.
                 case when e.next_at is not null then greatest(e.next_at, b.valid_from) end as valid_to,
                 b.received_at, b.node_code, b.kind, b.category, b.channel,
@@ -560,9 +553,14 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
               from e join b using (case_id)
             ),
             t as (select s.*, {DerivedValues} from s),
+            final as (
+              select case_id, valid_from, {columns}, new from t where valid_to is null
+              union all
+              select case_id, valid_from, {columns}, new from b where new and not changed
+            ),
             stored_to_history as (
               insert into {schema}.{HistoryTable} (case_id, valid_from, valid_to, span, {columns})
-              select b.case_id, b.valid_from, t.valid_from, {SpanClass("b.valid_from", "t.valid_from")}, {string.Join(", ", AllColumns.Select(c => "b." + c))}
+              select b.case_id, b.valid_from, t.valid_from, {SpanClass("b.valid_from", "t.valid_from")}, {Of("b")}
               from b join t on t.case_id = b.case_id and t.first
               where b.valid_from < t.valid_from
             ),
@@ -573,21 +571,23 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             ),
             flows as (
               insert into {schema}.{FlowTable} (case_id, version, occurred_at, flow, node_code, level)
-              select case_id, version, at, flow, node_code, coalesce(flow_level, level) from s
-              where flow is not null
+              select case_id, version, received_at, 'Filed', node_code, level from f
+              union all
+              select case_id, version, at, flow, node_code, coalesce(flow_level, level) from s where flow is not null
               on conflict do nothing
               returning occurred_at, node_code, flow
             ),
             flow_months as ({AddToMonths(schema, "flows")}
             ),
-            -- The statement's snapshot still holds the stored states: take them away, add the new ones.
-            cube as ({AddToCube(schema, $"(select -1 as sign, {string.Join(", ", AllColumns.Select(c => "b." + c))} " +
-                                         "from b " +
-                                         $"union all select 1 as sign, {string.Join(", ", AllColumns.Select(c => "t." + c))} from t where t.valid_to is null)")})
+            filed as (
+              insert into {schema}.{CurrentTable} (case_id, valid_from, {columns})
+              select case_id, valid_from, {columns} from final where new
+            ),
+            cube as ({AddToCube(schema, $"(select -1 as sign, {Of("b")} from b where not b.new union all select 1 as sign, {Of("final")} from final)")})
             update {schema}.{CurrentTable} c
             set valid_from = t.valid_from, {string.Join(", ", AllColumns.Skip(5).Select(col => $"{col} = t.{col}"))}
-            from t
-            where t.case_id = c.case_id and t.valid_to is null
+            from final t
+            where t.case_id = c.case_id and not t.new
             """;
     }
 }
