@@ -66,11 +66,11 @@ if [ "$(cat "$base/migrated-by" 2>/dev/null)" != "$build_stamp" ]; then
   echo "$build_stamp" > "$base/migrated-by"
 fi
 
-echo "## Daemon catch-up (PostgreSQL as the service starts it: fsync on, shared_buffers 128MB; $(nproc) cores)"
 folder="$data/catchup-run"
 for round in $(seq 1 "${ROUNDS:-3}"); do
   rm -rf "$folder"; mkdir -p "$folder"; chmod 755 "$folder"; cp -a "$base/.mediation" "$folder/"
   start_service "$folder"
+  [ "$round" = 1 ] && echo "## Daemon catch-up (PostgreSQL as the service starts it: fsync=$(psql_ "show fsync"), shared_buffers=$(psql_ "show shared_buffers"); $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo) GiB)"
   progress() { psql_ "select coalesce((select last_seq_id from mediation.mt_event_progression where name = 'Statistics:All'), 0) || ' ' || (select max(seq_id) from mediation.mt_events) || ' ' || extract(epoch from clock_timestamp())" 2>/dev/null || true; }
   first=""; start=""; last=""; quarter=""
   while true; do

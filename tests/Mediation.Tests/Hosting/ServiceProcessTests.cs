@@ -34,6 +34,8 @@ public class ServiceProcessTests
             {
                 (await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue(first.Output);
                 PostgresProcessesFor(root).ShouldNotBeEmpty();
+                // Sized for the machine, not PostgreSQL's default for a small one.
+                PostgresProcessesFor(root).ShouldContain(p => p.Contains($"shared_buffers={LocalPostgres.SharedBuffersMegabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)}MB"));
                 using var client = new HttpClient { BaseAddress = new Uri(first.Url) };
                 token = await TestUsers.TokenAsync(client, "admin", TestUsers.AdminPassword);
                 client.DefaultRequestHeaders.Authorization = new("Bearer", token);
@@ -63,6 +65,13 @@ public class ServiceProcessTests
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData(512L << 20, 128)]
+    [InlineData(24L << 30, 3072)]
+    [InlineData(256L << 30, 4096)]
+    public void Its_buffer_cache_is_an_eighth_of_the_memory_between_PostgreSQLs_default_and_4_GB(long available, long megabytes) =>
+        LocalPostgres.SharedBuffersMegabytes(available).ShouldBe(megabytes);
 
     [Fact]
     public async Task Without_server_binaries_or_a_connection_string_it_fails_at_start_saying_what_to_do()
