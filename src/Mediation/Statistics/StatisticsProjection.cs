@@ -131,11 +131,14 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             IncludeType(type);
 
         Options.TeardownDataOnRebuild = true;
-        // Pages of 10,000 events, and room for three in memory so the next pages load while one is applied
-        // (the default hopper of 5,000 events stopped loading until each page was written). Catch-up of
-        // 113,000 events (bench/catchup.sh): 13,400 events/s at 4,000 per page, 19,000-20,700 at 10,000,
-        // 21,700-22,200 with the hopper. 15,000 per page caught up no faster and slowed the rebuild from
-        // 22 s to 35 s (its event reads took 0.56 s a page instead of 0.03 s).
+        // Pages of 10,000 events: catch-up of 113,000 events (bench/catchup.sh) 13,400 events/s at 4,000 per
+        // page, 19,000-20,700 at 10,000; 15,000 per page caught up no faster and slowed the rebuild from 22 s
+        // to 35 s (its event reads took 0.56 s a page instead of 0.03 s).
+        // The daemon loads the next page when a page is written, and another whenever new events raise the
+        // high-water mark, while fewer than this many events wait: the default of 5,000 is less than a page,
+        // so new events arriving during a catch-up could never start a load early. A standing backlog is
+        // still read and written in turn, one page at a time (PostgreSQL's log: each page's events are read
+        // right after the previous page commits).
         Options.BatchSize = 10000;
         Options.MaximumHopperSize = 3 * Options.BatchSize;
         foreach (var table in new[] { CurrentTable, HistoryTable, FlowTable, FlowMonthTable, CubeTable }) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
