@@ -128,7 +128,7 @@ public sealed class LocalPostgres : IDisposable
             Port = FreePort();
             var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" +
                            (_throwaway ? " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-                               : $" -c max_connections=200 -c shared_buffers={SharedBuffersMegabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)}MB");
+                               : $" -c max_connections=200 -c shared_buffers={SharedBuffersMegabytesHere}MB");
             var sw = Stopwatch.StartNew();
             Run("pg_ctl", "-D", _dataDirectory, "-l", _logFile, "-w", "-t", "60", "-o", settings, "start");
             _logger.LogInformation("Started PostgreSQL on 127.0.0.1:{Port} ({DataDirectory}) in {Elapsed} ms", Port, _dataDirectory, sw.ElapsedMilliseconds);
@@ -143,6 +143,9 @@ public sealed class LocalPostgres : IDisposable
     /// moving pages in and out (docs/benchmarks.md, "Daemon catch-up"). Test clusters keep the default.
     /// </summary>
     public static long SharedBuffersMegabytes(long availableBytes) => Math.Clamp(availableBytes / 8 / (1024 * 1024), 128, 4096);
+
+    /// <summary>The buffer cache the service's own cluster gets on this machine (cgroup limits included).</summary>
+    public static long SharedBuffersMegabytesHere => SharedBuffersMegabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
 
     /// <summary>Creates the database when it does not exist yet and returns its connection string.</summary>
     public async Task<string> EnsureDatabaseAsync(string database, CancellationToken cancellation = default)
