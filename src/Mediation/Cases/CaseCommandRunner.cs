@@ -76,6 +76,8 @@ public sealed class CaseCommandRunner(
             var context = await ContextAsync(token);
             // Outside the caller's jurisdiction a case does not exist, as far as the caller can tell.
             if (!request.User.Sees(context.Org, state)) return Answer.Refuse(Problems.NotFound($"There is no case {caseId}."));
+            // Reading follows the case wherever it went; acting on it is for the units above where it is handled now.
+            if (!request.User.Handles(context.Org, state)) return Answer.Refuse(Problems.HandledElsewhere(state, TCommand.Name, request.User));
             var version = stream.CurrentVersion ?? state.Version;
             if (request.ExpectedVersion is { } wanted && wanted != version) return Answer.Refuse(Problems.PreconditionFailed(wanted, version));
 

@@ -7,6 +7,9 @@ namespace Mediation.Cases;
 /// <summary>A command on an existing case; <see cref="OccurredAt"/> is its business time (default: now).</summary>
 public interface ICaseCommand
 {
+    /// <summary>The command as refusals name it ("escalate", "record a session").</summary>
+    static abstract string Name { get; }
+
     DateTimeOffset? OccurredAt { get; }
 }
 

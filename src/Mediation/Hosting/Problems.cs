@@ -28,6 +28,20 @@ public static class Problems
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
     };
 
+    /// <summary>
+    /// A command on a case the caller may read but that is handled outside their jurisdiction. It names
+    /// where the case is handled now, so a reader learns why they cannot act and whom to ask.
+    /// </summary>
+    public static ProblemDetails HandledElsewhere(Cases.MediationCase state, string command, Security.CurrentUser user) => new()
+    {
+        Status = StatusCodes.Status403Forbidden,
+        Title = "The case is handled outside your jurisdiction",
+        Detail = $"Cannot {command} case {state.CaseNumber}: it is handled at the {state.Level} {state.HandlingNodeCode} now, outside your " +
+                 $"jurisdiction {user.NodeCode}. You may read it; acting on it needs jurisdiction over {state.HandlingNodeCode}.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        Extensions = { ["command"] = command, ["handlingNodeCode"] = state.HandlingNodeCode, ["level"] = state.Level.ToString() },
+    };
+
     public static ProblemDetails Conflict(string title, string detail, IDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails

@@ -35,8 +35,15 @@ public sealed record CurrentUser(string Name, string? NodeCode, IReadOnlySet<str
         nodeCode is not null && (NodeCode is null ? org.Find(nodeCode) is not null : org.IsWithin(nodeCode, NodeCode));
 
     /// <summary>
-    /// A case is the business of the units above where it was filed and above where it is handled now
-    /// (a case filed at a street and sent back to a grid is the grid's too).
+    /// Who may read a case: the units above where it was filed and above where it is handled now
+    /// (a case filed at a street and sent back to a grid is the grid's too). Judged on the case as it
+    /// is now, also when a past state of it is shown.
     /// </summary>
     public bool Sees(OrgTree org, Cases.MediationCase state) => Covers(org, state.NodeCode) || Covers(org, state.HandlingNodeCode);
+
+    /// <summary>
+    /// Who may act on a case: the units above where it is handled now. A case escalated to the county
+    /// is the county's to decide; the grid it was filed at may follow it but no longer act on it.
+    /// </summary>
+    public bool Handles(OrgTree org, Cases.MediationCase state) => Covers(org, state.HandlingNodeCode);
 }

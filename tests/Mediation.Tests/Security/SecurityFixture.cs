@@ -7,7 +7,8 @@ namespace Mediation.Tests.Security;
 
 /// <summary>
 /// The small county with one user per role at street S1, and a case on each side of that
-/// jurisdiction: one filed in S1's community S1C1, one in S2's community S2C1.
+/// jurisdiction: one filed in S1's community S1C1, one in S2's community S2C1; and one filed in S1C1
+/// but escalated to the county C1 since, which S1 may read but no longer act on.
 /// </summary>
 public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
 {
@@ -19,6 +20,9 @@ public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
     public string OutsideNumber { get; private set; } = "";
     public Guid InsideParty { get; private set; }
     public Guid OutsideParty { get; private set; }
+    public Guid Escalated { get; private set; }
+    public string EscalatedNumber { get; private set; } = "";
+    public Guid EscalatedParty { get; private set; }
 
     public override async ValueTask InitializeAsync()
     {
@@ -28,6 +32,9 @@ public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
 
         (Inside, InsideNumber, InsideParty) = await FileAsync("S1C1");
         (Outside, OutsideNumber, OutsideParty) = await FileAsync("S2C1");
+        (Escalated, EscalatedNumber, EscalatedParty) = await FileAsync("S1C1");
+        for (var i = 0; i < 2; i++) // S1C1 → S1 → C1
+            (await Api.Post($"/api/cases/{Escalated}/escalate", new { reason = "MediationFailed" })).ShouldBe(HttpStatusCode.OK);
     }
 
     async Task<(Guid id, string number, Guid party)> FileAsync(string node)

@@ -5,7 +5,10 @@ using Wolverine.Http;
 namespace Mediation.Cases.Reopening;
 
 /// <summary>A closed case is taken up again at the node and level it was resolved at.</summary>
-public sealed record Reopen(string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand;
+public sealed record Reopen(string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand
+{
+    public static string Name => ReopenEndpoint.Command;
+}
 
 public static class ReopenEndpoint
 {

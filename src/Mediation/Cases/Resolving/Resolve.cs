@@ -16,7 +16,10 @@ public sealed record Resolve(
     DateTimeOffset? PerformanceDueAt,
     Opinion? Opinion,
     string? Note,
-    DateTimeOffset? OccurredAt) : ICaseCommand;
+    DateTimeOffset? OccurredAt) : ICaseCommand
+{
+    public static string Name => ResolveEndpoint.Command;
+}
 
 public static class ResolveEndpoint
 {

@@ -6,7 +6,10 @@ namespace Mediation.Cases.Sessions;
 
 /// <summary>调解记录: a mediation session held; its business time is when it was held.</summary>
 public sealed record RecordSession(DateTimeOffset? HeldAt, SessionMode? Mode, IReadOnlyList<string>? Mediators, string? Note, DateTimeOffset? OccurredAt)
-    : ICaseCommand;
+    : ICaseCommand
+{
+    public static string Name => RecordSessionEndpoint.Command;
+}
 
 public static class RecordSessionEndpoint
 {

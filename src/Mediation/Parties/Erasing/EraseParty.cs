@@ -32,8 +32,10 @@ public static class ErasePartyEndpoint
         await using var session = store.LightweightSession();
         var party = await session.LoadAsync<Party>(id, http.RequestAborted);
         var state = party is null ? null : await session.LoadAsync<Cases.MediationCase>(party.CaseId, http.RequestAborted);
-        if (party is null || state is null || !user.Sees(await directory.CurrentAsync(http.RequestAborted), state))
-            return Problems.NotFound($"There is no party {id}.").ToResult();
+        var org = await directory.CurrentAsync(http.RequestAborted);
+        if (party is null || state is null || !user.Sees(org, state)) return Problems.NotFound($"There is no party {id}.").ToResult();
+        // Erasure destroys what the unit handling the case works with: it is theirs to do, like a command.
+        if (!user.Handles(org, state)) return Problems.HandledElsewhere(state, "erase a party of", user).ToResult();
         if (party.ErasedAt is { } erasedAt) return Results.Ok(new PartyErased(id, party.CaseId, erasedAt));
 
         var now = clock.GetUtcNow();

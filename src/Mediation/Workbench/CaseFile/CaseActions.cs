@@ -136,11 +136,12 @@ public sealed class CaseActions(CaseCommandRunner runner)
     public static CaseAction? Find(string? name) => All.FirstOrDefault(a => a.Name == name);
 
     /// <summary>
-    /// The actions to show on a case: those the user's roles may take (the access table's row of the
-    /// mirrored endpoint) and that the command's own decision accepts in the case's state.
+    /// The actions to show on a case: none when it is handled outside the user's jurisdiction (the runner
+    /// refuses them: <see cref="CurrentUser.Handles"/>); else those the user's roles may take (the access
+    /// table's row of the mirrored endpoint) and that the command's own decision accepts in the case's state.
     /// </summary>
     public static IReadOnlyList<CaseAction> Offered(MediationCase state, CurrentUser user, DecisionContext context) =>
-        All.Where(a => AccessTable.Allows(user, a.AccessKey) && a.OfferedIn(state, context)).ToList();
+        !user.Handles(context.Org, state) ? [] : All.Where(a => AccessTable.Allows(user, a.AccessKey) && a.OfferedIn(state, context)).ToList();
 
     /// <summary>
     /// Runs the posted action as the signed-in user, expecting the version the page showed: the
