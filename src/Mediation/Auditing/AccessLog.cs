@@ -1,6 +1,7 @@
 using Marten;
 using Marten.Pagination;
 using Mediation.Hosting;
+using Mediation.Organisation;
 using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -25,12 +26,22 @@ public sealed record AccessLogEntry
     public string? Reason { get; init; }
     public string? Detail { get; init; }
     public string? ClientAddress { get; init; }
+
+    /// <summary>
+    /// The organisation nodes the entry concerns: the case's filing and handling nodes when it is
+    /// written, the unit exported, and the node of the user acting. A reader at a node sees the
+    /// entries that concern a node in their jurisdiction; entries written before nodes were recorded
+    /// have none and are seen by readers of the whole tree only.
+    /// </summary>
+    public string[] Nodes { get; init; } = [];
 }
 
 public sealed class AccessLog(IDocumentStore store, TimeProvider clock)
 {
+    /// <param name="nodes">The nodes the entry is about (a case's filing and handling nodes, a unit); the
+    /// node of the signed-in user of <paramref name="http"/> is added.</param>
     public AccessLogEntry Entry(HttpContext? http, string userName, AccessAction action, Guid? caseId = null, Guid? partyId = null,
-        string? reason = null, string? detail = null) => new()
+        string? reason = null, string? detail = null, IEnumerable<string?>? nodes = null) => new()
     {
         Id = Guid.CreateVersion7(),
         At = clock.GetUtcNow(),
@@ -41,6 +52,7 @@ public sealed class AccessLog(IDocumentStore store, TimeProvider clock)
         Reason = reason,
         Detail = detail,
         ClientAddress = http?.Connection.RemoteIpAddress?.ToString(),
+        Nodes = (nodes ?? []).Append(http is null ? null : CurrentUser.From(http).NodeCode).OfType<string>().Distinct(StringComparer.Ordinal).ToArray(),
     };
 
     /// <summary>Writes the entry on its own, committed before the answer that reveals the data goes out.</summary>
@@ -56,10 +68,10 @@ public sealed record AccessLogPage(IReadOnlyList<AccessLogEntry> Items, int Page
 
 public static class AccessLogEndpoint
 {
-    /// <summary>The access log, newest first, by case and/or by user, for auditors.</summary>
+    /// <summary>The access log within the reader's jurisdiction, newest first, by case and/or by user, for auditors.</summary>
     [WolverineGet("/api/audit/access-log", OperationId = "GetAccessLog")]
     [ProducesResponseType<AccessLogPage>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(HttpContext http, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(HttpContext http, IQuerySession session, OrgDirectory directory, CancellationToken cancellation)
     {
         var query = http.Request.Query;
         var check = new Validation();
@@ -75,13 +87,24 @@ public static class AccessLogEndpoint
         check.Require(page >= 1, "page", "must be at least 1").Require(pageSize is >= 1 and <= 500, "pageSize", "must be between 1 and 500");
         if (!check.IsValid) return check.Result().ToResult();
 
-        return Results.Ok(await PageAsync(session, caseId, user, page, pageSize, cancellation));
+        return Results.Ok(await PageAsync(session, CurrentUser.From(http), await directory.CurrentAsync(cancellation), caseId, user, page, pageSize,
+            cancellation));
     }
 
-    /// <summary>A page of the log, newest first: the API's answer and the workbench's audit page.</summary>
-    public static async Task<AccessLogPage> PageAsync(IQuerySession session, Guid? caseId, string? user, int page, int pageSize, CancellationToken cancellation)
+    /// <summary>
+    /// A page of the log as <paramref name="reader"/> may see it, newest first: the API's answer and the
+    /// workbench's audit page. Below the whole tree, only entries concerning a node in the reader's
+    /// jurisdiction: an auditor of one street does not follow another street's users or cases.
+    /// </summary>
+    public static async Task<AccessLogPage> PageAsync(IQuerySession session, CurrentUser reader, OrgTree org, Guid? caseId, string? user, int page,
+        int pageSize, CancellationToken cancellation)
     {
         var entries = session.Query<AccessLogEntry>().AsQueryable();
+        if (reader.NodeCode is { } node)
+        {
+            var mine = org.Find(node) is { } root ? org.Subtree(root).Select(n => n.Id).ToArray() : [];
+            entries = entries.Where(e => e.Nodes.IsOneOf(mine));
+        }
         if (caseId is { } id) entries = entries.Where(e => e.CaseId == id);
         if (user is not null) entries = entries.Where(e => e.UserName == user);
         var items = await entries.OrderByDescending(e => e.At).ToPagedListAsync(page, pageSize, cancellation);

@@ -40,7 +40,8 @@ public static class ErasePartyEndpoint
 
         var now = clock.GetUtcNow();
         session.Update(party with { Name = null, IdNumber = null, Phone = null, Address = null, ErasedAt = now });
-        session.Insert(accessLog.Entry(http, user.Name, AccessAction.Erase, party.CaseId, id, command.Reason!.Trim()));
+        session.Insert(accessLog.Entry(http, user.Name, AccessAction.Erase, party.CaseId, id, command.Reason!.Trim(),
+            nodes: [state.NodeCode, state.HandlingNodeCode]));
         await session.SaveChangesAsync(http.RequestAborted);
         return Results.Ok(new PartyErased(id, party.CaseId, now));
     }

@@ -80,7 +80,7 @@ public static class IssueTokenEndpoint
         if (user.LockedUntil is { } until && until > now)
         {
             logger.LogWarning("Sign-in refused for locked user {User} from {Address} (locked until {Until})", id, address, until);
-            session.Insert(accessLog.Entry(http, id, AccessAction.SignInLocked, detail: $"locked until {until:O}"));
+            session.Insert(accessLog.Entry(http, id, AccessAction.SignInLocked, detail: $"locked until {until:O}", nodes: [user.NodeCode]));
             await session.SaveChangesAsync(cancellation);
             return null;
         }
@@ -93,7 +93,7 @@ public static class IssueTokenEndpoint
             var locked = failures >= settings.MaxFailedSignIns;
             session.Store(user with { FailedSignIns = locked ? 0 : failures, LockedUntil = locked ? now + settings.Lockout : null });
             session.Insert(accessLog.Entry(http, id, AccessAction.SignInFailed,
-                detail: locked ? $"wrong password; locked for {settings.Lockout}" : $"wrong password ({failures} in a row)"));
+                detail: locked ? $"wrong password; locked for {settings.Lockout}" : $"wrong password ({failures} in a row)", nodes: [user.NodeCode]));
             await session.SaveChangesAsync(cancellation);
             if (locked) logger.LogWarning("User {User} locked after {Failures} wrong passwords, last from {Address}", id, failures, address);
             else logger.LogWarning("Sign-in failed for {User} from {Address}: wrong password ({Failures} in a row)", id, address, failures);
@@ -107,7 +107,7 @@ public static class IssueTokenEndpoint
             PasswordHash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(user, command.Password!) : user.PasswordHash,
         };
         if (signedIn != user) session.Store(signedIn);
-        session.Insert(accessLog.Entry(http, id, AccessAction.SignIn));
+        session.Insert(accessLog.Entry(http, id, AccessAction.SignIn, nodes: [user.NodeCode]));
         await session.SaveChangesAsync(cancellation);
         logger.LogInformation("User {User} signed in from {Address}", id, address);
         return signedIn;
