@@ -15,15 +15,25 @@ public sealed record HistoryEntry(long Version, string Type, DateTimeOffset Occu
 
 public static class ReadCaseEndpoints
 {
-    /// <summary>The case now; or as it stood at a version, or at a business time (<c>asOf</c>).</summary>
+    /// <summary>
+    /// The case now; or as it stood at a version, or at a business time (<c>asOf</c>). Whether the reader
+    /// may see the case, and which of its parties, is judged on the case as it is now, before anything
+    /// about it (its versions, when it was received) is told: a past state shows old fields, never
+    /// more than the present allows.
+    /// </summary>
     [WolverineGet("/api/cases/{id}", OperationId = "GetCase")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var (state, problem, at) = await LoadAsync(id, http.Request.Query, session, clock, cancellation);
+        var (version, asOf, invalid) = PastRequest(http.Request.Query);
+        if (invalid is not null) return invalid.ToResult();
+        var user = CurrentUser.From(http);
+        var current = await session.LoadAsync<MediationCase>(id, cancellation);
+        if (current is null || !user.Sees(await directory.CurrentAsync(cancellation), current)) return Problems.NotFound($"There is no case {id}.").ToResult();
+        var (shown, at, problem) = await PastAsync(current, version, asOf, session, clock.GetUtcNow(), cancellation);
         if (problem is not null) return problem.ToResult();
-        return await AnswerAsync(http, state!, session, directory, accessLog, at, cancellation);
+        return await AnswerAsync(http, user, current, shown!, session, directory, accessLog, at, cancellation);
     }
 
     [WolverineGet("/api/cases/by-number/{caseNumber}", OperationId = "GetCaseByNumber")]
@@ -31,10 +41,12 @@ public static class ReadCaseEndpoints
     public static async Task<IResult> GetByNumber(string caseNumber, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog,
         TimeProvider clock, CancellationToken cancellation)
     {
+        var user = CurrentUser.From(http);
         var state = await session.Query<MediationCase>().FirstOrDefaultAsync(c => c.CaseNumber == caseNumber, cancellation);
-        return state is null
+        // One answer for no such case and a case outside the jurisdiction: not even its id is told.
+        return state is null || !user.Sees(await directory.CurrentAsync(cancellation), state)
             ? Problems.NotFound($"There is no case numbered {caseNumber}.").ToResult()
-            : await AnswerAsync(http, state, session, directory, accessLog, clock.GetUtcNow(), cancellation);
+            : await AnswerAsync(http, user, state, state, session, directory, accessLog, clock.GetUtcNow(), cancellation);
     }
 
     /// <summary>Every event of the case in order, with its business time, recording time and recorder.</summary>
@@ -58,41 +70,45 @@ public static class ReadCaseEndpoints
     }
 
     /// <summary>
-    /// The case with its parties as this reader may see them. A case outside the reader's jurisdiction
-    /// does not exist for them. Every answer that shows parties is written to the access log first:
-    /// a plain view, or an unmasked one with the reason the reader gave.
+    /// The case with its parties as this reader may see them, for a reader who may see the case now.
+    /// Every answer that shows parties is written to the access log first: a plain view, or an unmasked
+    /// one with the reason the reader gave.
     /// </summary>
-    static async Task<IResult> AnswerAsync(HttpContext http, MediationCase state, IQuerySession session, OrgDirectory directory, AccessLog accessLog,
-        DateTimeOffset at, CancellationToken cancellation)
+    static async Task<IResult> AnswerAsync(HttpContext http, CurrentUser user, MediationCase current, MediationCase shown, IQuerySession session,
+        OrgDirectory directory, AccessLog accessLog, DateTimeOffset at, CancellationToken cancellation)
     {
-        var user = CurrentUser.From(http);
         var (unmask, reason, problem) = UnmaskRequest(http.Request.Query);
-        if (problem is not null && user.Sees(await directory.CurrentAsync(cancellation), state)) return problem.ToResult();
-        var (view, refusal) = await ViewAsync(http, user, state, unmask, reason, session, directory, accessLog, at, cancellation);
+        if (problem is not null) return problem.ToResult();
+        var (view, refusal) = await ViewAsync(http, user, current, shown, unmask, reason, session, directory, accessLog, at, cancellation);
         if (refusal is not null) return refusal.ToResult();
-        http.Response.Headers.ETag = CaseCommandRunner.ETagFor(state.Version);
+        http.Response.Headers.ETag = CaseCommandRunner.ETagFor(shown.Version);
         return Results.Ok(view);
     }
 
     /// <summary>
-    /// The case as this reader may see it, logged: the API's answer and the workbench's case page.
-    /// Unmasking needs a role the access table allows and a reason (<see cref="CheckUnmask"/>).
+    /// The case as this reader may see it, logged: the API's answer and the workbench's case page. Who
+    /// may see it, and which parties (an accuser only inside the unit handling it), is judged on
+    /// <paramref name="current"/>, the case now; the fields shown are those of <paramref name="shown"/>,
+    /// the case now or as it stood at some past moment. A case outside the reader's jurisdiction does
+    /// not exist for them. Unmasking needs a role the access table allows and a reason (<see cref="CheckUnmask"/>).
     /// </summary>
-    public static async Task<(CaseView? view, ProblemDetails? problem)> ViewAsync(HttpContext http, CurrentUser user, MediationCase state,
-        bool unmask, string? reason, IQuerySession session, OrgDirectory directory, AccessLog accessLog, DateTimeOffset at, CancellationToken cancellation)
+    public static async Task<(CaseView? view, ProblemDetails? problem)> ViewAsync(HttpContext http, CurrentUser user, MediationCase current,
+        MediationCase shown, bool unmask, string? reason, IQuerySession session, OrgDirectory directory, AccessLog accessLog, DateTimeOffset at,
+        CancellationToken cancellation)
     {
-        if (!user.Sees(await directory.CurrentAsync(cancellation), state)) return (null, Problems.NotFound($"There is no case {state.Id}."));
+        if (!user.Sees(await directory.CurrentAsync(cancellation), current)) return (null, Problems.NotFound($"There is no case {current.Id}."));
         reason = reason?.Trim();
         if (unmask && CheckUnmask(user, reason) is { } invalid) return (null, invalid);
 
-        var ids = state.Parties.Select(p => p.PartyId).ToArray();
+        var ids = shown.Parties.Select(p => p.PartyId).ToArray();
         var parties = (await session.LoadManyAsync<Party>(cancellation, ids)).ToDictionary(p => p.Id);
-        var views = state.Parties.Where(p => parties.ContainsKey(p.PartyId))
-            .Select(p => PartyView.Of(parties[p.PartyId], PartyView.For(state, p.Role, user, unmask))).ToList();
+        var views = shown.Parties.Where(p => parties.ContainsKey(p.PartyId))
+            .Select(p => PartyView.Of(parties[p.PartyId], PartyView.For(current, p.Role, user, unmask))).ToList();
 
-        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, unmask ? AccessAction.Unmask : AccessAction.ViewCase, state.Id,
-            reason: reason, detail: $"case {state.CaseNumber}, {views.Count} parties{(unmask ? ", unmasked" : ", masked")}"), cancellation);
-        return (CaseView.Of(state, views, at), null);
+        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, unmask ? AccessAction.Unmask : AccessAction.ViewCase, current.Id,
+            reason: reason, detail: $"case {current.CaseNumber}, {views.Count} parties{(unmask ? ", unmasked" : ", masked")}",
+            nodes: [current.NodeCode, current.HandlingNodeCode]), cancellation);
+        return (CaseView.Of(shown, views, at), null);
     }
 
     /// <summary><c>unmask=true</c> with a <c>reason</c>; who may unmask is checked with the case (<see cref="ViewAsync"/>).</summary>
@@ -114,44 +130,52 @@ public static class ReadCaseEndpoints
         return check.IsValid ? null : Problems.Invalid(check.Errors);
     }
 
-    /// <summary>The case state a read asks for, and the moment its overdue flag is judged at.</summary>
-    static async Task<(MediationCase? state, ProblemDetails? problem, DateTimeOffset at)> LoadAsync(
-        Guid id, IQueryCollection query, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+    /// <summary><c>version</c> or <c>asOf</c>, as written; whether the case had them is judged after its jurisdiction.</summary>
+    static (long? version, DateTimeOffset? asOf, ProblemDetails? problem) PastRequest(IQueryCollection query)
     {
-        var now = clock.GetUtcNow();
         var hasVersion = query.TryGetValue("version", out var versionText);
         var hasAsOf = query.TryGetValue("asOf", out var asOfText);
-        if (hasVersion && hasAsOf) return (null, Problems.Invalid("version", "give either version or asOf, not both"), now);
-
+        if (hasVersion && hasAsOf) return (null, null, Problems.Invalid("version", "give either version or asOf, not both"));
         if (hasVersion)
+            return long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
+                ? (version, null, null)
+                : (null, null, Problems.Invalid("version", "must be a positive whole number"));
+        if (hasAsOf)
+            return DateTimeOffset.TryParseExact(asOfText.ToString(), ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-ddTHH:mmK"],
+                       CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) && asOfText.ToString().Contains('T')
+                ? (null, asOf.ToUniversalTime(), null)
+                : (null, null, Problems.Invalid("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-02T09:30:00+08:00"));
+        return (null, null, null);
+    }
+
+    /// <summary>
+    /// The state of <paramref name="current"/> to show: itself, or as it stood at a version or at a
+    /// business time; and the moment its overdue flag is judged at.
+    /// </summary>
+    static async Task<(MediationCase? state, DateTimeOffset at, ProblemDetails? problem)> PastAsync(MediationCase current, long? version,
+        DateTimeOffset? asOf, IQuerySession session, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var id = current.Id;
+        if (version is { } wanted)
         {
-            if (!long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
-                return (null, Problems.Invalid("version", "must be a positive whole number"), now);
-            var atVersion = await session.Events.AggregateStreamAsync<MediationCase>(id, version, token: cancellation);
-            if (atVersion is null) return (null, Problems.NotFound($"There is no case {id}."), now);
-            if (atVersion.Version < version) return (null, Problems.NotFound($"Case {id} has no version {version}; it is at {atVersion.Version}."), now);
-            return (atVersion, null, now);
+            if (wanted > current.Version) return (null, now, Problems.NotFound($"Case {id} has no version {wanted}; it is at {current.Version}."));
+            var atVersion = await session.Events.AggregateStreamAsync<MediationCase>(id, wanted, token: cancellation);
+            return atVersion is null ? (null, now, Problems.NotFound($"There is no case {id}.")) : (atVersion, now, null);
         }
 
-        if (hasAsOf)
+        if (asOf is { } moment)
         {
-            if (!DateTimeOffset.TryParseExact(asOfText.ToString(), ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-ddTHH:mmK"],
-                    CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) || !asOfText.ToString().Contains('T'))
-                return (null, Problems.Invalid("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-02T09:30:00+08:00"), now);
-            asOf = asOf.ToUniversalTime();
             var events = await session.Events.FetchStreamAsync(id, token: cancellation);
-            if (events.Count == 0) return (null, Problems.NotFound($"There is no case {id}."), now);
             // Business time: what had happened by then, whenever it was recorded.
-            var upTo = events.Where(e => ((ICaseEvent)e.Data).OccurredAt <= asOf).ToList();
+            var upTo = events.Where(e => ((ICaseEvent)e.Data).OccurredAt <= moment).ToList();
             if (upTo.Count == 0 || upTo[0].Data is not CaseFiled)
-                return (null, Problems.NotFound($"Case {id} had not been received at {asOf:O}."), now);
+                return (null, now, Problems.NotFound($"Case {id} had not been received at {moment:O}."));
             var state = await ((DocumentStore)session.DocumentStore).Options.Projections.AggregatorFor<MediationCase>()
                 .BuildAsync(upTo, session, null, cancellation);
-            return (state! with { Version = upTo[^1].Version }, null, asOf);
+            return (state! with { Version = upTo[^1].Version }, moment, null);
         }
 
         // The inline snapshot is the case as of its latest event.
-        var current = await session.LoadAsync<MediationCase>(id, cancellation);
-        return current is null ? (null, Problems.NotFound($"There is no case {id}."), now) : (current, null, now);
+        return (current, now, null);
     }
 }
