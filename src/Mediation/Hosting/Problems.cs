@@ -29,6 +29,12 @@ public static class Problems
     };
 
     /// <summary>
+    /// A node that does not exist and a node outside the caller's jurisdiction get this same answer,
+    /// wherever the request names it, so that neither existence nor place leaks.
+    /// </summary>
+    public static ProblemDetails NoNode(string? code) => NotFound($"There is no node {code} in your jurisdiction.");
+
+    /// <summary>
     /// A command on a case the caller may read but that is handled outside their jurisdiction. It names
     /// where the case is handled now, so a reader learns why they cannot act and whom to ask.
     /// </summary>

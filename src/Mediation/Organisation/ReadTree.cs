@@ -15,7 +15,8 @@ public static class ReadTreeEndpoints
     {
         var tree = await directory.CurrentAsync(cancellation);
         var user = CurrentUser.From(http);
-        var tops = user.NodeCode is { } node && tree.Find(node) is { } own ? [own] : tree.Roots;
+        // A node of the user's that the tree does not know gives nothing, never the whole tree.
+        IReadOnlyList<OrgNode> tops = user.NodeCode is not { } node ? tree.Roots : tree.Find(node) is { } own ? [own] : [];
         return tops.Select(n => Build(tree, n)).ToList();
     }
 
@@ -28,6 +29,6 @@ public static class ReadTreeEndpoints
         var tree = await directory.CurrentAsync(cancellation);
         return tree.Find(code) is { } node && CurrentUser.From(http).Covers(tree, node.Id)
             ? Results.Ok(NodeView.Of(node))
-            : Problems.NotFound($"There is no node {code}.").ToResult();
+            : Problems.NoNode(code).ToResult();
     }
 }

@@ -65,12 +65,11 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         }
 
         var nodeCode = query["nodeCode"].ToString() is { Length: > 0 } given ? given : user.NodeCode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);
-        var node = org.Find(nodeCode);
         if (nodeCode is null) check.Add("nodeCode", "is required when the organisation has several roots");
-        else if (node is null) check.Add("nodeCode", $"there is no node {nodeCode}");
 
         if (!check.IsValid) return (null, Problems.Invalid(check.Errors));
-        if (!user.Covers(org, node!.Id)) return (null, Problems.NotFound($"There is no node {node.Id} in your jurisdiction."));
+        // A node that does not exist and one outside the jurisdiction are one answer.
+        if (org.Find(nodeCode) is not { } node || !user.Covers(org, node.Id)) return (null, Problems.NoNode(nodeCode));
         return (new ReportScope(from, to, node, NodeCodesUnder(node, org), asOf, groupBy), null);
     }
 

@@ -93,10 +93,9 @@ public static class FileCaseEndpoint
         {
             var category = prefetchedCategory?.Invoke() ?? await session.LoadAsync<Category>(command.Category!, cancellation);
             var context = await runner.ContextAsync(cancellation);
-            var node = context.Org.Find(command.NodeCode);
-            if (node is null) return CaseCommandRunner.Answer.Refuse(Problems.Invalid("nodeCode", $"there is no node {command.NodeCode}"));
-            if (!user.Covers(context.Org, node.Id))
-                return CaseCommandRunner.Answer.Refuse(Problems.NotFound($"There is no node {node.Id} in your jurisdiction."));
+            // A node that does not exist and one outside the jurisdiction are one answer.
+            if (context.Org.Find(command.NodeCode) is not { } node || !user.Covers(context.Org, node.Id))
+                return CaseCommandRunner.Answer.Refuse(Problems.NoNode(command.NodeCode));
             if (category is not { Active: true })
                 return CaseCommandRunner.Answer.Refuse(Problems.Invalid("category", $"there is no category {command.Category}; see GET /api/categories"));
 

@@ -156,7 +156,7 @@ public static class CaseListFileEndpoint
         var org = await directory.CurrentAsync(cancellation);
         var user = CurrentUser.From(http);
         var now = clock.GetUtcNow();
-        if (filter!.NodeCode is { } node && !user.Covers(org, node)) return Problems.NotFound($"There is no node {node} in your jurisdiction.").ToResult();
+        if (filter!.NodeCode is { } node && !user.Covers(org, node)) return Problems.NoNode(node).ToResult();
 
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export, detail: $"case list {format.ToString().ToLowerInvariant()}: {http.Request.QueryString}"),
             cancellation);

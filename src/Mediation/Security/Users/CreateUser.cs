@@ -41,12 +41,12 @@ public static partial class CreateUserEndpoint
         return check.Result();
     }
 
-    /// <summary>The account, refused if the node does not exist or lies outside the creating admin's jurisdiction.</summary>
+    /// <summary>The account, refused if the node does not exist or lies outside the creating admin's jurisdiction (one answer for both).</summary>
     public static ProblemDetails? Decide(CreateUser command, OrgTree org, CurrentUser creator, DateTimeOffset now, out UserAccount? user)
     {
         user = null;
         if (command.NodeCode is not null && !creator.Covers(org, command.NodeCode))
-            return Problems.Invalid("nodeCode", $"there is no node {command.NodeCode} in your jurisdiction");
+            return Problems.NoNode(command.NodeCode);
         if (command.NodeCode is null && creator.NodeCode is not null)
             return Problems.Invalid("nodeCode", "is required: you may only create users in your own jurisdiction");
         var account = new UserAccount
