@@ -28,6 +28,14 @@ public static class Problems
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
     };
 
+    public static ProblemDetails Forbidden(string title, string detail) => new()
+    {
+        Status = StatusCodes.Status403Forbidden,
+        Title = title,
+        Detail = detail,
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+    };
+
     /// <summary>
     /// A node that does not exist and a node outside the caller's jurisdiction get this same answer,
     /// wherever the request names it, so that neither existence nor place leaks.

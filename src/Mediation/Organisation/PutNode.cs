@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Marten;
 using Mediation.Cases;
 using Mediation.Hosting;
+using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -25,12 +26,34 @@ public static partial class PutNodeEndpoint
 
     /// <summary>Creates a node under an existing parent one level up, or renames an existing node.</summary>
     [WolverinePut("/api/org/nodes/{code}", OperationId = "PutOrgNode")]
-    public static async Task<IResult> Put(string code, PutNode command, IDocumentSession session, OrgDirectory directory, CancellationToken cancellation)
+    public static Task<IResult> Put(string code, PutNode command, HttpContext http, IDocumentSession session, OrgDirectory directory,
+        CancellationToken cancellation) =>
+        PutAsync(code, command, CurrentUser.From(http), session, directory, cancellation);
+
+    /// <summary>
+    /// The node put by <paramref name="user"/> (the endpoint's caller, or the seed command), within their
+    /// jurisdiction: a rename needs the node in it, a new node its parent, a county (a root) the whole
+    /// tree. A node outside the jurisdiction is answered as one that does not exist.
+    /// </summary>
+    public static async Task<IResult> PutAsync(string code, PutNode command, CurrentUser user, IDocumentSession session, OrgDirectory directory,
+        CancellationToken cancellation)
     {
         var level = command.Level!.Value;
-        var existing = await session.LoadAsync<OrgNode>(code, cancellation);
-        if (existing is not null)
+        // Decided on the caller's own jurisdiction and the level asked for, before anything is looked up:
+        // the refusal says nothing about which counties exist.
+        if (level == Level.County && user.NodeCode is not null)
+            return Problems.Forbidden("A county needs an administrator of the whole tree",
+                $"Your jurisdiction is {user.NodeCode}; a county is the root of a tree, above every node but the whole tree.").ToResult();
+
+        // Read here rather than from the cached tree: a node created a moment ago elsewhere counts.
+        var nodes = (await session.LoadManyAsync<OrgNode>(cancellation, new[] { code, command.ParentCode, user.NodeCode }.OfType<string>().Distinct()))
+            .ToDictionary(n => n.Id);
+        var jurisdiction = user.NodeCode is null ? null : nodes.GetValueOrDefault(user.NodeCode);
+        bool Within(OrgNode node) => user.NodeCode is null || (jurisdiction is not null && node.Path.StartsWith(jurisdiction.Path, StringComparison.Ordinal));
+
+        if (nodes.GetValueOrDefault(code) is { } existing)
         {
+            if (!Within(existing)) return Problems.NoNode(code).ToResult();
             if (existing.Level != level || existing.ParentCode != command.ParentCode)
                 return Problems.Conflict("A node does not move",
                     $"Node {code} is a {existing.Level} under {existing.ParentCode ?? "nothing"}; its level and parent are fixed once created " +
@@ -44,8 +67,8 @@ public static partial class PutNodeEndpoint
         OrgNode? parent = null;
         if (command.ParentCode is not null)
         {
-            parent = await session.LoadAsync<OrgNode>(command.ParentCode, cancellation);
-            if (parent is null) return Problems.Invalid("parentCode", $"there is no node {command.ParentCode}").ToResult();
+            parent = nodes.GetValueOrDefault(command.ParentCode);
+            if (parent is null || !Within(parent)) return Problems.NoNode(command.ParentCode).ToResult();
             if (OrgNode.ChildLevel(parent.Level) != level)
                 return Problems.Invalid("level", $"a node under the {parent.Level} {parent.Id} must be a {OrgNode.ChildLevel(parent.Level)?.ToString() ?? "nothing: grids have no children"}").ToResult();
         }

@@ -39,7 +39,7 @@ public static class AccessTable
         ["POST /api/auth/token"] = Access.Open("sign in"),
 
         ["POST /api/users"] = Access.For("create a user", true, A),
-        ["PUT /api/org/nodes/{code}"] = Access.For("create or rename an organisation node", false, A),
+        ["PUT /api/org/nodes/{code}"] = Access.For("create or rename an organisation node", true, A),
         ["GET /api/org/tree"] = Access.For("read the organisation tree", false, A, C, M, S, U),
         ["GET /api/org/nodes/{code}"] = Access.For("read an organisation node", true, A, C, M, S, U),
         ["GET /api/categories"] = Access.For("read the category code table", false, A, C, M, S, U),

@@ -30,7 +30,7 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
         {
             if (PutNodeEndpoint.Validate(code, node) is Microsoft.AspNetCore.Mvc.ValidationProblemDetails invalid)
                 throw new InvalidOperationException($"Demo node {code} is invalid: {invalid.Detail}");
-            await PutNodeEndpoint.Put(code, node, session, directory, cancellation);
+            await PutNodeEndpoint.PutAsync(code, node, CurrentUser.System, session, directory, cancellation);
         }
         directory.Invalidate();
         return await directory.CurrentAsync(cancellation);
