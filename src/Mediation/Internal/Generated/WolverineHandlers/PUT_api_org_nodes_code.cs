@@ -53,7 +53,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Organisation.PutNodeEndpoint.Put(code, command, documentSession, _orgDirectory, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Organisation.PutNodeEndpoint.Put(code, command, httpContext, documentSession, _orgDirectory, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
