@@ -90,11 +90,17 @@ public class WorkedCheckTests(StatisticsFixture service) : IClassFixture<Statist
     [InlineData("from=2026-13-01", "from")]
     [InlineData("from=2026-03-01&to=2026-02-01", "to")]
     [InlineData("groupBy=weather", "groupBy")]
-    [InlineData("nodeCode=NOPE", "nodeCode")]
     [InlineData("asOf=yesterday", "asOf")]
     public async Task Bad_queries_name_the_parameter(string query, string field)
     {
         var answer = (await Api.Get($"/api/stats/settlement?{query}")).ShouldBe(HttpStatusCode.BadRequest);
         answer.Body["errors"]![field].ShouldNotBeNull(answer.ToString());
+    }
+
+    [Fact]
+    public async Task A_node_that_does_not_exist_is_answered_as_one_outside_the_jurisdiction()
+    {
+        var answer = (await Api.Get("/api/stats/settlement?nodeCode=NOPE")).ShouldBe(HttpStatusCode.NotFound);
+        answer.Body["detail"]!.GetValue<string>().ShouldBe("There is no node NOPE in your jurisdiction.");
     }
 }

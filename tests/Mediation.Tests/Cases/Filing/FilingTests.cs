@@ -20,7 +20,6 @@ public class FilingTests(CaseFixture service) : IClassFixture<CaseFixture>
         { "category", "\"\"", "category" },
         { "summary", "\"   \"", "summary" },
         { "summary", $"\"{new string('纠', 4001)}\"", "summary" },
-        { "nodeCode", "\"NOWHERE\"", "nodeCode" },
         { "receivedAt", "\"2099-01-01T00:00:00+08:00\"", "receivedAt" },
         { "receivedAt", "\"1999-12-31T00:00:00+08:00\"", "receivedAt" },
         { "receivedAt", "\"2026-03-02\"", "receivedAt" },
@@ -38,6 +37,17 @@ public class FilingTests(CaseFixture service) : IClassFixture<CaseFixture>
         { "parties", "[{\"role\":\"Judge\",\"name\":\"张三\"}]", "role" },
         { "unexpected", "true", "unexpected" },
     };
+
+    [Fact]
+    public async Task A_node_that_does_not_exist_is_answered_as_one_outside_the_jurisdiction_and_nothing_is_written()
+    {
+        var body = Valid();
+        body["nodeCode"] = "NOWHERE";
+        var before = (await Api.Get("/api/cases?pageSize=1")).Body["total"]!.GetValue<long>();
+        var answer = (await Api.Post("/api/cases", body.ToJsonString())).ShouldBe(HttpStatusCode.NotFound);
+        answer.Body["detail"]!.GetValue<string>().ShouldBe("There is no node NOWHERE in your jurisdiction.");
+        (await Api.Get("/api/cases?pageSize=1")).Body["total"]!.GetValue<long>().ShouldBe(before);
+    }
 
     [Theory]
     [MemberData(nameof(BadFilings))]
