@@ -29,17 +29,18 @@ public sealed record AccessLogEntry
 
     /// <summary>
     /// The organisation nodes the entry concerns: the case's filing and handling nodes when it is
-    /// written, the unit exported, and the node of the user acting. A reader at a node sees the
-    /// entries that concern a node in their jurisdiction; entries written before nodes were recorded
-    /// have none and are seen by readers of the whole tree only.
+    /// written, and the node of the user acting (for a sign-in, the account's). A reader at a node
+    /// sees the entries that concern a node in their jurisdiction; entries without nodes (written
+    /// before nodes were recorded, by the command line, or for an unknown user name) are seen by
+    /// readers of the whole tree only.
     /// </summary>
     public string[] Nodes { get; init; } = [];
 }
 
 public sealed class AccessLog(IDocumentStore store, TimeProvider clock)
 {
-    /// <param name="nodes">The nodes the entry is about (a case's filing and handling nodes, a unit); the
-    /// node of the signed-in user of <paramref name="http"/> is added.</param>
+    /// <param name="nodes">The nodes the entry is about (a case's filing and handling nodes, the node of
+    /// the account signing in); the node of the signed-in user of <paramref name="http"/> is added.</param>
     public AccessLogEntry Entry(HttpContext? http, string userName, AccessAction action, Guid? caseId = null, Guid? partyId = null,
         string? reason = null, string? detail = null, IEnumerable<string?>? nodes = null) => new()
     {
