@@ -46,15 +46,16 @@ public static class Problems
     /// A command on a case the caller may read but that is handled outside their jurisdiction. It names
     /// where the case is handled now, so a reader learns why they cannot act and whom to ask.
     /// </summary>
-    public static ProblemDetails HandledElsewhere(Cases.MediationCase state, string command, Security.CurrentUser user) => new()
+    public static ProblemDetails HandledElsewhere(Cases.MediationCase state, string command, Security.CurrentUser user)
     {
-        Status = StatusCodes.Status403Forbidden,
-        Title = "The case is handled outside your jurisdiction",
-        Detail = $"Cannot {command} case {state.CaseNumber}: it is handled at the {state.Level} {state.HandlingNodeCode} now, outside your " +
-                 $"jurisdiction {user.NodeCode}. You may read it; acting on it needs jurisdiction over {state.HandlingNodeCode}.",
-        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
-        Extensions = { ["command"] = command, ["handlingNodeCode"] = state.HandlingNodeCode, ["level"] = state.Level.ToString() },
-    };
+        var problem = Forbidden("The case is handled outside your jurisdiction",
+            $"Cannot {command} case {state.CaseNumber}: it is handled at the {state.Level} {state.HandlingNodeCode} now, outside your " +
+            $"jurisdiction {user.NodeCode}. You may read it; acting on it needs jurisdiction over {state.HandlingNodeCode}.");
+        problem.Extensions["command"] = command;
+        problem.Extensions["handlingNodeCode"] = state.HandlingNodeCode;
+        problem.Extensions["level"] = state.Level.ToString();
+        return problem;
+    }
 
     public static ProblemDetails Conflict(string title, string detail, IDictionary<string, object?>? extensions = null)
     {

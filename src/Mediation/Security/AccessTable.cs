@@ -120,13 +120,8 @@ public static class AccessTable
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
     };
 
-    public static ProblemDetails Forbidden(string action, IEnumerable<string> roles) => new()
-    {
-        Status = StatusCodes.Status403Forbidden,
-        Title = "Not allowed for your role",
-        Detail = $"To {action} you need one of the roles {string.Join(", ", roles.Order())}.",
-        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
-    };
+    public static ProblemDetails Forbidden(string action, IEnumerable<string> roles) =>
+        Problems.Forbidden("Not allowed for your role", $"To {action} you need one of the roles {string.Join(", ", roles.Order())}.");
 
     /// <summary>The refusal of row <paramref name="key"/> of <see cref="Endpoints"/>, for a workbench form acting through it.</summary>
     public static ProblemDetails ForbiddenFor(string key) => Forbidden(Endpoints[key].Action, Endpoints[key].Roles);
