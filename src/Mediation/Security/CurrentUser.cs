@@ -39,4 +39,7 @@ public sealed record CurrentUser(string Name, string? NodeCode, IReadOnlySet<str
     /// (a case filed at a street and sent back to a grid is the grid's too).
     /// </summary>
     public bool Sees(OrgTree org, Cases.MediationCase state) => Covers(org, state.NodeCode) || Covers(org, state.HandlingNodeCode);
+
+    /// <summary>True when the user's whole jurisdiction lies in the caller's: a user of the whole tree only for a caller of the whole tree.</summary>
+    public bool Covers(OrgTree org, UserAccount user) => NodeCode is null || (user.NodeCode is not null && Covers(org, user.NodeCode));
 }
