@@ -50,7 +50,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(IDictionary<string, string?> environment, params string[] arguments) => Start(environment, null, arguments);
 
     /// <summary>With <paramref name="standardInput"/> piped in (then closed), as <c>echo … | mediation …</c> does.</summary>
-    public static ServiceProcess Start(IDictionary<string, string?> environment, string? standardInput, params string[] arguments)
+    public static ServiceProcess StartPiped(IDictionary<string, string?> environment, string standardInput, params string[] arguments) =>
+        Start(environment, standardInput, arguments);
+
+    static ServiceProcess Start(IDictionary<string, string?> environment, string? standardInput, string[] arguments)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")

@@ -326,6 +326,8 @@ public sealed class Texts
         ["AccessAction.SignIn"] = "登录",
         ["AccessAction.SignInFailed"] = "登录失败",
         ["AccessAction.SignInLocked"] = "账号锁定中登录",
+        ["AccessAction.SignInDisabled"] = "停用账号登录",
+        ["AccessAction.AccountChanged"] = "账号变更",
     };
 
     static Dictionary<string, string> EnWords() => new()
@@ -565,5 +567,7 @@ public sealed class Texts
         ["AccessAction.SignIn"] = "Sign in",
         ["AccessAction.SignInFailed"] = "Sign-in failed",
         ["AccessAction.SignInLocked"] = "Sign-in while locked",
+        ["AccessAction.SignInDisabled"] = "Sign-in to a disabled account",
+        ["AccessAction.AccountChanged"] = "Account changed",
     };
 }
