@@ -154,6 +154,8 @@ public class SessionTests(SecurityFixture service, PostgresForTests postgres) : 
         (await admin.Send(HttpMethod.Patch, "/api/users/admin-of-s1", new { disabled = true })).ShouldBe(HttpStatusCode.Conflict);
         (await admin.Send(HttpMethod.Patch, "/api/users/admin-of-s1", new { })).ShouldBe(HttpStatusCode.BadRequest);
         (await admin.Send(HttpMethod.Patch, "/api/users/admin-of-s1", new { roles = new[] { "Boss" } })).ShouldBe(HttpStatusCode.BadRequest);
+        (await admin.Send(HttpMethod.Patch, "/api/users/clerk-moving", """{"roles": [null]}""")).ShouldBe(HttpStatusCode.BadRequest)
+            .Body["errors"]!["roles"].ShouldNotBeNull();
     }
 
     [Fact]

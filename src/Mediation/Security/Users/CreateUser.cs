@@ -40,8 +40,8 @@ public static partial class CreateUserEndpoint
     public static Validation Roles(Validation check, IReadOnlyList<string>? roles)
     {
         if (roles is not { Count: > 0 }) return check.Add("roles", $"at least one of {string.Join(", ", Security.Roles.All)}");
-        if (roles.FirstOrDefault(r => !Security.Roles.All.Contains(r)) is { } unknown)
-            check.Add("roles", $"{unknown} is not a role; roles are {string.Join(", ", Security.Roles.All)}");
+        foreach (var role in roles.Where(r => r is null || !Security.Roles.All.Contains(r)).Take(1))
+            check.Add("roles", $"{role ?? "null"} is not a role; roles are {string.Join(", ", Security.Roles.All)}");
         return check;
     }
 
