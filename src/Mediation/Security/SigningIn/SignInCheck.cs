@@ -25,7 +25,7 @@ public sealed class SignInCheck : IDisposable
     readonly TimeProvider _clock;
     readonly ILogger<SignInCheck> _logger;
     readonly PartitionedRateLimiter<string> _perUserName;
-    readonly Lazy<string> _nobodysHash;
+    readonly string _nobodysHash;
     // Never stored: a tag cannot be turned back into what was typed, nor checked against a guess, once the process is gone.
     readonly byte[] _tagKey = RandomNumberGenerator.GetBytes(32);
 
@@ -37,7 +37,7 @@ public sealed class SignInCheck : IDisposable
         // In this process only: with several service nodes each allows this many (see README).
         _perUserName = PartitionedRateLimiter.Create<string, string>(name => RateLimitPartition.GetFixedWindowLimiter(name,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-        _nobodysHash = new(() => hasher.HashPassword(new UserAccount(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
+        _nobodysHash = hasher.HashPassword(new UserAccount(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ public sealed class SignInCheck : IDisposable
 
         var lockedUntil = user is null ? null : await _lockout.LockedUntilAsync(id, now, cancellation);
         // Hashed whatever happens next, so that an unknown name, a locked or a disabled account takes as long as a wrong password.
-        var verdict = _hasher.VerifyHashedPassword(user ?? new UserAccount(), user?.PasswordHash ?? _nobodysHash.Value, password);
+        var verdict = _hasher.VerifyHashedPassword(user ?? new UserAccount(), user?.PasswordHash ?? _nobodysHash, password);
 
         if (user is null)
         {
@@ -132,7 +132,8 @@ public sealed class SignInCheck : IDisposable
         var lockedUntil = await _lockout.LockedUntilAsync(user.Id, now, CancellationToken.None);
         var right = _hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
         if (lockedUntil is not null) return false;
-        if (!right) await CountFailureAsync(http, user.Id, now, what);
+        if (right) await _lockout.ClearAsync(user.Id, now, evenALock: false, CancellationToken.None);
+        else await CountFailureAsync(http, user.Id, now, what);
         return right;
     }
 
