@@ -8,8 +8,8 @@ using Wolverine.Http;
 
 namespace Mediation.Auditing;
 
-/// <summary>What was looked at or done with personal data, or how a sign-in went.</summary>
-public enum AccessAction { ViewCase, Unmask, Export, Erase, SignIn, SignInFailed, SignInLocked }
+/// <summary>What was looked at or done with personal data, how a sign-in went, or what was changed in an account.</summary>
+public enum AccessAction { ViewCase, Unmask, Export, Erase, SignIn, SignInFailed, SignInLocked, SignInDisabled, AccountChanged }
 
 /// <summary>
 /// One line of the access log (个人信息保护法: who, when, what, why). It names cases and parties by id

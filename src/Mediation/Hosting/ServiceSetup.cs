@@ -60,11 +60,13 @@ public static class ServiceSetup
                 // own, not an index over the JSON: that one called a SQL function for every answer stored, which
                 // made the record's insert 0.074 ms of every command.
                 options.Schema.For<Idempotency.IdempotentRequest>().Duplicate(r => r.CreatedAt);
-                options.Schema.For<Security.UserAccount>();
+                // Sign-in, administrators and the user change accounts: none may write over another's change.
+                options.Schema.For<Security.UserAccount>().UseOptimisticConcurrency(true);
                 options.Schema.For<Security.ServiceSecret>();
                 options.Schema.For<Auditing.AccessLogEntry>().Index(e => e.CaseId).Index(e => e.UserName).Index(e => e.At);
                 Cases.Reading.CaseReadModel.Configure(options);
                 options.Storage.ExtendedSchemaObjects.AddRange(Statistics.StatisticsProjection.SchemaObjects(options.DatabaseSchemaName));
+                options.Storage.ExtendedSchemaObjects.Add(Security.SigningIn.Lockout.SchemaObject(options.DatabaseSchemaName));
                 options.Projections.Add(
                     new Statistics.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),
                     JasperFx.Events.Projections.ProjectionLifecycle.Async, Statistics.StatisticsProjection.ProjectionName, null);

@@ -17,7 +17,7 @@ public static class Roles
 
 /// <summary>Who may call an endpoint: nobody signed in needed, or any of these roles.</summary>
 /// <param name="InJurisdiction">
-/// The endpoint is about a case, node or party: outside the caller's jurisdiction it answers 404.
+/// The endpoint is about a case, node, party or user: outside the caller's jurisdiction it answers 404.
 /// </param>
 public sealed record Access(string Action, bool Anonymous, IReadOnlySet<string> Roles, bool InJurisdiction)
 {
@@ -37,8 +37,11 @@ public static class AccessTable
     public static readonly FrozenDictionary<string, Access> Endpoints = new Dictionary<string, Access>
     {
         ["POST /api/auth/token"] = Access.Open("sign in"),
+        ["POST /api/auth/password"] = Access.For("change your own password", false, A, C, M, S, U),
 
         ["POST /api/users"] = Access.For("create a user", true, A),
+        ["PATCH /api/users/{username}"] = Access.For("disable, enable or change a user", true, A),
+        ["POST /api/users/{username}/password"] = Access.For("reset a user's password", true, A),
         ["PUT /api/org/nodes/{code}"] = Access.For("create or rename an organisation node", true, A),
         ["GET /api/org/tree"] = Access.For("read the organisation tree", false, A, C, M, S, U),
         ["GET /api/org/nodes/{code}"] = Access.For("read an organisation node", true, A, C, M, S, U),

@@ -46,4 +46,7 @@ public sealed record CurrentUser(string Name, string? NodeCode, IReadOnlySet<str
     /// is the county's to decide; the grid it was filed at may follow it but no longer act on it.
     /// </summary>
     public bool Handles(OrgTree org, Cases.MediationCase state) => Covers(org, state.HandlingNodeCode);
+
+    /// <summary>True when the user's whole jurisdiction lies in the caller's: a user of the whole tree only for a caller of the whole tree.</summary>
+    public bool Covers(OrgTree org, UserAccount user) => NodeCode is null || (user.NodeCode is not null && Covers(org, user.NodeCode));
 }

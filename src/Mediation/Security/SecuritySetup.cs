@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -17,9 +18,23 @@ public static class SecuritySetup
     public static void AddSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+            .Validate(o => o.AccountCacheTime >= TimeSpan.Zero && o.AccountCacheTime <= TimeSpan.FromMinutes(1),
+                $"{SecurityOptions.Section}:AccountCacheTime must be between 00:00:00 and 00:01:00")
+            .Validate(o => o.SessionLimit > TimeSpan.Zero, $"{SecurityOptions.Section}:SessionLimit must be positive")
+            .Validate(o => o.PasswordHashIterations >= SecurityOptions.MinimumPasswordHashIterations,
+                $"{SecurityOptions.Section}:PasswordHashIterations must be at least {SecurityOptions.MinimumPasswordHashIterations}")
+            .Validate(o => o.SignInsPerUserPerMinute > 0 && o.SignInsPerMinute > 0, $"{SecurityOptions.Section}:SignInsPerMinute and SignInsPerUserPerMinute must be positive")
+            .ValidateOnStart();
+        services.AddKnownProxies();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<Auditing.AccessLog>();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<SecurityOptions>>((hashing, security) =>
+            hashing.IterationCount = security.Value.PasswordHashIterations);
+        services.AddSingleton<SigningIn.Lockout>();
+        services.AddSingleton<SigningIn.SignInCheck>();
+        services.AddSingleton<Sessions.SessionCheck>();
         services.AddHostedService<SecurityStartup>();
 
         // The API keeps its bearer tokens; the workbench's browser carries a cookie. A request with an
@@ -46,6 +61,7 @@ public static class SecuritySetup
                 cookie.LoginPath = Workbench.SignIn.SignInPage.Route;
                 cookie.LogoutPath = Workbench.SignIn.SignOutPage.Route;
                 cookie.AccessDeniedPath = Workbench.SignIn.SignInPage.Route;
+                cookie.Events.OnValidatePrincipal = Sessions.SessionCheck.OnValidatePrincipal;
             });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<SecurityOptions>>((jwt, keys, security) =>
@@ -62,7 +78,11 @@ public static class SecuritySetup
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
                 // The access table answers an unauthenticated call with its own problem details.
-                jwt.Events = new JwtBearerEvents { OnChallenge = context => { context.HandleResponse(); return Task.CompletedTask; } };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnChallenge = context => { context.HandleResponse(); return Task.CompletedTask; },
+                    OnTokenValidated = Sessions.SessionCheck.OnTokenValidated,
+                };
             });
 
         services.AddRateLimiter(limiter =>
@@ -71,14 +91,10 @@ public static class SecuritySetup
             limiter.OnRejected = async (context, cancellation) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                await context.HttpContext.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Title = "Too many sign-in attempts",
-                    Detail = "Wait a minute before trying again.",
-                    Type = "https://tools.ietf.org/html/rfc6585#section-4",
-                }, HttpJson.Options, Problems.ContentType, cancellation);
+                await context.HttpContext.Response.WriteAsJsonAsync(SigningIn.IssueTokenEndpoint.TooManyAttempts(), HttpJson.Options, Problems.ContentType, cancellation);
             };
+            // Per client address, which is the proxy's unless it is a known proxy (KnownProxies); the
+            // limit per user name is SignInCheck's, since the name is in the body.
             limiter.AddPolicy(SigningIn.IssueTokenEndpoint.RateLimitPolicy, http =>
             {
                 // Showing the workbench's sign-in page is not an attempt; posting it is.
@@ -101,6 +117,8 @@ public static class SecuritySetup
 
     public static void UseSecurity(this WebApplication app)
     {
+        // First: HSTS, the Secure cookie, the rate limit and the access log see the client, not the proxy.
+        app.UseKnownProxies();
         app.Use(SecurityHeaders);
         if (app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>>().Value.GetPolicy(CorsPolicy) is not null)
             app.UseCors(CorsPolicy);

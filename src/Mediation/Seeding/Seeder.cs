@@ -18,7 +18,7 @@ public sealed record SeedResult(int Cases, int Commands, int Refused, TimeSpan E
 /// seed, so running the same seed again adds nothing.
 /// </summary>
 public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCommandRunner runner, CaseNumbers numbers, TimeProvider clock,
-    ILogger<Seeder> logger)
+    Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount> hasher, ILogger<Seeder> logger)
 {
     public static readonly CurrentUser User = new("seed", DemoCounty.CountyCode, new HashSet<string>());
 
@@ -58,7 +58,7 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
         foreach (var user in users.Where(u => !existing.Contains(u.Username)))
         {
             var command = new Security.Users.CreateUser(user.Username, user.Password, user.Username, [user.Role], user.NodeCode);
-            if (Security.Users.CreateUserEndpoint.Decide(command, org, CurrentUser.System, clock.GetUtcNow(), out var account) is { } refusal)
+            if (Security.Users.CreateUserEndpoint.Decide(command, org, CurrentUser.System, clock.GetUtcNow(), hasher, out var account) is { } refusal)
                 throw new InvalidOperationException($"Demo user {user.Username}: {refusal.Detail}");
             session.Insert(account!);
         }

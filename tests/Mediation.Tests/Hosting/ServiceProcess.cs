@@ -47,13 +47,20 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static ServiceProcess Start(IDictionary<string, string?> environment, params string[] arguments)
+    public static ServiceProcess Start(IDictionary<string, string?> environment, params string[] arguments) => Start(environment, null, arguments);
+
+    /// <summary>With <paramref name="standardInput"/> piped in (then closed), as <c>echo … | mediation …</c> does.</summary>
+    public static ServiceProcess StartPiped(IDictionary<string, string?> environment, string standardInput, params string[] arguments) =>
+        Start(environment, standardInput, arguments);
+
+    static ServiceProcess Start(IDictionary<string, string?> environment, string? standardInput, string[] arguments)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             WorkingDirectory = Path.GetDirectoryName(ServiceDll)!,
         };
         start.ArgumentList.Add(ServiceDll);
@@ -62,7 +69,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ConnectionStrings__Marten");
         foreach (var (key, value) in environment) start.Environment[key] = value;
-        return new ServiceProcess(Process.Start(start)!, url);
+        var process = Process.Start(start)!;
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+            process.StandardInput.Close();
+        }
+        return new ServiceProcess(process, url);
     }
 
     public async Task<bool> WaitUntilReadyAsync(TimeSpan limit)

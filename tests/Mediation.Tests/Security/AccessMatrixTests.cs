@@ -20,6 +20,10 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
     static readonly Dictionary<string, Func<string, object?>> Bodies = new()
     {
         ["POST /api/users"] = node => new { username = $"made-{Guid.NewGuid():N}"[..20], password = "a-long-password", displayName = "新用户", roles = new[] { "Clerk" }, nodeCode = node },
+        ["PATCH /api/users/{username}"] = _ => new { displayName = "改名用户" },
+        ["POST /api/users/{username}/password"] = _ => new { password = "a-new-long-password" },
+        // The current password given as the new one: refused as invalid (400) after access was granted, so the users' sessions stay.
+        ["POST /api/auth/password"] = _ => new { currentPassword = TestUsers.Password, newPassword = TestUsers.Password },
         ["PUT /api/org/nodes/{code}"] = _ => null, // set per node below
         ["POST /api/cases"] = node => Cases.Requests.Dispute(node),
         ["POST /api/cases/{id}/accept"] = _ => new { noticeMethod = "Written" },
@@ -167,6 +171,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         var path = pattern
             .Replace("{caseNumber}", number)
             .Replace("{code}", node)
+            .Replace("{username}", inside ? SecurityFixture.InsideUser : SecurityFixture.OutsideUser)
             .Replace("{id}", key.StartsWith("POST /api/parties") ? party.ToString() : caseId.ToString());
         if (key.StartsWith("GET /api/stats/") || key.StartsWith("GET /api/reports/")) path += $"?nodeCode={(inside ? "S1" : "S2")}";
         object? body = key switch

@@ -6,13 +6,15 @@ using Mediation.Tests.Hosting;
 namespace Mediation.Tests.Security;
 
 /// <summary>
-/// The small county with one user per role at street S1, and a case on each side of that
-/// jurisdiction: one filed in S1's community S1C1, one in S2's community S2C1; and one filed in S1C1
-/// but escalated to the county C1 since, which S1 may read but no longer act on.
+/// The small county with one user per role at street S1, and a case and a user on each side of that
+/// jurisdiction: in S1's community S1C1 and in S2's community S2C1; and a case filed in S1C1 but
+/// escalated to the county C1 since, which S1 may read but no longer act on.
 /// </summary>
 public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
 {
     public const string Jurisdiction = "S1";
+    public const string InsideUser = "clerk-of-s1c1";
+    public const string OutsideUser = "clerk-of-s2c1";
     public Dictionary<string, Api> ByRole { get; } = new();
     public Guid Inside { get; private set; }
     public Guid Outside { get; private set; }
@@ -35,6 +37,9 @@ public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
         (Escalated, EscalatedNumber, EscalatedParty) = await FileAsync("S1C1");
         for (var i = 0; i < 2; i++) // S1C1 → S1 → C1
             (await Api.Post($"/api/cases/{Escalated}/escalate", new { reason = "MediationFailed" })).ShouldBe(HttpStatusCode.OK);
+        foreach (var (user, node) in new[] { (InsideUser, "S1C1"), (OutsideUser, "S2C1") })
+            (await Api.Post("/api/users", new { username = user, password = TestUsers.Password, displayName = user, roles = new[] { Roles.Clerk }, nodeCode = node }))
+                .ShouldBe(HttpStatusCode.Created);
     }
 
     async Task<(Guid id, string number, Guid party)> FileAsync(string node)

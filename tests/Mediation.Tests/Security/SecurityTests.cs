@@ -29,14 +29,17 @@ public class SecurityTests(SecurityFixture service) : IClassFixture<SecurityFixt
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, e.RoutePattern.RawText!)))
             .Where(e => !AccessTable.Endpoints[AccessTable.KeyOf(e.m, e.Item2)].Anonymous)
             .Select(e => (e.m, "/" + e.Item2.TrimStart('/').Replace("{id}", service.Inside.ToString()).Replace("{code}", "S1C1")
-                .Replace("{caseNumber}", service.InsideNumber)));
+                .Replace("{caseNumber}", service.InsideNumber).Replace("{username}", SecurityFixture.InsideUser)));
 
-    static string Token(SecurityKey key, string algorithm, DateTime expires, DateTime? notBefore = null) =>
+    /// <summary>A token for the tester; with <paramref name="session"/>'s stamp, id and sign-in time when given, as the service issues them.</summary>
+    static string Token(SecurityKey key, string algorithm, DateTime expires, DateTime? notBefore = null, UserAccount? session = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "mediation",
             Audience = "mediation",
-            Subject = new ClaimsIdentity([new Claim("name", "tester"), new Claim("role", "Supervisor")]),
+            Subject = new ClaimsIdentity(session is null
+                ? [new Claim("name", "tester"), new Claim("role", "Supervisor")]
+                : Mediation.Security.Sessions.SessionClaims.For(session with { Roles = [Roles.Supervisor] }, DateTimeOffset.UtcNow)),
             NotBefore = notBefore ?? expires.AddHours(-2),
             IssuedAt = notBefore ?? expires.AddHours(-2),
             Expires = expires,
@@ -47,6 +50,8 @@ public class SecurityTests(SecurityFixture service) : IClassFixture<SecurityFixt
     public async Task No_token_an_expired_one_a_forged_one_and_an_unsigned_one_are_refused_with_401_everywhere_under_api()
     {
         var realKey = service.Host.Services.GetRequiredService<SigningKeys>().Key;
+        UserAccount tester;
+        await using (var query = service.Store.QuerySession()) tester = (await query.LoadAsync<UserAccount>(TestUsers.Tester, Cancellation))!;
         var forgedKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes("not-the-service-key-but-long-enough-for-hs256!"));
         var unsigned = new JsonWebTokenHandler().CreateToken(
             """{"iss":"mediation","aud":"mediation","name":"tester","role":"Admin","exp":4102444800}""");
@@ -55,14 +60,16 @@ public class SecurityTests(SecurityFixture service) : IClassFixture<SecurityFixt
         var tokens = new (string name, string? token)[]
         {
             ("none", null),
-            ("expired", Token(realKey, SecurityAlgorithms.HmacSha256, DateTime.UtcNow.AddMinutes(-5))),
-            ("wrong signature", Token(forgedKey, SecurityAlgorithms.HmacSha256, DateTime.UtcNow.AddHours(1))),
+            ("expired", Token(realKey, SecurityAlgorithms.HmacSha256, DateTime.UtcNow.AddMinutes(-5), session: tester)),
+            // Signed by the service's key, but without the security stamp every token now carries (one issued before stamps existed).
+            ("no security stamp", Token(realKey, SecurityAlgorithms.HmacSha256, DateTime.UtcNow.AddHours(1))),
+            ("wrong signature", Token(forgedKey, SecurityAlgorithms.HmacSha256, DateTime.UtcNow.AddHours(1), session: tester)),
             ("alg none", unsigned),
             ("garbage", "not.a.token"),
         };
-        // The same claims signed with the real key pass: the refusals are about the token, not the claims.
+        // The same claims, with the account's stamp, signed with the real key pass: the refusals are about the token, not the claims.
         var control = service.Host.Server.CreateClient();
-        control.DefaultRequestHeaders.Authorization = new("Bearer", Token(realKey, SecurityAlgorithms.HmacSha256, DateTime.UtcNow.AddHours(1)));
+        control.DefaultRequestHeaders.Authorization = new("Bearer", Token(realKey, SecurityAlgorithms.HmacSha256, DateTime.UtcNow.AddHours(1), session: tester));
         (await new Api(control).Get($"/api/cases/{service.Inside}")).ShouldBe(HttpStatusCode.OK);
 
         var endpoints = ProtectedEndpoints().ToList();

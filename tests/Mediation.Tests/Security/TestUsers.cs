@@ -18,8 +18,9 @@ public static class TestUsers
     /// <summary>The bootstrap administrator's password, for every host a test starts.</summary>
     public static IWebHostBuilder WithTestUsers(this IWebHostBuilder builder) =>
         builder.UseSetting(SecurityStartup.BootstrapPasswordSetting, AdminPassword)
-            // Every test host signs in often from the same (in-process) address; the limit has its own test.
-            .UseSetting("Mediation:Security:SignInsPerMinute", "100000");
+            // Every test host signs in often, as the same users from the same (in-process) address; the limits have their own tests.
+            .UseSetting("Mediation:Security:SignInsPerMinute", "100000")
+            .UseSetting("Mediation:Security:SignInsPerUserPerMinute", "100000");
 
     public static async Task<string> TokenAsync(HttpClient client, string user, string password)
     {

@@ -49,6 +49,7 @@ public sealed class BrowserFixture(PostgresForTests postgres) : IAsyncLifetime
             ["ConnectionStrings__Marten"] = await postgres.CreateDatabaseAsync(nameof(BrowserFixture)),
             ["Mediation__BootstrapAdminPassword"] = TestUsers.AdminPassword,
             ["Mediation__Security__SignInsPerMinute"] = "100000",
+            ["Mediation__Security__SignInsPerUserPerMinute"] = "100000",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
         });
         if (!await _service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)))

@@ -1,8 +1,5 @@
 using System.Security.Claims;
-using Marten;
-using Mediation.Auditing;
 using Mediation.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -17,8 +14,9 @@ public sealed record TokenAnswer(string AccessToken, string TokenType, int Expir
 
 /// <summary>
 /// Sign-in: a user name and password for a signed JWT. Wrong passwords count against the account and
-/// lock it for a while after too many in a row; attempts per client and user name are also limited
-/// per minute (see SecuritySetup). Every attempt is logged and written to the access log.
+/// lock it for a while after too many in a row; attempts are also limited per client address
+/// (SecuritySetup) and per user name (<see cref="SignInCheck"/>) per minute. Every attempt is logged
+/// and written to the access log.
 /// </summary>
 public static class IssueTokenEndpoint
 {
@@ -38,93 +36,36 @@ public static class IssueTokenEndpoint
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
     };
 
+    public static ProblemDetails TooManyAttempts() => new()
+    {
+        Status = StatusCodes.Status429TooManyRequests,
+        Title = "Too many sign-in attempts",
+        Detail = "Wait a minute before trying again.",
+        Type = "https://tools.ietf.org/html/rfc6585#section-4",
+    };
+
     [WolverinePost("/api/auth/token", OperationId = "IssueToken")]
     [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimitPolicy)]
     [ProducesResponseType<TokenAnswer>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(IssueToken command, HttpContext http, IDocumentStore store, SigningKeys keys, AccessLog accessLog,
-        IOptions<SecurityOptions> options, TimeProvider clock, ILogger<IssueToken> logger)
+    public static async Task<IResult> Post(IssueToken command, HttpContext http, SignInCheck check, SigningKeys keys,
+        IOptions<SecurityOptions> options, TimeProvider clock)
     {
         var settings = options.Value;
-        var now = clock.GetUtcNow();
-        var user = await VerifyAsync(command, http, store, accessLog, settings, now, logger);
-        if (user is null) return BadCredentials().ToResult();
+        var result = await check.VerifyAsync(command.Username!, command.Password!, http);
+        if (result.Outcome == SignInOutcome.Throttled)
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return TooManyAttempts().ToResult();
+        }
+        if (result.User is not { } user) return BadCredentials().ToResult();
 
-        var token = Issue(user, keys, settings, now);
+        var token = Issue(user, keys, settings, clock.GetUtcNow());
         return Results.Ok(new TokenAnswer(token, "Bearer", (int)settings.TokenLifetime.TotalSeconds));
-    }
-
-    /// <summary>
-    /// The credential check of every sign-in, for a token here and for the workbench's cookie: the
-    /// account when the password is right, else null, with lockout and the access log kept either way.
-    /// </summary>
-    public static async Task<UserAccount?> VerifyAsync(IssueToken command, HttpContext http, IDocumentStore store, AccessLog accessLog,
-        SecurityOptions settings, DateTimeOffset now, ILogger logger)
-    {
-        var id = UserAccount.IdFor(command.Username!);
-        var address = http.Connection.RemoteIpAddress?.ToString();
-        // Sign-in state changes are not cancelled with the request: a failure must count.
-        var cancellation = CancellationToken.None;
-
-        await using var session = store.LightweightSession();
-        var user = await session.LoadAsync<UserAccount>(id, cancellation);
-        if (user is null)
-        {
-            // Hash anyway, so an unknown name takes as long as a wrong password.
-            new PasswordHasher<UserAccount>().HashPassword(new UserAccount(), command.Password!);
-            logger.LogWarning("Sign-in failed for unknown user {User} from {Address}", id, address);
-            session.Insert(accessLog.Entry(http, id, AccessAction.SignInFailed, detail: "unknown user"));
-            await session.SaveChangesAsync(cancellation);
-            return null;
-        }
-
-        if (user.LockedUntil is { } until && until > now)
-        {
-            logger.LogWarning("Sign-in refused for locked user {User} from {Address} (locked until {Until})", id, address, until);
-            session.Insert(accessLog.Entry(http, id, AccessAction.SignInLocked, detail: $"locked until {until:O}", nodes: [user.NodeCode]));
-            await session.SaveChangesAsync(cancellation);
-            return null;
-        }
-
-        var hasher = new PasswordHasher<UserAccount>();
-        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, command.Password!);
-        if (verdict == PasswordVerificationResult.Failed)
-        {
-            var failures = user.FailedSignIns + 1;
-            var locked = failures >= settings.MaxFailedSignIns;
-            session.Store(user with { FailedSignIns = locked ? 0 : failures, LockedUntil = locked ? now + settings.Lockout : null });
-            session.Insert(accessLog.Entry(http, id, AccessAction.SignInFailed,
-                detail: locked ? $"wrong password; locked for {settings.Lockout}" : $"wrong password ({failures} in a row)", nodes: [user.NodeCode]));
-            await session.SaveChangesAsync(cancellation);
-            if (locked) logger.LogWarning("User {User} locked after {Failures} wrong passwords, last from {Address}", id, failures, address);
-            else logger.LogWarning("Sign-in failed for {User} from {Address}: wrong password ({Failures} in a row)", id, address, failures);
-            return null;
-        }
-
-        var signedIn = user with
-        {
-            FailedSignIns = 0,
-            LockedUntil = null,
-            PasswordHash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(user, command.Password!) : user.PasswordHash,
-        };
-        if (signedIn != user) session.Store(signedIn);
-        session.Insert(accessLog.Entry(http, id, AccessAction.SignIn, nodes: [user.NodeCode]));
-        await session.SaveChangesAsync(cancellation);
-        logger.LogInformation("User {User} signed in from {Address}", id, address);
-        return signedIn;
-    }
-
-    /// <summary>Who the user is, the same for a token and for a workbench cookie.</summary>
-    public static List<Claim> ClaimsOf(UserAccount user)
-    {
-        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, user.Id), new(CurrentUser.NameClaim, user.Id) };
-        claims.AddRange(user.Roles.Select(r => new Claim(CurrentUser.RoleClaim, r)));
-        if (user.NodeCode is not null) claims.Add(new Claim(CurrentUser.NodeClaim, user.NodeCode));
-        return claims;
     }
 
     public static string Issue(UserAccount user, SigningKeys keys, SecurityOptions settings, DateTimeOffset now)
     {
-        var claims = ClaimsOf(user);
+        var claims = Sessions.SessionClaims.For(user, now);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = settings.Issuer,

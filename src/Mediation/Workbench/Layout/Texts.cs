@@ -108,6 +108,7 @@ public sealed class Texts
         ["SignIn.Submit"] = "登录",
         ["SignIn.Failed"] = "用户名或密码错误，或账号因多次失败暂被锁定。",
         ["SignIn.Required"] = "请输入用户名和密码。",
+        ["SignIn.Throttled"] = "登录尝试过于频繁，请一分钟后再试。",
         ["Common.Search"] = "查询",
         ["Common.Reset"] = "重置",
         ["Common.All"] = "全部",
@@ -326,6 +327,8 @@ public sealed class Texts
         ["AccessAction.SignIn"] = "登录",
         ["AccessAction.SignInFailed"] = "登录失败",
         ["AccessAction.SignInLocked"] = "账号锁定中登录",
+        ["AccessAction.SignInDisabled"] = "停用账号登录",
+        ["AccessAction.AccountChanged"] = "账号变更",
     };
 
     static Dictionary<string, string> EnWords() => new()
@@ -347,6 +350,7 @@ public sealed class Texts
         ["SignIn.Submit"] = "Sign in",
         ["SignIn.Failed"] = "The user name or password is wrong, or the account is locked for a while after repeated failures.",
         ["SignIn.Required"] = "Enter your user name and password.",
+        ["SignIn.Throttled"] = "Too many sign-in attempts; wait a minute before trying again.",
         ["Common.Search"] = "Search",
         ["Common.Reset"] = "Reset",
         ["Common.All"] = "All",
@@ -565,5 +569,7 @@ public sealed class Texts
         ["AccessAction.SignIn"] = "Sign in",
         ["AccessAction.SignInFailed"] = "Sign-in failed",
         ["AccessAction.SignInLocked"] = "Sign-in while locked",
+        ["AccessAction.SignInDisabled"] = "Sign-in to a disabled account",
+        ["AccessAction.AccountChanged"] = "Account changed",
     };
 }

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Marten;
 using Mediation.Organisation;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
@@ -16,13 +17,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Mediation.Organisation.OrgDirectory _orgDirectory;
+        private readonly Microsoft.AspNetCore.Identity.IPasswordHasher<Mediation.Security.UserAccount> _passwordHasherOfUserAccount;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_users(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Mediation.Organisation.OrgDirectory orgDirectory, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_api_users(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Mediation.Organisation.OrgDirectory orgDirectory, Microsoft.AspNetCore.Identity.IPasswordHasher<Mediation.Security.UserAccount> passwordHasherOfUserAccount, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _documentStore = documentStore;
             _orgDirectory = orgDirectory;
+            _passwordHasherOfUserAccount = passwordHasherOfUserAccount;
             _timeProvider = timeProvider;
         }
 
@@ -42,7 +45,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Security.Users.CreateUserEndpoint.Post(command, httpContext, _documentStore, _orgDirectory, _timeProvider).ConfigureAwait(false);
+            var result = await Mediation.Security.Users.CreateUserEndpoint.Post(command, httpContext, _documentStore, _orgDirectory, _timeProvider, _passwordHasherOfUserAccount).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
