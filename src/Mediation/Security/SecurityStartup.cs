@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Identity;
 namespace Mediation.Security;
 
 /// <summary>
-/// At start: the signing key, and on an empty user table the bootstrap administrator <c>admin</c>
+/// At start, on an empty user table the bootstrap administrator <c>admin</c>
 /// with the password from <c>Mediation:BootstrapAdminPassword</c> (or, when none is configured, a
 /// random one printed once to the log, so a first run is never left with a guessable password).
 /// </summary>
-public sealed class SecurityStartup(SigningKeys keys, IDocumentStore store, IConfiguration configuration, TimeProvider clock,
+public sealed class SecurityStartup(IDocumentStore store, IConfiguration configuration, TimeProvider clock,
     ILogger<SecurityStartup> logger) : IHostedService
 {
     public const string BootstrapPasswordSetting = "Mediation:BootstrapAdminPassword";
@@ -17,8 +17,6 @@ public sealed class SecurityStartup(SigningKeys keys, IDocumentStore store, ICon
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await keys.LoadAsync(cancellationToken);
-
         await using var session = store.LightweightSession();
         if (await session.Query<UserAccount>().AnyAsync(cancellationToken)) return;
         var password = configuration[BootstrapPasswordSetting];

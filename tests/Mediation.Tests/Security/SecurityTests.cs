@@ -46,7 +46,7 @@ public class SecurityTests(SecurityFixture service) : IClassFixture<SecurityFixt
     [Fact]
     public async Task No_token_an_expired_one_a_forged_one_and_an_unsigned_one_are_refused_with_401_everywhere_under_api()
     {
-        var realKey = service.Host.Services.GetRequiredService<SigningKeys>().Key;
+        var realKey = service.Host.Services.GetRequiredService<SigningKeys>().Current;
         var forgedKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes("not-the-service-key-but-long-enough-for-hs256!"));
         var unsigned = new JsonWebTokenHandler().CreateToken(
             """{"iss":"mediation","aud":"mediation","name":"tester","role":"Admin","exp":4102444800}""");
