@@ -10,7 +10,7 @@ namespace Mediation.Security;
 public sealed class SigningKeys(KeyRings rings)
 {
     readonly Dictionary<string, SymmetricSecurityKey> _keys = rings[KeyRings.Token].Ids
-        .ToDictionary(id => id, id => new SymmetricSecurityKey(rings[KeyRings.Token].Find(id)) { KeyId = id }, StringComparer.OrdinalIgnoreCase);
+        .ToDictionary(id => id, id => new SymmetricSecurityKey(rings[KeyRings.Token].Find(id)!) { KeyId = id }, StringComparer.OrdinalIgnoreCase);
 
     public SymmetricSecurityKey Current => _keys[rings[KeyRings.Token].CurrentId];
 

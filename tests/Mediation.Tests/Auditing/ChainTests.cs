@@ -197,6 +197,26 @@ public class ChainTests(CaseFixture service) : IClassFixture<CaseFixture>
     }
 
     [Fact]
+    public async Task Racing_writers_on_one_case_leave_one_link_per_committed_event_and_an_intact_chain()
+    {
+        var id = (await service.Api.Post("/api/cases", Requests.Dispute())).ShouldBe(HttpStatusCode.Created).Id;
+        (await service.Api.Post($"/api/cases/{id}/assign", new { gridCode = "S1C1G1", assignee = "甲" })).ShouldBe(HttpStatusCode.OK);
+        var answers = await Task.WhenAll(Enumerable.Range(1, 12).Select(i =>
+            service.Api.Post($"/api/cases/{id}/sessions", new { mode = "Phone", mediators = new[] { $"调解员{i}" }, note = $"第{i}次电话调解" })));
+        var committed = answers.Count(a => a.Status == HttpStatusCode.OK);
+        committed.ShouldBeGreaterThan(0);
+
+        // A lost race rolls its links back with its events: the retry links the same version afresh.
+        var check = await VerifyAsync(id);
+        check["intact"]!.GetValue<bool>().ShouldBeTrue(check.ToJsonString());
+        check["events"]!.GetValue<long>().ShouldBe(2 + committed);
+        await using var connection = new NpgsqlConnection(service.ConnectionString);
+        await connection.OpenAsync(Cancellation);
+        await using var links = new NpgsqlCommand("select count(*) from mediation.chain_links where stream_id = $1", connection) { Parameters = { new() { Value = id } } };
+        (await links.ExecuteScalarAsync(Cancellation)).ShouldBe((long)(2 + committed));
+    }
+
+    [Fact]
     public async Task Events_appended_without_the_version_they_follow_are_refused_not_chained()
     {
         var id = await CaseOfThreeEventsAsync();
