@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using JasperFx.Events;
 using Marten;
+using Marten.Services;
 using Mediation.Security.Keys;
 using Npgsql;
 
@@ -14,8 +17,20 @@ namespace Mediation.Auditing.Chain;
 /// </summary>
 public sealed class ChainListener(IServiceProvider services, ILogger<ChainListener> logger) : DocumentSessionListenerBase
 {
+    /// <summary>Beyond this many cases the remembered links are dropped and read again as needed.</summary>
+    const int RememberedCases = 100_000;
+
     KeyRing? _ring;
     KeyRing Ring => _ring ??= services.GetRequiredService<KeyRings>()[KeyRings.Chain];
+
+    /// <summary>
+    /// The last link this process committed for each case, by version: the next command on a case
+    /// usually follows it, and then needs no read. Only committed links enter it, and a link is only
+    /// used for the exact version the append follows, so another instance's appends are read instead.
+    /// </summary>
+    readonly ConcurrentDictionary<Guid, (long Version, byte[] Hash)> _committed = new();
+
+    readonly ConditionalWeakTable<IDocumentSession, List<(Guid Stream, long Version, byte[] Hash)>> _pending = new();
 
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
@@ -38,6 +53,7 @@ public sealed class ChainListener(IServiceProvider services, ILogger<ChainListen
         var versions = new List<long>();
         var times = new List<DateTimeOffset>();
         var hashes = new List<byte[]>();
+        var heads = new List<(Guid, long, byte[])>();
         foreach (var stream in streams)
         {
             var from = stream.ActionType == StreamActionType.Start ? 0 : stream.ExpectedVersionOnServer!.Value;
@@ -60,6 +76,7 @@ public sealed class ChainListener(IServiceProvider services, ILogger<ChainListen
 
             var last = stream.Events.Max(e => e.Version);
             var at = stream.Events.Max(e => e.Timestamp);
+            heads.Add((stream.Id, last, link!));
             if (from == 0)
                 session.QueueSqlCommand($"insert into {schema}.{ChainSchema.Heads} (stream_id, version, recorded_at, key_id, hash) values (?, ?, ?, ?, ?)",
                     stream.Id, last, at, ring.CurrentId, link!);
@@ -74,22 +91,37 @@ public sealed class ChainListener(IServiceProvider services, ILogger<ChainListen
             $"insert into {schema}.{ChainSchema.Links} (stream_id, version, recorded_at, key_id, hash) " +
             "select s, v, t, ?, h from unnest(?::uuid[], ?::bigint[], ?::timestamptz[], ?::bytea[]) as l(s, v, t, h)",
             ring.CurrentId, ids.ToArray(), versions.ToArray(), times.ToArray(), hashes.ToArray());
+        _pending.AddOrUpdate(session, heads);
+    }
+
+    public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+    {
+        if (!_pending.TryGetValue(session, out var heads)) return Task.CompletedTask;
+        _pending.Remove(session);
+        if (_committed.Count > RememberedCases) _committed.Clear();
+        foreach (var (stream, version, hash) in heads) _committed[stream] = (version, hash);
+        return Task.CompletedTask;
     }
 
     static SealedEvent Sealed(Guid streamId, IEvent e, ISerializer serializer) => new(
         streamId, e.Version, e.Id, e.EventTypeName, e.DotNetTypeName, serializer.ToJson(e.Data), null,
         serializer.ToJson(e.Headers), e.CorrelationId, e.UserName, e.TenantId, false, e.Timestamp);
 
-    /// <summary>The last link of each case the session appends to, in one round trip.</summary>
-    static async Task<Dictionary<Guid, byte[]>> PreviousLinksAsync(IDocumentSession session, string schema, IReadOnlyList<StreamAction> appends,
+    /// <summary>The link each append follows: remembered from this process's own commit, else read, all in one round trip.</summary>
+    async Task<Dictionary<Guid, byte[]>> PreviousLinksAsync(IDocumentSession session, string schema, IReadOnlyList<StreamAction> appends,
         CancellationToken token)
     {
         var links = new Dictionary<Guid, byte[]>();
-        if (appends.Count == 0) return links;
+        var unknown = new List<StreamAction>();
+        foreach (var append in appends)
+            if (_committed.TryGetValue(append.Id, out var last) && last.Version == append.ExpectedVersionOnServer) links[append.Id] = last.Hash;
+            else unknown.Add(append);
+        if (unknown.Count == 0) return links;
+
         var command = new NpgsqlCommand(
             $"select l.stream_id, l.hash from {schema}.{ChainSchema.Links} l join unnest(@ids, @versions) as p(s, v) on l.stream_id = p.s and l.version = p.v");
-        command.Parameters.AddWithValue("ids", appends.Select(s => s.Id).ToArray());
-        command.Parameters.AddWithValue("versions", appends.Select(s => s.ExpectedVersionOnServer!.Value).ToArray());
+        command.Parameters.AddWithValue("ids", unknown.Select(s => s.Id).ToArray());
+        command.Parameters.AddWithValue("versions", unknown.Select(s => s.ExpectedVersionOnServer!.Value).ToArray());
         await using var reader = await session.ExecuteReaderAsync(command, token);
         while (await reader.ReadAsync(token)) links[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
         return links;
