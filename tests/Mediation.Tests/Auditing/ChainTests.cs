@@ -229,7 +229,7 @@ public class ChainTests(CaseFixture service) : IClassFixture<CaseFixture>
     }
 }
 
-/// <summary>What only a fresh database shows: the chain's tables dropped, and a service started again on it.</summary>
+/// <summary>What only a database of its own shows: the chain's tables dropped, a service restarted on it, its chain key rotated.</summary>
 public class ChainRestartTests(PostgresForTests postgres)
 {
     static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -268,4 +268,41 @@ public class ChainRestartTests(PostgresForTests postgres)
         await using var links = new NpgsqlCommand("select count(*) from mediation.chain_links where stream_id = $1", connection) { Parameters = { new() { Value = id } } };
         (await links.ExecuteScalarAsync(Cancellation)).ShouldBe(1L);
     }
+
+    [Fact]
+    public async Task Links_made_with_a_chain_key_no_longer_configured_are_named_UnknownKey_while_a_rotation_keeping_it_holds()
+    {
+        var database = await postgres.CreateDatabaseAsync("chainrotation");
+        const string earlierKey = "3q2+7wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGho=";
+        (string, string)[] earlier = [("Mediation:Keys:Chain:Current", "early1"), ("Mediation:Keys:Chain:Keys:early1", earlierKey)];
+        Task<IAlbaHost> HostAsync(params (string key, string value)[] settings) => AlbaHost.For<Program>(b =>
+        {
+            b.UseSetting("ConnectionStrings:Marten", database).WithTestUsers();
+            foreach (var (key, value) in settings) b.UseSetting(key, value);
+        });
+
+        Guid id;
+        await using (var before = await HostAsync(earlier))
+        {
+            var api = await TestUsers.SignedInAsync(before);
+            foreach (var (code, name, level, parent) in CaseFixture.Tree)
+                (await api.Put($"/api/org/nodes/{code}", new { name, level, parentCode = parent })).ShouldBe(HttpStatusCode.Created);
+            id = (await api.Post("/api/cases", Requests.Dispute())).ShouldBe(HttpStatusCode.Created).Id;
+        }
+
+        // Rotated: the new key is current, the earlier one still configured; the case continues on the new key.
+        await using (var during = await HostAsync(("Mediation:Keys:Chain:Keys:early1", earlierKey)))
+        {
+            var api = await TestUsers.SignedInAsync(during);
+            (await api.Post($"/api/cases/{id}/assign", new { gridCode = "S1C1G2", assignee = "网格员丙" })).ShouldBe(HttpStatusCode.OK);
+            (await api.Get($"/api/cases/{id}/verify")).Body["intact"]!.GetValue<bool>().ShouldBeTrue();
+        }
+
+        // The earlier key removed too soon: what it sealed can no longer be checked, and verify says so.
+        await using var after = await HostAsync();
+        var check = (await (await TestUsers.SignedInAsync(after)).Get($"/api/cases/{id}/verify")).ShouldBe(HttpStatusCode.OK).Body;
+        ChainTests.Problems(check).ShouldBe([("UnknownKey", 1L)]);
+        check["problems"]![0]!["detail"]!.GetValue<string>().ShouldContain("early1");
+    }
 }
+
