@@ -21,7 +21,7 @@ public static class ServiceSetup
     public static WebApplicationBuilder AddMediation(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // First: without its keys the service must not start, nor touch the database.
+        // First among the start-up work: without its keys the service stops before anything else starts.
         services.AddSingleton<KeyRings>();
         services.AddHostedService<KeyStartup>();
         services.AddSharedDataProtection();

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Mediation.Security;
 
 /// <summary>
-/// At start, on an empty user table the bootstrap administrator <c>admin</c>
+/// At start, on an empty user table: the bootstrap administrator <c>admin</c>
 /// with the password from <c>Mediation:BootstrapAdminPassword</c> (or, when none is configured, a
 /// random one printed once to the log, so a first run is never left with a guessable password).
 /// </summary>
