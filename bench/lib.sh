@@ -12,3 +12,15 @@ service_dll() {
     echo "$PWD/src/Mediation/bin/Release/net10.0/Mediation.dll"
   fi
 }
+
+# The keys every benchmark runs the service with (outside Development it does not start without them):
+# made once per machine and kept, since the data folders seeded with them carry event chains made with them.
+bench_keys=/var/tmp/mediation-bench-keys.json
+if [ ! -f "$bench_keys" ]; then
+  umask 077
+  key() { head -c 32 /dev/urandom | base64; }
+  printf '{"Mediation":{"Keys":{"Token":{"Current":"bench","Keys":{"bench":"%s"}},"Chain":{"Current":"bench","Keys":{"bench":"%s"}},"DataProtection":{"Current":"bench","Keys":{"bench":"%s"}}}}}\n' \
+    "$(key)" "$(key)" "$(key)" > "$bench_keys"
+  umask 022
+fi
+export Mediation__KeyFile="$bench_keys"

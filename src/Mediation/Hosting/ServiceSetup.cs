@@ -6,6 +6,7 @@ using JasperFx.Core;
 using JasperFx.Events.Daemon;
 using Marten;
 using Mediation.Security;
+using Mediation.Security.Keys;
 using Scalar.AspNetCore;
 using Weasel.Core;
 using Wolverine;
@@ -20,6 +21,10 @@ public static class ServiceSetup
     public static WebApplicationBuilder AddMediation(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // First among the start-up work: without its keys the service stops before anything else starts.
+        services.AddSingleton<KeyRings>();
+        services.AddHostedService<KeyStartup>();
+        services.AddSharedDataProtection();
         services.AddSingleton<DatabaseServer>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Organisation.OrgDirectory>();
@@ -31,7 +36,10 @@ public static class ServiceSetup
         services.AddSingleton<Statistics.BacklogQuery>();
         services.AddSingleton<Statistics.WorkloadQuery>();
         services.AddSingleton<Seeding.Seeder>();
-        services.AddSingleton<Auditing.EventChain>();
+        services.AddSingleton<Auditing.Chain.ChainListener>();
+        services.AddSingleton<Auditing.Chain.ChainVerifier>();
+        services.AddSingleton<Auditing.Chain.ChainDigests>();
+        services.AddSingleton<Auditing.Chain.LegacyChain>();
         services.AddSingleton<Reports.Settlement.SettlementReportBuilder>();
         services.AddSingleton<Reports.CaseList.CaseListExport>();
 
@@ -53,6 +61,11 @@ public static class ServiceSetup
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.MetadataConfig.UserNameEnabled = true;
                 options.Events.MetadataConfig.HeadersEnabled = true;
+                // Recording times from the service's clock, like every other time it keeps.
+                options.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();
+                // Every append is linked into the keyed chain in its own transaction.
+                options.Listeners.Add(sp.GetRequiredService<Auditing.Chain.ChainListener>());
+                options.Storage.ExtendedSchemaObjects.AddRange(Auditing.Chain.ChainSchema.Objects(options.DatabaseSchemaName));
                 options.Schema.For<Organisation.OrgNode>();
                 options.Schema.For<Parties.Party>().Index(p => p.CaseId);
                 // The hourly clean-up deletes by age: without an index it read every stored answer (743,000 after a
@@ -62,7 +75,7 @@ public static class ServiceSetup
                 options.Schema.For<Idempotency.IdempotentRequest>().Duplicate(r => r.CreatedAt);
                 // Sign-in, administrators and the user change accounts: none may write over another's change.
                 options.Schema.For<Security.UserAccount>().UseOptimisticConcurrency(true);
-                options.Schema.For<Security.ServiceSecret>();
+                options.Schema.For<StoredDataProtectionKey>();
                 options.Schema.For<Auditing.AccessLogEntry>().Index(e => e.CaseId).Index(e => e.UserName).Index(e => e.At);
                 Cases.Reading.CaseReadModel.Configure(options);
                 options.Storage.ExtendedSchemaObjects.AddRange(Statistics.StatisticsProjection.SchemaObjects(options.DatabaseSchemaName));
@@ -79,7 +92,7 @@ public static class ServiceSetup
             .AddAsyncDaemon(builder.Configuration.GetValue("Mediation:ProjectionDaemon", DaemonMode.Solo))
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = "wolverine");
         // After Marten's own start-up work: these need its tables.
-        services.AddHostedService<Auditing.EventChainStartup>();
+        services.AddHostedService<Auditing.Chain.ChainStartup>();
         builder.AddSecurity();
 
         builder.Host.UseWolverine(opts =>
@@ -94,6 +107,7 @@ public static class ServiceSetup
             // beside the projection daemon.
             opts.Durability.DurabilityMetricsEnabled = false;
             opts.Schedules.ScheduleRecurring<Idempotency.ForgetExpiredIdempotencyKeys>(Idempotency.ForgetExpiredIdempotencyKeysHandler.Cron, TimeZoneInfo.Utc);
+            opts.Schedules.ScheduleRecurring<Auditing.Chain.WriteChainDigests>(Auditing.Chain.WriteChainDigestsHandler.Cron, ChinaStandardTime.Zone);
             opts.Policies.OnException<ConcurrencyException>().RetryWithCooldown(50.Milliseconds(), 100.Milliseconds(), 250.Milliseconds());
         });
         services.AddWolverineHttp();

@@ -81,6 +81,7 @@ public static class AccessTable
         ["GET /api/reports/cases"] = Access.For("export a case list", true, C, S, U),
 
         ["GET /api/audit/access-log"] = Access.For("read the access log", false, U, A),
+        ["GET /api/audit/chain-digests"] = Access.For("read the event chain's daily digests", false, U, A),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

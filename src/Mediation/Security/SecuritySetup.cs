@@ -72,7 +72,7 @@ public static class SecuritySetup
                     ValidIssuer = security.Value.Issuer,
                     ValidAudience = security.Value.Issuer,
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+                    IssuerSigningKeyResolver = (_, _, keyId, _) => keys.For(keyId),
                     NameClaimType = CurrentUser.NameClaim,
                     RoleClaimType = CurrentUser.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),

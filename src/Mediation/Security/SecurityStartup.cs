@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.Identity;
 namespace Mediation.Security;
 
 /// <summary>
-/// At start: the signing key; a security stamp for accounts from before stamps existed; and on an
-/// empty user table the bootstrap administrator <c>admin</c> with the password from
+/// At start: a security stamp for accounts from before stamps existed; and on an empty user table
+/// the bootstrap administrator <c>admin</c> with the password from
 /// <c>Mediation:BootstrapAdminPassword</c> (or, when none is configured, a random one printed once to
 /// the log, so a first run is never left with a guessable password). A configured password is held to
 /// the policy every other password is (<see cref="PasswordPolicy"/>): the service does not start with
 /// a weaker one.
 /// </summary>
-public sealed class SecurityStartup(SigningKeys keys, IDocumentStore store, IConfiguration configuration, IPasswordHasher<UserAccount> hasher,
+public sealed class SecurityStartup(IDocumentStore store, IConfiguration configuration, IPasswordHasher<UserAccount> hasher,
     TimeProvider clock, ILogger<SecurityStartup> logger) : IHostedService
 {
     public const string BootstrapPasswordSetting = "Mediation:BootstrapAdminPassword";
@@ -23,8 +23,6 @@ public sealed class SecurityStartup(SigningKeys keys, IDocumentStore store, ICon
         var password = configuration[BootstrapPasswordSetting];
         if (!string.IsNullOrEmpty(password) && PasswordPolicy.Problem(password) is { } problem)
             throw new InvalidOperationException($"{BootstrapPasswordSetting} {problem}, like every password; set a longer one or leave it unset for a random one.");
-
-        await keys.LoadAsync(cancellationToken);
 
         await StampAsync(cancellationToken);
         await using var session = store.LightweightSession();

@@ -1,51 +1,22 @@
-using System.Security.Cryptography;
-using JasperFx;
-using Marten;
-using Microsoft.Extensions.Options;
+using Mediation.Security.Keys;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mediation.Security;
 
-/// <summary>A secret the service generated for itself and keeps with its data.</summary>
-public sealed record ServiceSecret(string Id, string Value);
-
 /// <summary>
-/// The key tokens are signed and checked with: the configured one, else one generated on first
-/// start and kept in the database, so tokens survive restarts and every instance agrees.
+/// The keys tokens are signed and checked with: the token ring's current key signs, naming its id in the
+/// token's <c>kid</c> header; a token is checked with the key its <c>kid</c> names while the ring holds it.
 /// </summary>
-public sealed class SigningKeys(IDocumentStore store, IOptions<SecurityOptions> options)
+public sealed class SigningKeys(KeyRings rings)
 {
-    const string SecretId = "jwt-signing-key";
-    SymmetricSecurityKey? _key;
+    readonly Dictionary<string, SymmetricSecurityKey> _keys = rings[KeyRings.Token].Ids
+        .ToDictionary(id => id, id => new SymmetricSecurityKey(rings[KeyRings.Token].Find(id)!) { KeyId = id }, StringComparer.OrdinalIgnoreCase);
 
-    public SymmetricSecurityKey Key => _key ?? throw new InvalidOperationException("The signing key is loaded at start-up (SecurityStartup).");
+    public SymmetricSecurityKey Current => _keys[rings[KeyRings.Token].CurrentId];
 
-    public async Task LoadAsync(CancellationToken cancellation)
-    {
-        if (options.Value.SigningKey is { Length: > 0 } configured)
-        {
-            var bytes = Convert.FromBase64String(configured);
-            if (bytes.Length < 32) throw new InvalidOperationException($"{SecurityOptions.Section}:SigningKey must be base64 of at least 32 bytes.");
-            _key = new SymmetricSecurityKey(bytes);
-            return;
-        }
+    public SigningCredentials Credentials => new(Current, SecurityAlgorithms.HmacSha256);
 
-        await using var session = store.LightweightSession();
-        var secret = await session.LoadAsync<ServiceSecret>(SecretId, cancellation);
-        if (secret is null)
-        {
-            session.Insert(new ServiceSecret(SecretId, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))));
-            try
-            {
-                await session.SaveChangesAsync(cancellation);
-            }
-            catch (DocumentAlreadyExistsException)
-            {
-                // Another instance started at the same moment; its key is the key.
-            }
-            await using var fresh = store.QuerySession();
-            secret = await fresh.LoadAsync<ServiceSecret>(SecretId, cancellation);
-        }
-        _key = new SymmetricSecurityKey(Convert.FromBase64String(secret!.Value));
-    }
+    /// <summary>The key a token names; none (so the token is refused) for a removed or missing id.</summary>
+    public IEnumerable<SecurityKey> For(string? keyId) =>
+        keyId is not null && _keys.TryGetValue(keyId, out var key) ? [key] : [];
 }

@@ -44,8 +44,6 @@ public sealed class SecurityOptions
 {
     public const string Section = "Mediation:Security";
 
-    /// <summary>Base64 of at least 32 random bytes; when empty, a key is generated on first start and kept in the database.</summary>
-    public string? SigningKey { get; set; }
     public string Issuer { get; set; } = "mediation";
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
     /// <summary>Wrong passwords in a row that lock the account.</summary>

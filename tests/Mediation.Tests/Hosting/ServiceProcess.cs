@@ -53,6 +53,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess StartPiped(IDictionary<string, string?> environment, string standardInput, params string[] arguments) =>
         Start(environment, standardInput, arguments);
 
+    /// <summary>Runs the service with <paramref name="environment"/> added to this process's, and the test keys.</summary>
     static ServiceProcess Start(IDictionary<string, string?> environment, string? standardInput, string[] arguments)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
@@ -68,7 +69,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ConnectionStrings__Marten");
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        foreach (var (key, value) in Security.TestKeys.Environment) start.Environment[key] = value;
+        // A null value takes a variable away (a test of what the service does without it).
+        foreach (var (key, value) in environment)
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
         var process = Process.Start(start)!;
         if (standardInput is not null)
         {

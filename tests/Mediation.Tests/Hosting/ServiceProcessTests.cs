@@ -49,7 +49,7 @@ public class ServiceProcessTests
             await using (var second = ServiceProcess.Start(environment))
             {
                 (await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue(second.Output);
-                // The token of the first run still holds: the generated signing key was kept with the data.
+                // The token of the first run still holds: the signing key is configured, not kept with the data.
                 using var client = new HttpClient();
                 client.DefaultRequestHeaders.Authorization = new("Bearer", token);
                 var node = await client.GetAsync($"{second.Url}/api/org/nodes/KEEP", Cancellation);

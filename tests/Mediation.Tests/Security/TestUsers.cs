@@ -15,12 +15,16 @@ public static class TestUsers
     /// <summary>The user most tests act as: every role, the whole tree.</summary>
     public const string Tester = "tester";
 
-    /// <summary>The bootstrap administrator's password, for every host a test starts.</summary>
-    public static IWebHostBuilder WithTestUsers(this IWebHostBuilder builder) =>
+    /// <summary>The bootstrap administrator's password and the service's keys, for every host a test starts.</summary>
+    public static IWebHostBuilder WithTestUsers(this IWebHostBuilder builder)
+    {
         builder.UseSetting(SecurityStartup.BootstrapPasswordSetting, AdminPassword)
             // Every test host signs in often, as the same users from the same (in-process) address; the limits have their own tests.
             .UseSetting("Mediation:Security:SignInsPerMinute", "100000")
             .UseSetting("Mediation:Security:SignInsPerUserPerMinute", "100000");
+        foreach (var (key, value) in TestKeys.Settings) builder.UseSetting(key, value);
+        return builder;
+    }
 
     public static async Task<string> TokenAsync(HttpClient client, string user, string password)
     {

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Text.Json;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -10,19 +12,27 @@ namespace Mediation.Cases.Reading;
 /// </summary>
 public static class CaseReadModel
 {
+    static readonly Expression<Func<MediationCase, object?>>[] Duplicated =
+    [
+        x => x.Status, x => x.Level, x => x.Kind, x => x.Category, x => x.NodeCode, x => x.HandlingNodeCode, x => x.Assignee!,
+        x => x.ReceivedAt, x => x.DueAt,
+    ];
+
     public static void Configure(StoreOptions options)
     {
         options.Projections.Snapshot<MediationCase>(SnapshotLifecycle.Inline);
-        options.Schema.For<MediationCase>()
-            .UniqueIndex(x => x.CaseNumber)
-            .Duplicate(x => x.Status)
-            .Duplicate(x => x.Level)
-            .Duplicate(x => x.Kind)
-            .Duplicate(x => x.Category)
-            .Duplicate(x => x.NodeCode)
-            .Duplicate(x => x.HandlingNodeCode)
-            .Duplicate(x => x.Assignee!)
-            .Duplicate(x => x.ReceivedAt)
-            .Duplicate(x => x.DueAt);
+        var mapping = options.Schema.For<MediationCase>().UniqueIndex(x => x.CaseNumber);
+        foreach (var member in Duplicated) mapping.Duplicate(member, partOfPrimaryKey: false);
     }
+
+    /// <summary>
+    /// The duplicated columns by name (Marten names them after the member, in snake case) with the value
+    /// each must hold: lists and jurisdiction read these, so verify compares them too.
+    /// </summary>
+    public static IEnumerable<(string Column, Func<MediationCase, object?> Value)> DuplicatedColumns =>
+        Duplicated.Select(member =>
+        {
+            var body = member.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : member.Body;
+            return (JsonNamingPolicy.SnakeCaseLower.ConvertName(((MemberExpression)body).Member.Name), member.Compile());
+        });
 }

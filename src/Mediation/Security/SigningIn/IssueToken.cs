@@ -74,7 +74,7 @@ public static class IssueTokenEndpoint
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = (now + settings.TokenLifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = keys.Credentials,
         });
     }
 }

@@ -64,6 +64,10 @@ public class DeadlineBreachTests(PostgresForTests postgres)
         breach.OccurredAt.ShouldBe(state.DueAt);
         var events = await session.Events.FetchStreamAsync(id, token: TestContext.Current.CancellationToken);
         events.Last().UserName.ShouldBe("system");
+        // Appended by the scheduled handler, not a request: chained like any other event.
+        var check = await host.Services.GetRequiredService<Mediation.Auditing.Chain.ChainVerifier>().VerifyCaseAsync(id, TestContext.Current.CancellationToken);
+        check.Intact.ShouldBeTrue(string.Join("; ", check.Problems));
+        check.Events.ShouldBe(2);
     }
 
     [Fact]

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Mediation.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Auditing.Chain;
+
+public static class DigestsEndpoint
+{
+    /// <summary>The daily digest lines of the event chain, oldest first, between two dates (yyyy-MM-dd, China Standard Time) if given.</summary>
+    [WolverineGet("/api/audit/chain-digests", OperationId = "GetChainDigests")]
+    [ProducesResponseType<IReadOnlyList<ChainDigest>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(string? from, string? to, ChainDigests digests, CancellationToken cancellation)
+    {
+        var check = new Validation();
+        var first = Date(from, "from", check);
+        var last = Date(to, "to", check);
+        check.Require(first is null || last is null || first <= last, "to", "must not be before from");
+        if (!check.IsValid) return check.Result().ToResult();
+        return Results.Ok(await digests.ListAsync(first, last, cancellation));
+    }
+
+    static DateOnly? Date(string? text, string field, Validation check)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        check.Add(field, "must be a date, yyyy-MM-dd");
+        return null;
+    }
+}
