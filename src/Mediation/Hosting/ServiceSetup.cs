@@ -6,7 +6,6 @@ using JasperFx.Core;
 using JasperFx.Events.Daemon;
 using Marten;
 using Mediation.Security;
-using Scalar.AspNetCore;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
@@ -119,8 +118,7 @@ public static class ServiceSetup
         app.UseStatusCodePages();
         app.UseSecurity();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle("Mediation API"));
+        app.MapApiReference();
         app.MapGet("/", () => Results.Redirect("/workbench")).ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(DatabaseHealthCheck.ReadyTag) });
