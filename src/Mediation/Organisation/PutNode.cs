@@ -7,7 +7,7 @@ using Wolverine.Http;
 
 namespace Mediation.Organisation;
 
-public sealed record PutNode(string? Name, Level? Level, string? ParentCode);
+public sealed record PutNode(string? Name, Level? Level, string? ParentCode = null);
 
 public static partial class PutNodeEndpoint
 {

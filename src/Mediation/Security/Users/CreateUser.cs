@@ -9,7 +9,7 @@ using Wolverine.Http;
 
 namespace Mediation.Security.Users;
 
-public sealed record CreateUser(string? Username, string? Password, string? DisplayName, IReadOnlyList<string>? Roles, string? NodeCode);
+public sealed record CreateUser(string? Username, string? Password, string? DisplayName, IReadOnlyList<string>? Roles, string? NodeCode = null);
 
 public sealed record UserView(string Username, string DisplayName, IReadOnlyList<string> Roles, string? NodeCode)
 {
