@@ -15,26 +15,37 @@ public sealed record HistoryEntry(long Version, string Type, DateTimeOffset Occu
 
 public static class ReadCaseEndpoints
 {
+    const string VersionText = "The case as it stood at this version (after that many events); not together with asOf.";
+    const string AsOfText = "The case as it stood at this business time, ISO 8601 with its offset; not together with version.";
+    const string UnmaskText = "true: the parties' personal data unmasked (Supervisor, Auditor; with a reason; written to the access log).";
+    const string ReasonText = "Why the personal data is unmasked, in a few words.";
+
     /// <summary>The case now; or as it stood at a version, or at a business time (<c>asOf</c>).</summary>
     [WolverineGet("/api/cases/{id}", OperationId = "GetCase")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
-        CancellationToken cancellation)
+    public static async Task<IResult> Get(Guid id,
+        [QueryParameter(typeof(long), VersionText)] string? version,
+        [QueryParameter(typeof(DateTimeOffset), AsOfText)] string? asOf,
+        [QueryParameter(typeof(bool), UnmaskText)] string? unmask,
+        [QueryParameter(typeof(string), ReasonText)] string? reason,
+        HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock, CancellationToken cancellation)
     {
-        var (state, problem, at) = await LoadAsync(id, http.Request.Query, session, clock, cancellation);
+        var (state, problem, at) = await LoadAsync(id, version, asOf, session, clock, cancellation);
         if (problem is not null) return problem.ToResult();
-        return await AnswerAsync(http, state!, session, directory, accessLog, at, cancellation);
+        return await AnswerAsync(http, state!, unmask, reason, session, directory, accessLog, at, cancellation);
     }
 
     [WolverineGet("/api/cases/by-number/{caseNumber}", OperationId = "GetCaseByNumber")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetByNumber(string caseNumber, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog,
-        TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> GetByNumber(string caseNumber,
+        [QueryParameter(typeof(bool), UnmaskText)] string? unmask,
+        [QueryParameter(typeof(string), ReasonText)] string? reason,
+        HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock, CancellationToken cancellation)
     {
         var state = await session.Query<MediationCase>().FirstOrDefaultAsync(c => c.CaseNumber == caseNumber, cancellation);
         return state is null
             ? Problems.NotFound($"There is no case numbered {caseNumber}.").ToResult()
-            : await AnswerAsync(http, state, session, directory, accessLog, clock.GetUtcNow(), cancellation);
+            : await AnswerAsync(http, state, unmask, reason, session, directory, accessLog, clock.GetUtcNow(), cancellation);
     }
 
     /// <summary>Every event of the case in order, with its business time, recording time and recorder.</summary>
@@ -62,11 +73,11 @@ public static class ReadCaseEndpoints
     /// does not exist for them. Every answer that shows parties is written to the access log first:
     /// a plain view, or an unmasked one with the reason the reader gave.
     /// </summary>
-    static async Task<IResult> AnswerAsync(HttpContext http, MediationCase state, IQuerySession session, OrgDirectory directory, AccessLog accessLog,
-        DateTimeOffset at, CancellationToken cancellation)
+    static async Task<IResult> AnswerAsync(HttpContext http, MediationCase state, string? unmaskText, string? reasonText, IQuerySession session,
+        OrgDirectory directory, AccessLog accessLog, DateTimeOffset at, CancellationToken cancellation)
     {
         var user = CurrentUser.From(http);
-        var (unmask, reason, problem) = UnmaskRequest(http.Request.Query);
+        var (unmask, reason, problem) = UnmaskRequest(unmaskText, reasonText);
         if (problem is not null && user.Sees(await directory.CurrentAsync(cancellation), state)) return problem.ToResult();
         var (view, refusal) = await ViewAsync(http, user, state, unmask, reason, session, directory, accessLog, at, cancellation);
         if (refusal is not null) return refusal.ToResult();
@@ -96,12 +107,11 @@ public static class ReadCaseEndpoints
     }
 
     /// <summary><c>unmask=true</c> with a <c>reason</c>; who may unmask is checked with the case (<see cref="ViewAsync"/>).</summary>
-    static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(IQueryCollection query)
+    static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(string? text, string? reason)
     {
-        var text = query["unmask"].ToString();
-        if (text.Length == 0 || text == "false") return (false, null, null);
+        if (string.IsNullOrEmpty(text) || text == "false") return (false, null, null);
         if (text != "true") return (false, null, Problems.Invalid("unmask", "must be true or false"));
-        return (true, query["reason"].ToString(), null);
+        return (true, reason ?? "", null);
     }
 
     /// <summary>Unmasking is for the roles the access table allows, with a reason of a few words.</summary>
@@ -116,11 +126,11 @@ public static class ReadCaseEndpoints
 
     /// <summary>The case state a read asks for, and the moment its overdue flag is judged at.</summary>
     static async Task<(MediationCase? state, ProblemDetails? problem, DateTimeOffset at)> LoadAsync(
-        Guid id, IQueryCollection query, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+        Guid id, string? versionText, string? asOfText, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
-        var hasVersion = query.TryGetValue("version", out var versionText);
-        var hasAsOf = query.TryGetValue("asOf", out var asOfText);
+        var hasVersion = versionText is not null;
+        var hasAsOf = asOfText is not null;
         if (hasVersion && hasAsOf) return (null, Problems.Invalid("version", "give either version or asOf, not both"), now);
 
         if (hasVersion)
@@ -133,10 +143,10 @@ public static class ReadCaseEndpoints
             return (atVersion, null, now);
         }
 
-        if (hasAsOf)
+        if (asOfText is not null)
         {
-            if (!DateTimeOffset.TryParseExact(asOfText.ToString(), ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-ddTHH:mmK"],
-                    CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) || !asOfText.ToString().Contains('T'))
+            if (!DateTimeOffset.TryParseExact(asOfText, ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-ddTHH:mmK"],
+                    CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) || !asOfText.Contains('T'))
                 return (null, Problems.Invalid("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-02T09:30:00+08:00"), now);
             asOf = asOf.ToUniversalTime();
             var events = await session.Events.FetchStreamAsync(id, token: cancellation);
