@@ -39,7 +39,7 @@ public static class ServiceSetup
         services.AddScoped<Workbench.CaseFile.CaseActions>();
 
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApiContract();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Json.ConfigureHttp(o.SerializerOptions));
 
@@ -143,12 +143,15 @@ public static class Json
 
     /// <summary>
     /// For requests and answers: an unknown member is refused (a misspelt field must not be silently
-    /// ignored), and times are written in China Standard Time, as the offices read them.
+    /// ignored), a number is a JSON number (the web defaults would also read "12", which the OpenAPI
+    /// document would then have to call "integer or string"), and times are written in China Standard
+    /// Time, as the offices read them.
     /// </summary>
     public static void ConfigureHttp(JsonSerializerOptions options)
     {
         Configure(options);
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
         if (!options.Converters.OfType<ChinaStandardTimeConverter>().Any()) options.Converters.Add(new ChinaStandardTimeConverter());
     }
 }

@@ -25,6 +25,9 @@ public static partial class PutNodeEndpoint
 
     /// <summary>Creates a node under an existing parent one level up, or renames an existing node.</summary>
     [WolverinePut("/api/org/nodes/{code}", OperationId = "PutOrgNode")]
+    [ProducesResponseType<NodeView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<NodeView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     public static async Task<IResult> Put(string code, PutNode command, IDocumentSession session, OrgDirectory directory, CancellationToken cancellation)
     {
         var level = command.Level!.Value;

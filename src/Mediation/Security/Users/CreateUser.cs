@@ -64,6 +64,7 @@ public static partial class CreateUserEndpoint
 
     [WolverinePost("/api/users", OperationId = "CreateUser")]
     [ProducesResponseType<UserView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     public static async Task<IResult> Post(CreateUser command, HttpContext http, IDocumentStore store, OrgDirectory directory, TimeProvider clock)
     {
         var org = await directory.CurrentAsync(http.RequestAborted);
