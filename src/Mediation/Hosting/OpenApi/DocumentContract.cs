@@ -22,7 +22,7 @@ static class DocumentContract
             schema.Enum = schema.Enum!.Where(value => value is not null).ToList();
         }
 
-        // A request's field without a default is one its command's Validate demands (CommandContractTests):
+        // A request's field without a default is one its command's Validate demands (checked by OpenApiDocumentTests):
         // it must be there, and null is refused like absence.
         foreach (var schema in Reachable(RequestBodies(document), schemas))
             foreach (var name in schema.Required ?? new HashSet<string>())
