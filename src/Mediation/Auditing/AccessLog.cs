@@ -72,19 +72,23 @@ public static class AccessLogEndpoint
     /// <summary>The access log within the reader's jurisdiction, newest first, by case and/or by user, for auditors.</summary>
     [WolverineGet("/api/audit/access-log", OperationId = "GetAccessLog")]
     [ProducesResponseType<AccessLogPage>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(HttpContext http, IQuerySession session, OrgDirectory directory, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        [QueryParameter(typeof(Guid), "Only the entries about this case.", Name = "caseId")] string? caseText,
+        [QueryParameter(typeof(string), "Only the entries of this user name.", Name = "user")] string? userText,
+        [QueryParameter(typeof(int), "Page number, from 1 (default 1).", Name = "page")] string? pageText,
+        [QueryParameter(typeof(int), "Entries per page, 1 to 500 (default 50).", Name = "pageSize")] string? pageSizeText,
+        HttpContext http, IQuerySession session, OrgDirectory directory, CancellationToken cancellation)
     {
-        var query = http.Request.Query;
         var check = new Validation();
         Guid? caseId = null;
-        if (query["caseId"].ToString() is { Length: > 0 } caseText)
+        if (caseText is { Length: > 0 })
         {
             if (Guid.TryParse(caseText, out var parsed)) caseId = parsed;
             else check.Add("caseId", "must be a case id (a GUID)");
         }
-        var user = query["user"].ToString() is { Length: > 0 } u ? UserAccount.IdFor(u) : null;
-        var page = int.TryParse(query["page"], out var p) ? p : 1;
-        var pageSize = int.TryParse(query["pageSize"], out var s) ? s : 50;
+        var user = userText is { Length: > 0 } u ? UserAccount.IdFor(u) : null;
+        var page = int.TryParse(pageText, out var p) ? p : 1;
+        var pageSize = int.TryParse(pageSizeText, out var s) ? s : 50;
         check.Require(page >= 1, "page", "must be at least 1").Require(pageSize is >= 1 and <= 500, "pageSize", "must be between 1 and 500");
         if (!check.IsValid) return check.Result().ToResult();
 

@@ -7,7 +7,6 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Mediation.Security;
 using Mediation.Security.Keys;
-using Scalar.AspNetCore;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
@@ -48,7 +47,7 @@ public static class ServiceSetup
         services.AddScoped<Workbench.CaseFile.CaseActions>();
 
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApiContract();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Json.ConfigureHttp(o.SerializerOptions));
 
@@ -135,8 +134,7 @@ public static class ServiceSetup
         app.UseStatusCodePages();
         app.UseSecurity();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle("Mediation API"));
+        app.MapApiReference();
         app.MapGet("/", () => Results.Redirect("/workbench")).ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(DatabaseHealthCheck.ReadyTag) });
@@ -161,12 +159,15 @@ public static class Json
 
     /// <summary>
     /// For requests and answers: an unknown member is refused (a misspelt field must not be silently
-    /// ignored), and times are written in China Standard Time, as the offices read them.
+    /// ignored), a number is a JSON number (the web defaults would also read "12", which the OpenAPI
+    /// document would then have to call "integer or string"), and times are written in China Standard
+    /// Time, as the offices read them.
     /// </summary>
     public static void ConfigureHttp(JsonSerializerOptions options)
     {
         Configure(options);
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
         if (!options.Converters.OfType<ChinaStandardTimeConverter>().Any()) options.Converters.Add(new ChinaStandardTimeConverter());
     }
 }

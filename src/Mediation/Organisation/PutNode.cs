@@ -8,7 +8,7 @@ using Wolverine.Http;
 
 namespace Mediation.Organisation;
 
-public sealed record PutNode(string? Name, Level? Level, string? ParentCode);
+public sealed record PutNode(string? Name, Level? Level, string? ParentCode = null);
 
 public static partial class PutNodeEndpoint
 {
@@ -26,6 +26,9 @@ public static partial class PutNodeEndpoint
 
     /// <summary>Creates a node under an existing parent one level up, or renames an existing node.</summary>
     [WolverinePut("/api/org/nodes/{code}", OperationId = "PutOrgNode")]
+    [ProducesResponseType<NodeView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<NodeView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     public static Task<IResult> Put(string code, PutNode command, HttpContext http, IDocumentSession session, OrgDirectory directory,
         CancellationToken cancellation) =>
         PutAsync(code, command, CurrentUser.From(http), session, directory, cancellation);

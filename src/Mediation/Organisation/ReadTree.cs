@@ -1,6 +1,7 @@
 using Mediation.Cases;
 using Mediation.Hosting;
 using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Mediation.Organisation;
@@ -24,6 +25,7 @@ public static class ReadTreeEndpoints
         new(node.Id, node.Name, node.Level, tree.ChildrenOf(node.Id).Select(c => Build(tree, c)).ToList());
 
     [WolverineGet("/api/org/nodes/{code}", OperationId = "GetOrgNode")]
+    [ProducesResponseType<NodeView>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetNode(string code, HttpContext http, OrgDirectory directory, CancellationToken cancellation)
     {
         var tree = await directory.CurrentAsync(cancellation);

@@ -65,14 +65,13 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
         if (input.ToFlag is not null) query["to"] = input.ToFlag;
         if (input.NodeFlag is not null) query["nodeCode"] = input.NodeFlag;
         if (input.StatusFlag is not null) query["status"] = input.StatusFlag;
-        var parameters = new QueryCollection(query);
         // The command line acts for the whole organisation, as an administrator would.
         var user = new CurrentUser("export-command", null, new HashSet<string>(Roles.All));
 
         IReadOnlyList<ReportSheet> sheets;
         if (input.What == "settlement")
         {
-            var (scope, problem) = ReportScope.Parse(parameters, org, user, now, grouping: false);
+            var (scope, problem) = ReportScope.Parse(new ScopeQuery(input.FromFlag, input.ToFlag, input.NodeFlag), org, user, now, grouping: false);
             if (problem is not null) return Fail(problem.Detail);
             sheets = await services.GetRequiredService<SettlementReportBuilder>().BuildAsync(scope!, org, language, CancellationToken.None);
             await using var file = File.Create(input.OutFlag);
@@ -80,7 +79,7 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
         }
         else
         {
-            var (filter, problem) = CaseFilter.Parse(parameters);
+            var (filter, problem) = CaseFilter.Parse(new CaseQuery { NodeCode = input.NodeFlag, Status = input.StatusFlag });
             if (problem is not null) return Fail(problem.Detail);
             await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
                 .StartAsync(async progress =>

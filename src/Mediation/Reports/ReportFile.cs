@@ -26,9 +26,10 @@ public sealed record ReportSheet(string Name, string Title, IReadOnlyList<string
 /// </summary>
 public static class ReportFile
 {
-    public static string ContentType(ReportFormat format) => format == ReportFormat.Xlsx
-        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        : "text/csv; charset=utf-8";
+    public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string CsvType = "text/csv";
+
+    public static string ContentType(ReportFormat format) => format == ReportFormat.Xlsx ? XlsxType : CsvType + "; charset=utf-8";
 
     public static string Extension(ReportFormat format) => format == ReportFormat.Xlsx ? "xlsx" : "csv";
 
@@ -39,11 +40,14 @@ public static class ReportFile
         _ => null,
     };
 
+    public const string FormatText = "The file: xlsx (the default) or csv (UTF-8 with a byte-order mark).";
+    public const string LanguageText = "The words of the file: zh (the default) or en.";
+
     /// <summary>The <c>format</c> (xlsx, the default, or csv) and <c>lang</c> (zh, the default, or en) of a report request.</summary>
-    public static (ReportFormat format, ReportLanguage language, ProblemDetails? problem) ParseRequest(IQueryCollection query)
+    public static (ReportFormat format, ReportLanguage language, ProblemDetails? problem) ParseRequest(string? formatText, string? languageText)
     {
-        var format = Parse(query["format"]);
-        var language = ReportLanguage.Parse(query["lang"]);
+        var format = Parse(formatText);
+        var language = ReportLanguage.Parse(languageText);
         var check = new Validation()
             .Require(format is not null, "format", "must be xlsx or csv")
             .Require(language is not null, "lang", "must be zh or en");

@@ -205,8 +205,8 @@ public static class AccessTable
 
     const string ForbiddenPage = """
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>403</title>
-        <link rel="stylesheet" href="/_content/AntDesign/css/ant-design-blazor.css"></head>
-        <body style="font-family: sans-serif; padding: 48px"><h1>无权访问 · Not allowed</h1>
+        <link rel="stylesheet" href="/_content/AntDesign/css/ant-design-blazor.css"><link rel="stylesheet" href="/workbench.css"></head>
+        <body class="wb-refused"><h1>无权访问 · Not allowed</h1>
         <p>您的角色无权打开此页面。Your role may not open this page.</p>
         <p><a class="ant-btn ant-btn-primary" href="/workbench">返回工作台 · Back to the workbench</a></p></body></html>
         """;

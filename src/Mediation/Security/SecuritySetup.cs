@@ -137,13 +137,7 @@ public static class SecuritySetup
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-        // The API reference page loads its script from a CDN; everything else is same-origin only.
-        // The workbench's component library sets style attributes; its scripts are all same-origin files.
-        headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/scalar")
-            ? "default-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; font-src 'self' data: https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data:; frame-ancestors 'none'"
-            : http.Request.Path.StartsWithSegments("/workbench")
-                ? "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
-                : "default-src 'self'; frame-ancestors 'none'";
+        headers.ContentSecurityPolicy = ContentPolicy.For(http);
         if (http.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
         if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
         return next();

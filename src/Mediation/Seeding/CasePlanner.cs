@@ -118,9 +118,11 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
         var groupSize = kind == CaseKind.Dispute && r.NextDouble() < 0.04 ? r.Next(5, 60) : r.Next(1, 3);
         var parties = new List<PartyInput> { Party(r, PartyRole.Applicant) };
         if (kind == CaseKind.Dispute) parties.Add(Party(r, PartyRole.Respondent));
-        var filing = new FileCase(kind, kind == CaseKind.Petition ? Weighted(r, [(PetitionType.Claim, 60), (PetitionType.Suggestion, 25), (PetitionType.Accusation, 15)]) : null,
-            channel, category, Pick(r, Summaries[category]), node.Id, received, parties,
-            groupSize > 4 ? RiskLevel.High : Weighted(r, [(RiskLevel.Low, 80), (RiskLevel.Medium, 17), (RiskLevel.High, 3)]), groupSize);
+        // Named, in this order: the arguments draw from the seeded random sequence as they are evaluated.
+        var filing = new FileCase(Kind: kind,
+            PetitionType: kind == CaseKind.Petition ? Weighted(r, [(PetitionType.Claim, 60), (PetitionType.Suggestion, 25), (PetitionType.Accusation, 15)]) : null,
+            Channel: channel, Category: category, Summary: Pick(r, Summaries[category]), NodeCode: node.Id, ReceivedAt: received, Parties: parties,
+            RiskLevel: groupSize > 4 ? RiskLevel.High : Weighted(r, [(RiskLevel.Low, 80), (RiskLevel.Medium, 17), (RiskLevel.High, 3)]), GroupSize: groupSize);
 
         var steps = new Walk(this, r, kind, node, received).Steps();
         return new SeedCase(filing, steps);
@@ -244,8 +246,8 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
 
         bool Session()
         {
-            Add(RecordSessionEndpoint.Command, new RecordSession(_at, Weighted(r, [(SessionMode.InPerson, 70), (SessionMode.Phone, 20), (SessionMode.Video, 10)]),
-                [$"{planner._org.Find(_handling.Id)!.Name}调解员"], "组织双方当事人调解", null), RecordSessionEndpoint.Validate, RecordSessionEndpoint.Decide);
+            Add(RecordSessionEndpoint.Command, new RecordSession(HeldAt: _at, Mode: Weighted(r, [(SessionMode.InPerson, 70), (SessionMode.Phone, 20), (SessionMode.Video, 10)]),
+                Mediators: [$"{planner._org.Find(_handling.Id)!.Name}调解员"], Note: "组织双方当事人调解"), RecordSessionEndpoint.Validate, RecordSessionEndpoint.Decide);
             return true;
         }
 

@@ -70,10 +70,13 @@ public static class BacklogEndpoint
 {
     [WolverineGet("/api/stats/backlog", OperationId = "GetBacklogStatistics")]
     [ProducesResponseType<BacklogReport>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(HttpContext http, BacklogQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
+        [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
+        HttpContext http, BacklogQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
-        var (scope, problem) = ReportScope.Parse(http.Request.Query, org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
+        var (scope, problem) = ReportScope.Parse(new ScopeQuery(NodeCode: nodeCode, AsOf: asOf), org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
         if (problem is not null) return problem.ToResult();
         return Results.Ok(await query.RunAsync(scope!, cancellation));
     }

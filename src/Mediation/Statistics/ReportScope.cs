@@ -8,6 +8,23 @@ namespace Mediation.Statistics;
 public enum GroupBy { Category, Channel, Kind, Level, Node, Month }
 
 /// <summary>
+/// A statistics or report request's query string as the client wrote it: text, so that
+/// <see cref="ReportScope.Parse"/> can say what is wrong with it. The endpoints bind each of these they
+/// read as a query parameter, described in the OpenAPI document by what it is parsed as.
+/// </summary>
+public sealed record ScopeQuery(string? From = null, string? To = null, string? NodeCode = null, string? AsOf = null, string? GroupBy = null)
+{
+    public const string FromText = "First day of the period (by receipt, China Standard Time), inclusive; default 1 January of this year.";
+    public const string ToText = "Day after the period, exclusive; default tomorrow.";
+    public const string NodeCodeText = "The unit: this node and everything below it; default the caller's node (or the single root).";
+    public const string AsOfText = "The moment the figures are taken at, ISO 8601 with its offset; default now.";
+    public const string GroupByText = "Break the figures down by this.";
+
+    /// <summary>The same, read from a page's or a command line's query collection.</summary>
+    public static ScopeQuery Of(IQueryCollection query) => new(query["from"], query["to"], query["nodeCode"], query["asOf"], query["groupBy"]);
+}
+
+/// <summary>
 /// What a statistics request covers: the cases received in [<see cref="From"/>, <see cref="To"/>)
 /// (local dates, China Standard Time) at <see cref="Node"/> and below, as they stood at <see cref="AsOf"/>.
 /// </summary>
@@ -26,22 +43,21 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
     /// caller's node, else the single root), <c>asOf</c> (default: now) and <c>groupBy</c>.
     /// </summary>
     public static (ReportScope? scope, ProblemDetails? problem) Parse(
-        IQueryCollection query, OrgTree org, Security.CurrentUser user, DateTimeOffset now, bool period = true, bool grouping = true)
+        ScopeQuery query, OrgTree org, Security.CurrentUser user, DateTimeOffset now, bool period = true, bool grouping = true)
     {
         var check = new Validation();
         var today = LocalDate(now);
 
-        DateOnly Date(string name, DateOnly fallback)
+        DateOnly Date(string name, string? text, DateOnly fallback)
         {
-            var text = query[name].ToString();
-            if (text.Length == 0) return fallback;
+            if (string.IsNullOrEmpty(text)) return fallback;
             if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
             check.Add(name, "must be a date, yyyy-MM-dd");
             return fallback;
         }
 
-        var from = Date("from", new DateOnly(today.Year, 1, 1));
-        var to = Date("to", today.AddDays(1));
+        var from = Date("from", query.From, new DateOnly(today.Year, 1, 1));
+        var to = Date("to", query.To, today.AddDays(1));
         if (period)
         {
             check.Require(from < to, "to", "must be after from (from is inclusive, to exclusive)");
@@ -50,7 +66,7 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         }
 
         var asOf = now;
-        if (query["asOf"].ToString() is { Length: > 0 } asOfText)
+        if (query.AsOf is { Length: > 0 } asOfText)
         {
             if (DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && asOfText.Contains('T'))
                 asOf = parsed.ToUniversalTime();
@@ -58,13 +74,13 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         }
 
         GroupBy? groupBy = null;
-        if (grouping && query["groupBy"].ToString() is { Length: > 0 } groupText)
+        if (grouping && query.GroupBy is { Length: > 0 } groupText)
         {
             if (Enum.TryParse<GroupBy>(groupText, ignoreCase: true, out var g) && Enum.IsDefined(g) && !int.TryParse(groupText, out _)) groupBy = g;
             else check.Add("groupBy", "must be one of category, channel, kind, level, node, month");
         }
 
-        var nodeCode = query["nodeCode"].ToString() is { Length: > 0 } given ? given : user.NodeCode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);
+        var nodeCode = query.NodeCode is { Length: > 0 } given ? given : user.NodeCode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);
         if (nodeCode is null) check.Add("nodeCode", "is required when the organisation has several roots");
 
         if (!check.IsValid) return (null, Problems.Invalid(check.Errors));

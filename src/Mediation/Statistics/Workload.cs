@@ -40,10 +40,13 @@ public static class WorkloadEndpoint
     /// <summary>Open and overdue cases per assignee, for the cases filed at a node and below.</summary>
     [WolverineGet("/api/stats/workload", OperationId = "GetWorkloadStatistics")]
     [ProducesResponseType<WorkloadReport>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(HttpContext http, WorkloadQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
+        [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
+        HttpContext http, WorkloadQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
-        var (scope, problem) = ReportScope.Parse(http.Request.Query, org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
+        var (scope, problem) = ReportScope.Parse(new ScopeQuery(NodeCode: nodeCode, AsOf: asOf), org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
         if (problem is not null) return problem.ToResult();
         return Results.Ok(await query.RunAsync(scope!, cancellation));
     }

@@ -40,7 +40,7 @@ public class DecisionMatrixTests
             ["accept"] = (Command(new AcceptPetition(NoticeMethod.Written, null, null), AcceptPetitionEndpoint.Decide), typeof(PetitionAccepted)),
             ["not-accept"] = (Command(new NotAcceptPetition(NoticeMethod.Written, "不属于信访事项", null), NotAcceptPetitionEndpoint.Decide), typeof(PetitionNotAccepted)),
             ["assign"] = (Command(new AssignCase("S1C1G2", "网格员乙", null), AssignCaseEndpoint.Decide), typeof(CaseAssigned)),
-            ["sessions"] = (Command(new RecordSession(null, SessionMode.InPerson, ["王调解"], null, null), RecordSessionEndpoint.Decide), typeof(MediationSessionHeld)),
+            ["sessions"] = (Command(new RecordSession(SessionMode.InPerson, ["王调解"]), RecordSessionEndpoint.Decide), typeof(MediationSessionHeld)),
             ["refusal"] = (Command(new RecordRefusal(PartyRole.Respondent, "拒绝", null), RecordRefusalEndpoint.Decide), typeof(MediationRefused)),
             ["escalate"] = (Command(new Escalate(EscalationReason.MediationFailed, null, null), EscalateEndpoint.Decide), typeof(CaseEscalated)),
             ["send-back"] = (Command(new SendBack(null, null), SendBackEndpoint.Decide), typeof(CaseSentBack)),

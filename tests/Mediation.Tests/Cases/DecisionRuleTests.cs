@@ -95,7 +95,7 @@ public class DecisionRuleTests
     public void Business_time_may_not_lie_in_the_future_nor_before_the_latest_recorded_act()
     {
         var state = CaseStates.Assigned();
-        var session = (DateTimeOffset at) => RecordSessionEndpoint.Decide(new RecordSession(at, SessionMode.Phone, ["王"], null, null), state, Context);
+        var session = (DateTimeOffset at) => RecordSessionEndpoint.Decide(new RecordSession(SessionMode.Phone, ["王"], HeldAt: at), state, Context);
 
         Should.Throw<CaseRefusal.InvalidField>(() => session(Context.Now.AddMinutes(6))).Field.ShouldBe("occurredAt");
         session(Context.Now.AddMinutes(4)).ShouldHaveSingleItem();

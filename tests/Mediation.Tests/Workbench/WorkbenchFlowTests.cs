@@ -146,7 +146,7 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
         var shown = System.Text.RegularExpressions.Regex.Match(await page.Locator("[data-testid=figures]").InnerTextAsync(), @"（(\d+) / (\d+)）");
         shown.Success.ShouldBeTrue();
         var period = Mediation.Workbench.Layout.ReportQuery.WithDefaultPeriod(new Microsoft.AspNetCore.Http.QueryCollection(), DateTimeOffset.UtcNow);
-        var stats = await (await fixture.ApiAs("supervisor")).Get($"/api/stats/settlement?nodeCode=C1&from={period["from"]}&to={period["to"]}");
+        var stats = await (await fixture.ApiAs("supervisor")).Get($"/api/stats/settlement?nodeCode=C1&from={period.From}&to={period.To}");
         shown.Groups[1].Value.ShouldBe(stats.Body["resolved"]!.ToString());
         shown.Groups[2].Value.ShouldBe(stats.Body["received"]!.ToString());
         stats.Body["resolved"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(1);

@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Accepting;
 
 /// <summary>受理: the petition is accepted, with a written or other notice to the petitioner.</summary>
-public sealed record AcceptPetition(NoticeMethod? NoticeMethod, string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record AcceptPetition(NoticeMethod? NoticeMethod, string? Reason = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => AcceptPetitionEndpoint.Command;
 }

@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Accepting;
 
 /// <summary>不予受理: the petition is not accepted; the notice must give the reason.</summary>
-public sealed record NotAcceptPetition(NoticeMethod? NoticeMethod, string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record NotAcceptPetition(NoticeMethod? NoticeMethod, string? Reason, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => NotAcceptPetitionEndpoint.Command;
 }

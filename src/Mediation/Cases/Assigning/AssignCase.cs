@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Assigning;
 
 /// <summary>The case goes to a grid and a grid worker there; it is then handled at grid level.</summary>
-public sealed record AssignCase(string? GridCode, string? Assignee, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record AssignCase(string? GridCode, string? Assignee, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => AssignCaseEndpoint.Command;
 }

@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Closing;
 
 /// <summary>Closing fixes the outcome and the level the case was resolved at.</summary>
-public sealed record CloseCase(DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record CloseCase(DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => CloseCaseEndpoint.Command;
 }

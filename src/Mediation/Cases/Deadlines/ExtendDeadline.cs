@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Deadlines;
 
 /// <summary>An approved extension of the handling deadline, within the policy's limit per kind.</summary>
-public sealed record ExtendDeadline(int? Days, string? Approver, string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record ExtendDeadline(int? Days, string? Approver, string? Reason, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => ExtendDeadlineEndpoint.Command;
 }

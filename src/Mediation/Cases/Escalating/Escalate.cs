@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Escalating;
 
 /// <summary>The case goes one level up the tree, to the parent of the node handling it.</summary>
-public sealed record Escalate(EscalationReason? Reason, string? Note, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record Escalate(EscalationReason? Reason, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => EscalateEndpoint.Command;
 }

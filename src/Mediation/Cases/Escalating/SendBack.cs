@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Escalating;
 
 /// <summary>The case goes back down to the node it was escalated from (and to whoever held it there).</summary>
-public sealed record SendBack(string? Note, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record SendBack(string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => SendBackEndpoint.Command;
 }

@@ -9,20 +9,21 @@ using Wolverine.Http;
 
 namespace Mediation.Cases.Filing;
 
-public sealed record PartyInput(PartyRole? Role, string? Name, string? IdNumber, string? Phone, string? Address);
+public sealed record PartyInput(PartyRole? Role, string? Name, string? IdNumber = null, string? Phone = null, string? Address = null);
 
 /// <summary>A clerk registers a dispute, petition or help request received at a node.</summary>
+/// <remarks>What validation may leave out has a default, last: the API's contract says so.</remarks>
 public sealed record FileCase(
     CaseKind? Kind,
-    PetitionType? PetitionType,
     Channel? Channel,
     string? Category,
     string? Summary,
     string? NodeCode,
-    DateTimeOffset? ReceivedAt,
     IReadOnlyList<PartyInput>? Parties,
-    RiskLevel? RiskLevel,
-    int? GroupSize);
+    PetitionType? PetitionType = null,
+    DateTimeOffset? ReceivedAt = null,
+    RiskLevel? RiskLevel = null,
+    int? GroupSize = null);
 
 public sealed record CaseFiledAnswer(Guid Id, string CaseNumber, long Version);
 

@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.FollowingUp;
 
 /// <summary>回访: a follow-up visit after resolution, with the party's satisfaction.</summary>
-public sealed record RecordFollowUp(Satisfaction? Satisfaction, string? Note, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record RecordFollowUp(Satisfaction? Satisfaction, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => RecordFollowUpEndpoint.Command;
 }

@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Performance;
 
 /// <summary>Whether the parties carried out their agreement; may be recorded again as it progresses.</summary>
-public sealed record RecordPerformance(PerformanceResult? Result, string? Note, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record RecordPerformance(PerformanceResult? Result, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => RecordPerformanceEndpoint.Command;
 }

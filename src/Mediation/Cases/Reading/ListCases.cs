@@ -9,6 +9,33 @@ using Wolverine.Http;
 
 namespace Mediation.Cases.Reading;
 
+/// <summary>
+/// The filters of <c>GET /api/cases</c> (and of the case-list export) as the client wrote them: text, so
+/// that <see cref="CaseFilter.Parse"/> can say what is wrong with them.
+/// </summary>
+public sealed record CaseQuery
+{
+    [QueryParameter(typeof(CaseStatus), "Only cases in this status.", Name = "status")] public string? Status { get; set; }
+    [QueryParameter(typeof(Level), "Only cases handled at this level now.", Name = "level")] public string? Level { get; set; }
+    [QueryParameter(typeof(string), "Only cases filed at this node or below it.", Name = "nodeCode")] public string? NodeCode { get; set; }
+    [QueryParameter(typeof(string), "Only cases handled at this node or below it now.", Name = "handlingNodeCode")] public string? HandlingNodeCode { get; set; }
+    [QueryParameter(typeof(CaseKind), "Only cases of this kind.", Name = "kind")] public string? Kind { get; set; }
+    [QueryParameter(typeof(string), "Only cases of this category (its code, GET /api/categories).", Name = "category")] public string? Category { get; set; }
+    [QueryParameter(typeof(bool), "true: only open cases past their due time; false: only the others.", Name = "overdue")] public string? Overdue { get; set; }
+    [QueryParameter(typeof(string), "Only cases assigned to this person.", Name = "assignee")] public string? Assignee { get; set; }
+    [QueryParameter(typeof(string), "The beginning of a case number, or words of the summary.", Name = "q")] public string? Q { get; set; }
+    [QueryParameter(typeof(int), "Page number, from 1 (default 1).", Name = "page")] public string? Page { get; set; }
+    [QueryParameter(typeof(int), "Cases per page, 1 to 200 (default 20).", Name = "pageSize")] public string? PageSize { get; set; }
+
+    /// <summary>The same, read from a page's or a command line's query collection.</summary>
+    public static CaseQuery Of(IQueryCollection query) => new()
+    {
+        Status = query["status"], Level = query["level"], NodeCode = query["nodeCode"], HandlingNodeCode = query["handlingNodeCode"],
+        Kind = query["kind"], Category = query["category"], Overdue = query["overdue"], Assignee = query["assignee"], Q = query["q"],
+        Page = query["page"], PageSize = query["pageSize"],
+    };
+}
+
 /// <summary>The filters of <c>GET /api/cases</c>, parsed and checked.</summary>
 public sealed record CaseFilter(
     CaseStatus? Status,
@@ -25,42 +52,42 @@ public sealed record CaseFilter(
 {
     public const int MaxPageSize = 200;
 
-    public static (CaseFilter? filter, ProblemDetails? problem) Parse(IQueryCollection query)
+    public static (CaseFilter? filter, ProblemDetails? problem) Parse(CaseQuery query)
     {
         var check = new Validation();
-        T? Enum<T>(string name) where T : struct, System.Enum
+        T? Enum<T>(string name, string? text) where T : struct, System.Enum
         {
-            if (!query.TryGetValue(name, out var text) || text.ToString().Length == 0) return null;
+            if (string.IsNullOrEmpty(text)) return null;
             if (System.Enum.TryParse<T>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(text, out _)) return value;
             check.Add(name, $"must be one of {string.Join(", ", System.Enum.GetNames<T>())}");
             return null;
         }
-        string? Text(string name, int max)
+        string? Text(string name, string? given, int max)
         {
-            var text = query[name].ToString().Trim();
+            var text = given?.Trim() ?? "";
             if (text.Length == 0) return null;
             if (text.Length > max) check.Add(name, $"must be at most {max} characters");
             return text;
         }
-        int Number(string name, int fallback, int min, int max)
+        int Number(string name, string? text, int fallback, int min, int max)
         {
-            var text = query[name].ToString();
-            if (text.Length == 0) return fallback;
+            if (string.IsNullOrEmpty(text)) return fallback;
             if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
             check.Add(name, $"must be a whole number from {min} to {max}");
             return fallback;
         }
 
         bool? overdue = null;
-        if (query["overdue"].ToString() is { Length: > 0 } overdueText)
+        if (query.Overdue is { Length: > 0 } overdueText)
         {
             if (bool.TryParse(overdueText, out var flag)) overdue = flag;
             else check.Add("overdue", "must be true or false");
         }
 
-        var filter = new CaseFilter(Enum<CaseStatus>("status"), Enum<Level>("level"), Text("nodeCode", 32), Text("handlingNodeCode", 32),
-            Enum<CaseKind>("kind"), Text("category", 50), overdue, Text("assignee", 64), Text("q", 100),
-            Number("page", 1, 1, 1_000_000), Number("pageSize", 20, 1, MaxPageSize));
+        var filter = new CaseFilter(Enum<CaseStatus>("status", query.Status), Enum<Level>("level", query.Level), Text("nodeCode", query.NodeCode, 32),
+            Text("handlingNodeCode", query.HandlingNodeCode, 32), Enum<CaseKind>("kind", query.Kind), Text("category", query.Category, 50), overdue,
+            Text("assignee", query.Assignee, 64), Text("q", query.Q, 100),
+            Number("page", query.Page, 1, 1, 1_000_000), Number("pageSize", query.PageSize, 20, 1, MaxPageSize));
         return check.IsValid ? (filter, null) : (null, Problems.Invalid(check.Errors));
     }
 
@@ -100,9 +127,10 @@ public static class ListCasesEndpoint
     /// <summary>A page of cases, newest received first, from the indexed case documents.</summary>
     [WolverineGet("/api/cases", OperationId = "ListCases")]
     [ProducesResponseType<CaseList>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(HttpContext http, IQuerySession session, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> Get([AsParameters] CaseQuery query, HttpContext http, IQuerySession session, OrgDirectory directory, TimeProvider clock,
+        CancellationToken cancellation)
     {
-        var (filter, problem) = CaseFilter.Parse(http.Request.Query);
+        var (filter, problem) = CaseFilter.Parse(query);
         if (problem is not null) return problem.ToResult();
         return Results.Ok(await PageAsync(filter!, CurrentUser.From(http), session, await directory.CurrentAsync(cancellation), clock.GetUtcNow(), cancellation));
     }

@@ -15,6 +15,11 @@ public sealed record HistoryEntry(long Version, string Type, DateTimeOffset Occu
 
 public static class ReadCaseEndpoints
 {
+    const string VersionText = "The case as it stood at this version (after that many events); not together with asOf.";
+    const string AsOfText = "The case as it stood at this business time, ISO 8601 with its offset; not together with version.";
+    const string UnmaskText = "true: the parties' personal data unmasked (Supervisor, Auditor; with a reason; written to the access log).";
+    const string ReasonText = "Why the personal data is unmasked, in a few words.";
+
     /// <summary>
     /// The case now; or as it stood at a version, or at a business time (<c>asOf</c>). Whether the reader
     /// may see the case, and which of its parties, is judged on the case as it is now, before anything
@@ -23,30 +28,36 @@ public static class ReadCaseEndpoints
     /// </summary>
     [WolverineGet("/api/cases/{id}", OperationId = "GetCase")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
-        CancellationToken cancellation)
+    public static async Task<IResult> Get(Guid id,
+        [QueryParameter(typeof(long), VersionText)] string? version,
+        [QueryParameter(typeof(DateTimeOffset), AsOfText)] string? asOf,
+        [QueryParameter(typeof(bool), UnmaskText)] string? unmask,
+        [QueryParameter(typeof(string), ReasonText)] string? reason,
+        HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock, CancellationToken cancellation)
     {
-        var (version, asOf, invalid) = PastRequest(http.Request.Query);
+        var (atVersion, atTime, invalid) = PastRequest(version, asOf);
         if (invalid is not null) return invalid.ToResult();
         var user = CurrentUser.From(http);
         var current = await session.LoadAsync<MediationCase>(id, cancellation);
         if (current is null || !user.Sees(await directory.CurrentAsync(cancellation), current)) return Problems.NotFound($"There is no case {id}.").ToResult();
-        var (shown, at, problem) = await PastAsync(current, version, asOf, session, clock.GetUtcNow(), cancellation);
+        var (shown, at, problem) = await PastAsync(current, atVersion, atTime, session, clock.GetUtcNow(), cancellation);
         if (problem is not null) return problem.ToResult();
-        return await AnswerAsync(http, user, current, shown!, session, directory, accessLog, at, cancellation);
+        return await AnswerAsync(http, user, current, shown!, unmask, reason, session, directory, accessLog, at, cancellation);
     }
 
     [WolverineGet("/api/cases/by-number/{caseNumber}", OperationId = "GetCaseByNumber")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetByNumber(string caseNumber, HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog,
-        TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> GetByNumber(string caseNumber,
+        [QueryParameter(typeof(bool), UnmaskText)] string? unmask,
+        [QueryParameter(typeof(string), ReasonText)] string? reason,
+        HttpContext http, IQuerySession session, OrgDirectory directory, AccessLog accessLog, TimeProvider clock, CancellationToken cancellation)
     {
         var user = CurrentUser.From(http);
         var state = await session.Query<MediationCase>().FirstOrDefaultAsync(c => c.CaseNumber == caseNumber, cancellation);
         // One answer for no such case and a case outside the jurisdiction: not even its id is told.
         return state is null || !user.Sees(await directory.CurrentAsync(cancellation), state)
             ? Problems.NotFound($"There is no case numbered {caseNumber}.").ToResult()
-            : await AnswerAsync(http, user, state, state, session, directory, accessLog, clock.GetUtcNow(), cancellation);
+            : await AnswerAsync(http, user, state, state, unmask, reason, session, directory, accessLog, clock.GetUtcNow(), cancellation);
     }
 
     /// <summary>Every event of the case in order, with its business time, recording time and recorder.</summary>
@@ -74,10 +85,10 @@ public static class ReadCaseEndpoints
     /// Every answer that shows parties is written to the access log first: a plain view, or an unmasked
     /// one with the reason the reader gave.
     /// </summary>
-    static async Task<IResult> AnswerAsync(HttpContext http, CurrentUser user, MediationCase current, MediationCase shown, IQuerySession session,
-        OrgDirectory directory, AccessLog accessLog, DateTimeOffset at, CancellationToken cancellation)
+    static async Task<IResult> AnswerAsync(HttpContext http, CurrentUser user, MediationCase current, MediationCase shown, string? unmaskText,
+        string? reasonText, IQuerySession session, OrgDirectory directory, AccessLog accessLog, DateTimeOffset at, CancellationToken cancellation)
     {
-        var (unmask, reason, problem) = UnmaskRequest(http.Request.Query);
+        var (unmask, reason, problem) = UnmaskRequest(unmaskText, reasonText);
         if (problem is not null) return problem.ToResult();
         var (view, refusal) = await ViewAsync(http, user, current, shown, unmask, reason, session, directory, accessLog, at, cancellation);
         if (refusal is not null) return refusal.ToResult();
@@ -112,12 +123,11 @@ public static class ReadCaseEndpoints
     }
 
     /// <summary><c>unmask=true</c> with a <c>reason</c>; who may unmask is checked with the case (<see cref="ViewAsync"/>).</summary>
-    static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(IQueryCollection query)
+    static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(string? text, string? reason)
     {
-        var text = query["unmask"].ToString();
-        if (text.Length == 0 || text == "false") return (false, null, null);
+        if (string.IsNullOrEmpty(text) || text == "false") return (false, null, null);
         if (text != "true") return (false, null, Problems.Invalid("unmask", "must be true or false"));
-        return (true, query["reason"].ToString(), null);
+        return (true, reason ?? "", null);
     }
 
     /// <summary>Unmasking is for the roles the access table allows, with a reason of a few words.</summary>
@@ -131,18 +141,18 @@ public static class ReadCaseEndpoints
     }
 
     /// <summary><c>version</c> or <c>asOf</c>, as written; whether the case had them is judged after its jurisdiction.</summary>
-    static (long? version, DateTimeOffset? asOf, ProblemDetails? problem) PastRequest(IQueryCollection query)
+    static (long? version, DateTimeOffset? asOf, ProblemDetails? problem) PastRequest(string? versionText, string? asOfText)
     {
-        var hasVersion = query.TryGetValue("version", out var versionText);
-        var hasAsOf = query.TryGetValue("asOf", out var asOfText);
+        var hasVersion = versionText is not null;
+        var hasAsOf = asOfText is not null;
         if (hasVersion && hasAsOf) return (null, null, Problems.Invalid("version", "give either version or asOf, not both"));
         if (hasVersion)
             return long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
                 ? (version, null, null)
                 : (null, null, Problems.Invalid("version", "must be a positive whole number"));
         if (hasAsOf)
-            return DateTimeOffset.TryParseExact(asOfText.ToString(), ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-ddTHH:mmK"],
-                       CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) && asOfText.ToString().Contains('T')
+            return DateTimeOffset.TryParseExact(asOfText, ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-ddTHH:mmK"],
+                       CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) && asOfText!.Contains('T')
                 ? (null, asOf.ToUniversalTime(), null)
                 : (null, null, Problems.Invalid("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-02T09:30:00+08:00"));
         return (null, null, null);

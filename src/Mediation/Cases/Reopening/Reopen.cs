@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Reopening;
 
 /// <summary>A closed case is taken up again at the node and level it was resolved at.</summary>
-public sealed record Reopen(string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record Reopen(string? Reason, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => ReopenEndpoint.Command;
 }

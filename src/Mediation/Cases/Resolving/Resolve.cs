@@ -10,13 +10,13 @@ namespace Mediation.Cases.Resolving;
 /// handling opinion; help requests are done.
 /// </summary>
 public sealed record Resolve(
-    Outcome? Outcome,
-    AgreementForm? AgreementForm,
-    decimal? Amount,
-    DateTimeOffset? PerformanceDueAt,
-    Opinion? Opinion,
-    string? Note,
-    DateTimeOffset? OccurredAt) : ICaseCommand
+    Outcome? Outcome = null,
+    AgreementForm? AgreementForm = null,
+    decimal? Amount = null,
+    DateTimeOffset? PerformanceDueAt = null,
+    Opinion? Opinion = null,
+    string? Note = null,
+    DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => ResolveEndpoint.Command;
 }

@@ -8,7 +8,7 @@ namespace Mediation.Cases.Reviewing;
 /// 复查 then 复核: a petitioner who disagrees with the handling opinion asks the level above to review it,
 /// within the window after the opinion; the review has its own deadline. After re-review the request is final.
 /// </summary>
-public sealed record RequestReview(string? Reason, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record RequestReview(string? Reason, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => RequestReviewEndpoint.Command;
 }

@@ -8,7 +8,7 @@ namespace Mediation.Cases.Sessions;
 /// A party expressly refuses mediation. Mediation cannot go on: no session is recorded until the case
 /// is escalated, sent back, reassigned or concluded.
 /// </summary>
-public sealed record RecordRefusal(PartyRole? PartyRole, string? Note, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record RecordRefusal(PartyRole? PartyRole, string? Note, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => RecordRefusalEndpoint.Command;
 }

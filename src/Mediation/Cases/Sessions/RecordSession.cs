@@ -5,8 +5,8 @@ using Wolverine.Http;
 namespace Mediation.Cases.Sessions;
 
 /// <summary>调解记录: a mediation session held; its business time is when it was held.</summary>
-public sealed record RecordSession(DateTimeOffset? HeldAt, SessionMode? Mode, IReadOnlyList<string>? Mediators, string? Note, DateTimeOffset? OccurredAt)
-    : ICaseCommand
+public sealed record RecordSession(SessionMode? Mode, IReadOnlyList<string>? Mediators, DateTimeOffset? HeldAt = null, string? Note = null,
+    DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => RecordSessionEndpoint.Command;
 }

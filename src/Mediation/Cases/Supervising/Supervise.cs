@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Supervising;
 
 /// <summary>督办: a supervisor's order on an open case.</summary>
-public sealed record Supervise(SupervisionKind? Kind, string? Note, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record Supervise(SupervisionKind? Kind, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => SuperviseEndpoint.Command;
 }

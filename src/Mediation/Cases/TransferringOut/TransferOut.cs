@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.TransferringOut;
 
 /// <summary>The case leaves the mediation system for a court, arbitration, review, discipline or police; it is concluded.</summary>
-public sealed record TransferOut(TransferTarget? Target, string? Note, DateTimeOffset? OccurredAt) : ICaseCommand
+public sealed record TransferOut(TransferTarget? Target, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
 {
     public static string Name => TransferOutEndpoint.Command;
 }

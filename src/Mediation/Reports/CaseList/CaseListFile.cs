@@ -7,6 +7,7 @@ using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Parties;
 using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Mediation.Reports.CaseList;
@@ -145,11 +146,13 @@ public static class CaseListFileEndpoint
     /// file, personal data masked; each export is written to the access log.
     /// </summary>
     [WolverineGet("/api/reports/cases", OperationId = "GetCaseListReport")]
-    public static async Task<IResult> Get(HttpContext http, CaseListExport export, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
-        CancellationToken cancellation)
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, ReportFile.XlsxType, ReportFile.CsvType)]
+    public static async Task<IResult> Get([AsParameters] CaseQuery query,
+        [QueryParameter(typeof(string), ReportFile.FormatText, Name = "format", Values = ["xlsx", "csv"])] string? formatText,
+        [QueryParameter(typeof(string), ReportFile.LanguageText, Name = "lang", Values = ["zh", "en"])] string? languageText,
+        HttpContext http, CaseListExport export, OrgDirectory directory, AccessLog accessLog, TimeProvider clock, CancellationToken cancellation)
     {
-        var query = http.Request.Query;
-        var (format, language, invalid) = ReportFile.ParseRequest(query);
+        var (format, language, invalid) = ReportFile.ParseRequest(formatText, languageText);
         if (invalid is not null) return invalid.ToResult();
         var (filter, problem) = CaseFilter.Parse(query);
         if (problem is not null) return problem.ToResult();

@@ -5,6 +5,7 @@ using Mediation.Organisation;
 using Mediation.Security;
 using Mediation.Statistics;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine.Http;
 
@@ -96,15 +97,21 @@ public static class SettlementReportEndpoint
     /// <c>/api/stats/settlement</c>.
     /// </summary>
     [WolverineGet("/api/reports/settlement", OperationId = "GetSettlementReport")]
-    public static async Task<IResult> Get(HttpContext http, SettlementReportBuilder builder, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
-        CancellationToken cancellation)
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, ReportFile.XlsxType, ReportFile.CsvType)]
+    public static async Task<IResult> Get(
+        [QueryParameter(typeof(DateOnly), ScopeQuery.FromText)] string? from,
+        [QueryParameter(typeof(DateOnly), ScopeQuery.ToText)] string? to,
+        [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
+        [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
+        [QueryParameter(typeof(string), ReportFile.FormatText, Name = "format", Values = ["xlsx", "csv"])] string? formatText,
+        [QueryParameter(typeof(string), ReportFile.LanguageText, Name = "lang", Values = ["zh", "en"])] string? languageText,
+        HttpContext http, SettlementReportBuilder builder, OrgDirectory directory, AccessLog accessLog, TimeProvider clock, CancellationToken cancellation)
     {
-        var query = http.Request.Query;
-        var (format, language, invalid) = ReportFile.ParseRequest(query);
+        var (format, language, invalid) = ReportFile.ParseRequest(formatText, languageText);
         if (invalid is not null) return invalid.ToResult();
         var org = await directory.CurrentAsync(cancellation);
         var user = CurrentUser.From(http);
-        var (scope, problem) = ReportScope.Parse(query, org, user, clock.GetUtcNow(), grouping: false);
+        var (scope, problem) = ReportScope.Parse(new ScopeQuery(from, to, nodeCode, asOf), org, user, clock.GetUtcNow(), grouping: false);
         if (problem is not null) return problem.ToResult();
 
         var sheets = await builder.BuildAsync(scope!, org, language, cancellation);

@@ -47,6 +47,8 @@ public static class IssueTokenEndpoint
     [WolverinePost("/api/auth/token", OperationId = "IssueToken")]
     [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimitPolicy)]
     [ProducesResponseType<TokenAnswer>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType)]
     public static async Task<IResult> Post(IssueToken command, HttpContext http, SignInCheck check, SigningKeys keys,
         IOptions<SecurityOptions> options, TimeProvider clock)
     {

@@ -9,7 +9,7 @@ using Wolverine.Http;
 namespace Mediation.Security.Users;
 
 /// <summary>Any of the fields; an absent or null one stays as it is.</summary>
-public sealed record ChangeUser(bool? Disabled, IReadOnlyList<string>? Roles, string? NodeCode, string? DisplayName);
+public sealed record ChangeUser(bool? Disabled = null, IReadOnlyList<string>? Roles = null, string? NodeCode = null, string? DisplayName = null);
 
 /// <summary>
 /// An administrator disables or enables an account, or changes its roles, node or display name. Every

@@ -9,7 +9,7 @@ using Wolverine.Http;
 
 namespace Mediation.Security.Users;
 
-public sealed record CreateUser(string? Username, string? Password, string? DisplayName, IReadOnlyList<string>? Roles, string? NodeCode);
+public sealed record CreateUser(string? Username, string? Password, string? DisplayName, IReadOnlyList<string>? Roles, string? NodeCode = null);
 
 public sealed record UserView(string Username, string DisplayName, IReadOnlyList<string> Roles, string? NodeCode, bool Disabled)
 {
@@ -80,6 +80,7 @@ public static partial class CreateUserEndpoint
 
     [WolverinePost("/api/users", OperationId = "CreateUser")]
     [ProducesResponseType<UserView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     public static async Task<IResult> Post(CreateUser command, HttpContext http, IDocumentStore store, OrgDirectory directory, TimeProvider clock,
         IPasswordHasher<UserAccount> hasher)
     {

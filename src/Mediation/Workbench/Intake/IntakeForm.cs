@@ -38,9 +38,10 @@ public sealed class IntakeForm
         var parties = new List<PartyInput> { Party(PartyRole.Applicant, Applicant, reader) };
         if (!Respondent.IsEmpty) parties.Add(Party(PartyRole.Respondent, Respondent, reader));
         return new FileCase(
-            reader.Enum<CaseKind>(Kind, "kind"), reader.Enum<PetitionType>(PetitionType, "petitionType"),
-            reader.Enum<Channel>(Channel, "channel"), reader.Text(Category), reader.Text(Summary), reader.Text(NodeCode),
-            reader.Time(ReceivedAt, "receivedAt"), parties, reader.Enum<RiskLevel>(RiskLevel, "riskLevel"), reader.Number(GroupSize, "groupSize"));
+            Kind: reader.Enum<CaseKind>(Kind, "kind"), PetitionType: reader.Enum<PetitionType>(PetitionType, "petitionType"),
+            Channel: reader.Enum<Channel>(Channel, "channel"), Category: reader.Text(Category), Summary: reader.Text(Summary), NodeCode: reader.Text(NodeCode),
+            ReceivedAt: reader.Time(ReceivedAt, "receivedAt"), Parties: parties, RiskLevel: reader.Enum<RiskLevel>(RiskLevel, "riskLevel"),
+            GroupSize: reader.Number(GroupSize, "groupSize"));
     }
 
     static PartyInput Party(PartyRole role, PartyFields fields, FormReader reader) =>

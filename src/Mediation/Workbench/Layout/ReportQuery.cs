@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Primitives;
 
 namespace Mediation.Workbench.Layout;
 
@@ -9,14 +8,14 @@ namespace Mediation.Workbench.Layout;
 /// </summary>
 public static class ReportQuery
 {
-    public static IQueryCollection WithDefaultPeriod(IQueryCollection query, DateTimeOffset now)
+    public static Statistics.ScopeQuery WithDefaultPeriod(IQueryCollection query, DateTimeOffset now)
     {
         var today = Statistics.ReportScope.LocalDate(now);
-        var values = query.ToDictionary(q => q.Key, q => q.Value);
-        if (!values.TryGetValue("from", out var from) || from.ToString().Length == 0)
-            values["from"] = new StringValues(new DateOnly(today.Year, today.Month, 1).AddMonths(-11).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        if (!values.TryGetValue("to", out var to) || to.ToString().Length == 0)
-            values["to"] = new StringValues(today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        return new QueryCollection(values);
+        var scope = Statistics.ScopeQuery.Of(query);
+        if (string.IsNullOrEmpty(scope.From))
+            scope = scope with { From = new DateOnly(today.Year, today.Month, 1).AddMonths(-11).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+        if (string.IsNullOrEmpty(scope.To))
+            scope = scope with { To = today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+        return scope;
     }
 }

@@ -33,9 +33,13 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Auditing.AccessLogEndpoint").SetTag("http.route", "/api/audit/access-log").SetTag("http.request.method", "GET");
+            var caseId = httpContext.Request.Query["caseId"];
+            var user = httpContext.Request.Query["user"];
+            var page = httpContext.Request.Query["page"];
+            var pageSize = httpContext.Request.Query["pageSize"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Auditing.AccessLogEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Auditing.AccessLogEndpoint.Get(caseId, user, page, pageSize, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -35,9 +35,22 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Cases.Reading.ListCasesEndpoint").SetTag("http.route", "/api/cases").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var caseQuery = new Mediation.Cases.Reading.CaseQuery();
+            caseQuery.Status = httpContext.Request.Query["status"];
+            caseQuery.Level = httpContext.Request.Query["level"];
+            caseQuery.NodeCode = httpContext.Request.Query["nodeCode"];
+            caseQuery.HandlingNodeCode = httpContext.Request.Query["handlingNodeCode"];
+            caseQuery.Kind = httpContext.Request.Query["kind"];
+            caseQuery.Category = httpContext.Request.Query["category"];
+            caseQuery.Overdue = httpContext.Request.Query["overdue"];
+            caseQuery.Assignee = httpContext.Request.Query["assignee"];
+            caseQuery.Q = httpContext.Request.Query["q"];
+            caseQuery.Page = httpContext.Request.Query["page"];
+            caseQuery.PageSize = httpContext.Request.Query["pageSize"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Cases.Reading.ListCasesEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Cases.Reading.ListCasesEndpoint.Get(caseQuery, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -45,9 +45,11 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            var unmask = httpContext.Request.Query["unmask"];
+            var reason = httpContext.Request.Query["reason"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Cases.Reading.ReadCaseEndpoints.GetByNumber(caseNumber, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Cases.Reading.ReadCaseEndpoints.GetByNumber(caseNumber, unmask, reason, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -50,9 +50,13 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            var version = httpContext.Request.Query["version"];
+            var asOf = httpContext.Request.Query["asOf"];
+            var unmask = httpContext.Request.Query["unmask"];
+            var reason = httpContext.Request.Query["reason"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Cases.Reading.ReadCaseEndpoints.Get(id, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Cases.Reading.ReadCaseEndpoints.Get(id, version, asOf, unmask, reason, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -32,9 +32,24 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Reports.CaseList.CaseListFileEndpoint").SetTag("http.route", "/api/reports/cases").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var caseQuery = new Mediation.Cases.Reading.CaseQuery();
+            caseQuery.Status = httpContext.Request.Query["status"];
+            caseQuery.Level = httpContext.Request.Query["level"];
+            caseQuery.NodeCode = httpContext.Request.Query["nodeCode"];
+            caseQuery.HandlingNodeCode = httpContext.Request.Query["handlingNodeCode"];
+            caseQuery.Kind = httpContext.Request.Query["kind"];
+            caseQuery.Category = httpContext.Request.Query["category"];
+            caseQuery.Overdue = httpContext.Request.Query["overdue"];
+            caseQuery.Assignee = httpContext.Request.Query["assignee"];
+            caseQuery.Q = httpContext.Request.Query["q"];
+            caseQuery.Page = httpContext.Request.Query["page"];
+            caseQuery.PageSize = httpContext.Request.Query["pageSize"];
+            var format = httpContext.Request.Query["format"];
+            var lang = httpContext.Request.Query["lang"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Reports.CaseList.CaseListFileEndpoint.Get(httpContext, _caseListExport, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Reports.CaseList.CaseListFileEndpoint.Get(caseQuery, format, lang, httpContext, _caseListExport, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -32,9 +32,15 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Reports.Settlement.SettlementReportEndpoint").SetTag("http.route", "/api/reports/settlement").SetTag("http.request.method", "GET");
+            var from = httpContext.Request.Query["from"];
+            var to = httpContext.Request.Query["to"];
+            var nodeCode = httpContext.Request.Query["nodeCode"];
+            var asOf = httpContext.Request.Query["asOf"];
+            var format = httpContext.Request.Query["format"];
+            var lang = httpContext.Request.Query["lang"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Reports.Settlement.SettlementReportEndpoint.Get(httpContext, _settlementReportBuilder, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Reports.Settlement.SettlementReportEndpoint.Get(from, to, nodeCode, asOf, format, lang, httpContext, _settlementReportBuilder, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -29,9 +29,14 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Statistics.SettlementEndpoint").SetTag("http.route", "/api/stats/settlement").SetTag("http.request.method", "GET");
+            var from = httpContext.Request.Query["from"];
+            var to = httpContext.Request.Query["to"];
+            var nodeCode = httpContext.Request.Query["nodeCode"];
+            var asOf = httpContext.Request.Query["asOf"];
+            var groupBy = httpContext.Request.Query["groupBy"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Statistics.SettlementEndpoint.Get(httpContext, _settlementQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Statistics.SettlementEndpoint.Get(from, to, nodeCode, asOf, groupBy, httpContext, _settlementQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

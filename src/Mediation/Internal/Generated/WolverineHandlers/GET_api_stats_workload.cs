@@ -29,9 +29,11 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Statistics.WorkloadEndpoint").SetTag("http.route", "/api/stats/workload").SetTag("http.request.method", "GET");
+            var nodeCode = httpContext.Request.Query["nodeCode"];
+            var asOf = httpContext.Request.Query["asOf"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Statistics.WorkloadEndpoint.Get(httpContext, _workloadQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Statistics.WorkloadEndpoint.Get(nodeCode, asOf, httpContext, _workloadQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
