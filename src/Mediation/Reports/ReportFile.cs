@@ -98,10 +98,17 @@ public static class ReportFile
         _ => value,
     };
 
+    /// <summary>
+    /// A field that starts with = + - @, a tab or a carriage return is a formula to a spreadsheet: a
+    /// summary such as <c>=HYPERLINK(...)</c> would run when a supervisor opens the file. Such fields get
+    /// a leading apostrophe (and quotes), which Excel and WPS read as "this cell is text".
+    /// </summary>
+    static readonly CsvWriterOptions CsvOptions = new() { HasHeader = false, Injection = CsvInjection.Escape };
+
     static void WriteCsv(Stream stream, IReadOnlyList<ReportSheet> sheets)
     {
         using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
-        using var csv = CsvWriter.Create(text, new CsvWriterOptions { HasHeader = false });
+        using var csv = CsvWriter.Create(text, CsvOptions);
         // RFC 4180: every record has the same number of fields, so shorter rows are padded.
         var width = sheets.Max(s => s.Header.Count);
         string[] Padded(IEnumerable<string> fields)
