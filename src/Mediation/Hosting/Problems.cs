@@ -58,6 +58,14 @@ public static class Problems
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.21",
     };
 
+    public static ProblemDetails TooManyRequests(string title, string detail) => new()
+    {
+        Status = StatusCodes.Status429TooManyRequests,
+        Title = title,
+        Detail = detail,
+        Type = "https://tools.ietf.org/html/rfc6585#section-4",
+    };
+
     public static IResult ToResult(this ProblemDetails problem) => Results.Problem(problem);
 }
 

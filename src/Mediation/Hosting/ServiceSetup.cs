@@ -34,6 +34,8 @@ public static class ServiceSetup
         services.AddSingleton<Auditing.EventChain>();
         services.AddSingleton<Reports.Settlement.SettlementReportBuilder>();
         services.AddSingleton<Reports.CaseList.CaseListExport>();
+        services.AddOptions<Reports.ReportOptions>().BindConfiguration(Reports.ReportOptions.Section);
+        services.AddRateLimiter(limiter => limiter.AddPolicy<string, Reports.ExportLimit>(Reports.ExportLimit.Policy));
 
         services.AddRazorComponents();
         services.AddAntDesign();

@@ -142,11 +142,12 @@ public class FormulaInjectionTests(StatisticsFixture service) : IClassFixture<St
     }
 
     [Fact]
-    public void The_csv_writer_escapes_every_field_that_starts_a_formula()
+    public async Task The_csv_writer_escapes_every_field_that_starts_a_formula()
     {
         string[] cells = ["=1+1", "+1", "-1", "@SUM(1)", "\t=1+1", "\r=1+1", "plain", "12.50%"];
         var file = new MemoryStream();
-        ReportFile.Write(file, ReportFormat.Csv, [new ReportSheet("s", "title", ["a"], [], cells.Select(c => new object?[] { c }))]);
+        await ReportFile.WriteAsync(file, ReportFormat.Csv, [new ReportSheet("s", "title", ["a"], [], cells.Select(c => new object?[] { c }).ToAsyncEnumerable())],
+            Cancellation);
         var fields = Records(file.ToArray()).Skip(2).Select(r => r[0]).ToList();
         fields.ShouldBe(["'=1+1", "'+1", "'-1", "'@SUM(1)", "'\t=1+1", "'\r=1+1", "plain", "12.50%"]);
     }

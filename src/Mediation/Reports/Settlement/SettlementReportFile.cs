@@ -6,6 +6,7 @@ using Mediation.Security;
 using Mediation.Statistics;
 using Marten;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace Mediation.Reports.Settlement;
@@ -67,10 +68,10 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
             : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time";
         return
         [
-            new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows),
-            new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows),
-            new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows),
-            new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows),
+            new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows.ToAsyncEnumerable()),
+            new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows.ToAsyncEnumerable()),
+            new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows.ToAsyncEnumerable()),
+            new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows.ToAsyncEnumerable()),
         ];
     }
 
@@ -96,6 +97,7 @@ public static class SettlementReportEndpoint
     /// <c>/api/stats/settlement</c>.
     /// </summary>
     [WolverineGet("/api/reports/settlement", OperationId = "GetSettlementReport")]
+    [EnableRateLimiting(ExportLimit.Policy)]
     public static async Task<IResult> Get(HttpContext http, SettlementReportBuilder builder, OrgDirectory directory, AccessLog accessLog, TimeProvider clock,
         CancellationToken cancellation)
     {
@@ -110,10 +112,7 @@ public static class SettlementReportEndpoint
         var sheets = await builder.BuildAsync(scope!, org, language, cancellation);
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export,
             detail: $"settlement report {scope!.Node.Id} {scope.From:yyyy-MM-dd}..{scope.To:yyyy-MM-dd} {format}".ToLowerInvariant()), cancellation);
-        var file = new MemoryStream();
-        ReportFile.Write(file, format, sheets);
-        file.Position = 0;
-        return Results.File(file, ReportFile.ContentType(format),
-            $"settlement-{scope.Node.Id}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}.{ReportFile.Extension(format)}");
+        return await ReportFile.AnswerAsync(format, $"settlement-{scope.Node.Id}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}.{ReportFile.Extension(format)}",
+            sheets, cancellation);
     }
 }
