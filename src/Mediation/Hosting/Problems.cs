@@ -67,6 +67,16 @@ public static class Problems
     };
 
     public static IResult ToResult(this ProblemDetails problem) => Results.Problem(problem);
+
+    /// <summary>
+    /// Text a client sent, fit for a problem's field name or a log line: control characters escaped
+    /// (a line break in a path must not forge a log line), at most <paramref name="max"/> characters.
+    /// </summary>
+    public static string Printable(string text, int max = 100)
+    {
+        var shown = string.Concat(text.Take(max).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        return text.Length > max ? shown + "…" : shown;
+    }
 }
 
 /// <summary>

@@ -41,7 +41,7 @@ public static class ServiceSetup
         services.AddAntDesign();
         services.AddScoped<Workbench.CaseFile.CaseActions>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ClientErrors.Remember);
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Json.ConfigureHttp(o.SerializerOptions));
@@ -117,9 +117,13 @@ public static class ServiceSetup
 
     public static WebApplication UseMediation(this WebApplication app)
     {
+        app.Use(ClientErrors.Log);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurity();
+        // After the access table: whoever may not call an endpoint learns nothing about their input.
+        app.Use(QueryValues.Check);
+        app.Use(RequestBody.Check);
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Mediation API"));
@@ -153,6 +157,7 @@ public static class Json
     {
         Configure(options);
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        if (!options.Converters.OfType<RequestBody.TextWithoutNul>().Any()) options.Converters.Add(new RequestBody.TextWithoutNul());
         if (!options.Converters.OfType<ChinaStandardTimeConverter>().Any()) options.Converters.Add(new ChinaStandardTimeConverter());
     }
 }
