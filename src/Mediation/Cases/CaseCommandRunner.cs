@@ -65,6 +65,8 @@ public sealed class CaseCommandRunner(
     public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
         CancellationToken cancellation) where TCommand : ICaseCommand
     {
+        // No case has the all-zero id (Marten refuses an empty stream id): it is answered as any unknown case.
+        if (caseId == Guid.Empty) return Task.FromResult(CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}.")));
         JasperFx.Events.IEventStream<MediationCase>? prefetched = null;
         return ExecuteAsync(request, command, async (session, messages, token) =>
         {

@@ -87,7 +87,25 @@ public static class Problems
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.21",
     };
 
+    public static ProblemDetails TooManyRequests(string title, string detail) => new()
+    {
+        Status = StatusCodes.Status429TooManyRequests,
+        Title = title,
+        Detail = detail,
+        Type = "https://tools.ietf.org/html/rfc6585#section-4",
+    };
+
     public static IResult ToResult(this ProblemDetails problem) => Results.Problem(problem);
+
+    /// <summary>
+    /// Text a client sent, fit for a problem's field name or a log line: control characters escaped
+    /// (a line break in a path must not forge a log line), at most <paramref name="max"/> characters.
+    /// </summary>
+    public static string Printable(string text, int max = 100)
+    {
+        var shown = string.Concat(text.Take(max).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        return text.Length > max ? shown + "…" : shown;
+    }
 }
 
 /// <summary>

@@ -41,12 +41,14 @@ public static class ServiceSetup
         services.AddSingleton<Auditing.Chain.LegacyChain>();
         services.AddSingleton<Reports.Settlement.SettlementReportBuilder>();
         services.AddSingleton<Reports.CaseList.CaseListExport>();
+        services.AddOptions<Reports.ReportOptions>().BindConfiguration(Reports.ReportOptions.Section);
+        services.AddRateLimiter(limiter => limiter.AddPolicy<string, Reports.ExportLimit>(Reports.ExportLimit.Policy));
 
         services.AddRazorComponents();
         services.AddAntDesign();
         services.AddScoped<Workbench.CaseFile.CaseActions>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ClientErrors.Remember);
         services.AddOpenApiContract();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Json.ConfigureHttp(o.SerializerOptions));
@@ -130,9 +132,13 @@ public static class ServiceSetup
 
     public static WebApplication UseMediation(this WebApplication app)
     {
+        app.Use(ClientErrors.Log);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurity();
+        // After the access table: whoever may not call an endpoint learns nothing about their input.
+        app.Use(QueryValues.Check);
+        app.Use(RequestBody.Check);
 
         app.MapApiReference();
         app.MapGet("/", () => Results.Redirect("/workbench")).ExcludeFromDescription();

@@ -75,7 +75,7 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
             if (problem is not null) return Fail(problem.Detail);
             sheets = await services.GetRequiredService<SettlementReportBuilder>().BuildAsync(scope!, org, language, CancellationToken.None);
             await using var file = File.Create(input.OutFlag);
-            ReportFile.Write(file, format.Value, sheets);
+            await ReportFile.WriteAsync(file, format.Value, sheets, CancellationToken.None);
         }
         else
         {
@@ -85,13 +85,12 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
                 .StartAsync(async progress =>
                 {
                     var task = progress.AddTask("Exporting cases: 0");
-                    await Task.Run(() =>
+                    await using (var file = new FileStream(input.OutFlag, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
                     {
-                        using var file = File.Create(input.OutFlag);
                         var sheet = services.GetRequiredService<CaseListExport>().Sheet(filter!, org, user, now, language, org.Find(filter!.NodeCode),
-                            written => task.Description = $"Exporting cases: {written:N0}");
-                        ReportFile.Write(file, format.Value, [sheet]);
-                    });
+                            CancellationToken.None, written => task.Description = $"Exporting cases: {written:N0}");
+                        await ReportFile.WriteAsync(file, format.Value, [sheet], CancellationToken.None);
+                    }
                     task.StopTask();
                 });
         }

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 using CsvHelper;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -17,12 +17,13 @@ public enum ColumnKind { Plain, Rate, Amount }
 /// One sheet of a report: a title row, a header row, then the rows. Rows are produced as they are
 /// written, so a sheet of a hundred thousand cases never sits in memory whole.
 /// </summary>
-public sealed record ReportSheet(string Name, string Title, IReadOnlyList<string> Header, IReadOnlyList<ColumnKind> Kinds, IEnumerable<object?[]> Rows);
+public sealed record ReportSheet(string Name, string Title, IReadOnlyList<string> Header, IReadOnlyList<ColumnKind> Kinds, IAsyncEnumerable<object?[]> Rows);
 
 /// <summary>
 /// Writes report sheets as XLSX (MiniExcel, streaming) or CSV (CsvHelper, UTF-8 with a byte-order
 /// mark so that Excel reads the Chinese correctly; several sheets follow one another, a blank line
-/// between). A rate without a denominator is written as "—".
+/// between). A rate without a denominator is written as "—". Rows are pulled asynchronously and the
+/// caller's cancellation stops the writing and whatever produces the rows.
 /// </summary>
 public static class ReportFile
 {
@@ -54,16 +55,41 @@ public static class ReportFile
         return check.IsValid ? (format!.Value, language!, null) : (default, ReportLanguage.Chinese, check.Result());
     }
 
-    /// <summary>Writes the sheets to a seekable or forward-only stream, synchronously (run it off the request thread).</summary>
-    public static void Write(Stream stream, ReportFormat format, IReadOnlyList<ReportSheet> sheets)
+    /// <summary>
+    /// The answer of a report endpoint. CSV goes to the client as it is written. MiniExcel writes an
+    /// XLSX's rows asynchronously, but the zip container around them writes its entry headers and
+    /// directory synchronously, which a response body refuses: the workbook goes to a temporary file
+    /// first (local disk, written as it is produced), and the file is sent from there.
+    /// </summary>
+    public static async Task<IResult> AnswerAsync(ReportFormat format, string fileName, IReadOnlyList<ReportSheet> sheets, CancellationToken cancellation)
     {
-        if (format == ReportFormat.Xlsx) WriteXlsx(stream, sheets);
-        else WriteCsv(stream, sheets);
+        if (format == ReportFormat.Csv)
+            return Results.Stream(body => WriteCsvAsync(body, sheets, cancellation), ContentType(format), fileName);
+        var path = Path.GetTempFileName();
+        try
+        {
+            await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                await WriteXlsxAsync(file, sheets, cancellation);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        return Results.File(stream, ContentType(format), fileName);
     }
+
+    /// <summary>
+    /// Writes the sheets to a file or memory. XLSX needs a stream that takes synchronous writes as well,
+    /// which a response body does not (see <see cref="AnswerAsync"/>).
+    /// </summary>
+    public static Task WriteAsync(Stream stream, ReportFormat format, IReadOnlyList<ReportSheet> sheets, CancellationToken cancellation) =>
+        format == ReportFormat.Xlsx ? WriteXlsxAsync(stream, sheets, cancellation) : WriteCsvAsync(stream, sheets, cancellation);
 
     static string Column(int index) => index < 26 ? ((char)('A' + index)).ToString() : Column(index / 26 - 1) + (char)('A' + index % 26);
 
-    static void WriteXlsx(Stream stream, IReadOnlyList<ReportSheet> sheets)
+    static async Task WriteXlsxAsync(Stream stream, IReadOnlyList<ReportSheet> sheets, CancellationToken cancellation)
     {
         var width = sheets.Max(s => s.Header.Count);
         var columns = new List<DynamicExcelColumn>();
@@ -79,11 +105,11 @@ public static class ReportFile
         }
         var configuration = new OpenXmlConfiguration { DynamicColumns = columns.ToArray(), FastMode = false };
         var book = new Dictionary<string, object>();
-        foreach (var sheet in sheets) book[sheet.Name] = Rows(sheet, width);
-        MiniExcel.SaveAs(stream, book, printHeader: false, excelType: ExcelType.XLSX, configuration: configuration);
+        foreach (var sheet in sheets) book[sheet.Name] = Rows(sheet, width, cancellation);
+        await MiniExcel.SaveAsAsync(stream, book, printHeader: false, excelType: ExcelType.XLSX, configuration: configuration, cancellationToken: cancellation);
     }
 
-    static IEnumerable<IDictionary<string, object?>> Rows(ReportSheet sheet, int width)
+    static async IAsyncEnumerable<IDictionary<string, object?>> Rows(ReportSheet sheet, int width, [EnumeratorCancellation] CancellationToken cancellation)
     {
         IDictionary<string, object?> Row(IReadOnlyList<object?> cells)
         {
@@ -93,7 +119,7 @@ public static class ReportFile
         }
         yield return Row([sheet.Title]);
         yield return Row(sheet.Header.Cast<object?>().ToList());
-        foreach (var cells in sheet.Rows) yield return Row(cells);
+        await foreach (var cells in sheet.Rows.WithCancellation(cancellation)) yield return Row(cells);
     }
 
     static object? Cell(object? value) => value switch
@@ -102,10 +128,16 @@ public static class ReportFile
         _ => value,
     };
 
-    static void WriteCsv(Stream stream, IReadOnlyList<ReportSheet> sheets)
+    /// <summary>
+    /// A field that starts with = + - @, a tab or a carriage return is a formula to a spreadsheet: a
+    /// summary such as <c>=HYPERLINK(...)</c> would run when a supervisor opens the file. Such fields get
+    /// a leading apostrophe (and quotes), which Excel and WPS read as "this cell is text".
+    /// </summary>
+    static readonly CsvWriterOptions CsvOptions = new() { HasHeader = false, Injection = CsvInjection.Escape, WriteByteOrderMark = true };
+
+    static async Task WriteCsvAsync(Stream stream, IReadOnlyList<ReportSheet> sheets, CancellationToken cancellation)
     {
-        using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
-        using var csv = CsvWriter.Create(text, new CsvWriterOptions { HasHeader = false });
+        await using var csv = CsvWriter.Create(stream, CsvOptions, leaveOpen: true);
         // RFC 4180: every record has the same number of fields, so shorter rows are padded.
         var width = sheets.Max(s => s.Header.Count);
         string[] Padded(IEnumerable<string> fields)
@@ -119,14 +151,14 @@ public static class ReportFile
         var first = true;
         foreach (var sheet in sheets)
         {
-            if (!first) csv.WriteRecord(Padded([]));
+            if (!first) await csv.WriteRecordAsync(Padded([]), cancellation);
             first = false;
-            csv.WriteRecord(Padded([sheet.Title]));
-            csv.WriteRecord(Padded(sheet.Header));
-            foreach (var cells in sheet.Rows)
-                csv.WriteRecord(Padded(cells.Select((cell, i) => CsvText(cell, i < sheet.Kinds.Count ? sheet.Kinds[i] : ColumnKind.Plain))));
+            await csv.WriteRecordAsync(Padded([sheet.Title]), cancellation);
+            await csv.WriteRecordAsync(Padded(sheet.Header), cancellation);
+            await foreach (var cells in sheet.Rows.WithCancellation(cancellation))
+                await csv.WriteRecordAsync(Padded(cells.Select((cell, i) => CsvText(cell, i < sheet.Kinds.Count ? sheet.Kinds[i] : ColumnKind.Plain))), cancellation);
         }
-        csv.Flush();
+        await csv.FlushAsync(cancellation);
     }
 
     /// <summary>As a person reads it: rates as percentages with two decimals, amounts with two decimals.</summary>

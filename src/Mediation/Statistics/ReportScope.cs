@@ -68,9 +68,11 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         var asOf = now;
         if (query.AsOf is { Length: > 0 } asOfText)
         {
-            if (DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && asOfText.Contains('T'))
-                asOf = parsed.ToUniversalTime();
-            else check.Add("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-31T23:59:59+08:00");
+            if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !asOfText.Contains('T'))
+                check.Add("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-31T23:59:59+08:00");
+            // The figures are cut at month starts in China time: near year 1 or 9999 those fall off the calendar.
+            else if (parsed.UtcDateTime.Year is < 2000 or > 2999) check.Add("asOf", "must be in the years 2000 to 2999");
+            else asOf = parsed.ToUniversalTime();
         }
 
         GroupBy? groupBy = null;

@@ -1,5 +1,6 @@
-using Marten;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Marten;
 using Mediation.Auditing;
 using Mediation.Cases;
 using Mediation.Cases.Reading;
@@ -8,6 +9,7 @@ using Mediation.Organisation;
 using Mediation.Parties;
 using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace Mediation.Reports.CaseList;
@@ -21,73 +23,74 @@ public sealed class CaseListExport(IDocumentStore store)
     const int Chunk = 1000;
 
     public ReportSheet Sheet(CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now, ReportLanguage language, OrgNode? unit,
-        Action<int>? progress = null) =>
+        CancellationToken cancellation, Action<int>? progress = null) =>
         new(language.SheetCases, language.CaseListTitle(unit?.Name ?? string.Join("、", org.Roots.Select(r => r.Name)), now), language.CaseHeader, [],
-            Rows(filter, org, user, now, language, progress));
+            Rows(filter, org, user, now, language, progress, cancellation));
 
     /// <summary>
-    /// The writers pull rows synchronously; Marten reads only asynchronously. A bounded channel joins
-    /// the two: the query streams into it a chunk ahead of the writer, never more.
+    /// The rows as the writer asks for them. One streaming query and the parties of each chunk of
+    /// cases are read a chunk ahead of the writer, so reading and writing overlap and no more than
+    /// three chunks are ever in memory. The writer's cancellation (the client gone, the command
+    /// stopped) cancels the query; so does a writer that stops early.
     /// </summary>
-    IEnumerable<object?[]> Rows(CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now, ReportLanguage language, Action<int>? progress)
+    async IAsyncEnumerable<object?[]> Rows(CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now, ReportLanguage language,
+        Action<int>? progress, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        using var stop = new CancellationTokenSource();
-        var channel = System.Threading.Channels.Channel.CreateBounded<object?[]>(new BoundedChannelOptions(Chunk * 2) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                await ProduceAsync(channel.Writer, filter, org, user, now, language, progress, stop.Token);
-                channel.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                channel.Writer.Complete(e);
-            }
-        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var chunks = System.Threading.Channels.Channel.CreateBounded<List<object?[]>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var producer = ProduceAsync(chunks.Writer, filter, org, user, now, language, progress, stop.Token);
         try
         {
-            while (channel.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                while (channel.Reader.TryRead(out var row))
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellation))
+                foreach (var row in chunk)
                     yield return row;
+            await producer;
         }
         finally
         {
-            // A writer that stopped early (a failed file, a cancelled request) releases the query.
-            stop.Cancel();
-            try { producer.GetAwaiter().GetResult(); } catch (OperationCanceledException) { }
+            await stop.CancelAsync();
+            try { await producer; }
+            catch (OperationCanceledException) { }
         }
     }
 
-    async Task ProduceAsync(ChannelWriter<object?[]> writer, CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now,
+    async Task ProduceAsync(ChannelWriter<List<object?[]>> chunks, CaseFilter filter, OrgTree org, CurrentUser user, DateTimeOffset now,
         ReportLanguage language, Action<int>? progress, CancellationToken cancellation)
     {
-        await using var session = store.QuerySession();
-        // Only the fields the file shows: a third of the document to read and parse per case.
-        var cases = filter.Apply(session.Query<MediationCase>(), org, now, user)
-            .OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.CaseNumber)
-            .Select(c => new ListedCase
+        try
+        {
+            await using var session = store.QuerySession();
+            // Only the fields the file shows: a third of the document to read and parse per case.
+            var cases = filter.Apply(session.Query<MediationCase>(), org, now, user)
+                .OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.CaseNumber)
+                .Select(c => new ListedCase
+                {
+                    Id = c.Id, CaseNumber = c.CaseNumber, Kind = c.Kind, PetitionType = c.PetitionType, Channel = c.Channel, Category = c.Category,
+                    Summary = c.Summary, NodeCode = c.NodeCode, HandlingNodeCode = c.HandlingNodeCode, Level = c.Level, Status = c.Status,
+                    Assignee = c.Assignee, Parties = c.Parties, ReceivedAt = c.ReceivedAt, DueAt = c.DueAt, Outcome = c.Outcome,
+                })
+                .ToAsyncEnumerable(cancellation);
+            var chunk = new List<ListedCase>(Chunk);
+            var written = 0;
+            async Task FlushAsync()
             {
-                Id = c.Id, CaseNumber = c.CaseNumber, Kind = c.Kind, PetitionType = c.PetitionType, Channel = c.Channel, Category = c.Category,
-                Summary = c.Summary, NodeCode = c.NodeCode, HandlingNodeCode = c.HandlingNodeCode, Level = c.Level, Status = c.Status,
-                Assignee = c.Assignee, Parties = c.Parties, ReceivedAt = c.ReceivedAt, DueAt = c.DueAt, Outcome = c.Outcome,
-            })
-            .ToAsyncEnumerable(cancellation);
-        var chunk = new List<ListedCase>(Chunk);
-        var written = 0;
-        async Task FlushAsync()
-        {
-            foreach (var row in await WithPartiesAsync(chunk, user, now, language, cancellation)) await writer.WriteAsync(row, cancellation);
-            written += chunk.Count;
-            progress?.Invoke(written);
-            chunk.Clear();
+                await chunks.WriteAsync(await WithPartiesAsync(chunk, user, now, language, cancellation), cancellation);
+                progress?.Invoke(written += chunk.Count);
+                chunk.Clear();
+            }
+            await foreach (var c in cases.WithCancellation(cancellation))
+            {
+                chunk.Add(c);
+                if (chunk.Count == Chunk) await FlushAsync();
+            }
+            if (chunk.Count > 0) await FlushAsync();
+            chunks.Complete();
         }
-        await foreach (var c in cases)
+        catch (Exception e)
         {
-            chunk.Add(c);
-            if (chunk.Count == Chunk) await FlushAsync();
+            chunks.Complete(e);
+            throw;
         }
-        if (chunk.Count > 0) await FlushAsync();
     }
 
     async Task<List<object?[]>> WithPartiesAsync(List<ListedCase> cases, CurrentUser user, DateTimeOffset now, ReportLanguage language,
@@ -146,6 +149,7 @@ public static class CaseListFileEndpoint
     /// file, personal data masked; each export is written to the access log.
     /// </summary>
     [WolverineGet("/api/reports/cases", OperationId = "GetCaseListReport")]
+    [EnableRateLimiting(ExportLimit.Policy)]
     [ProducesResponseType<Stream>(StatusCodes.Status200OK, ReportFile.XlsxType, ReportFile.CsvType)]
     public static async Task<IResult> Get([AsParameters] CaseQuery query,
         [QueryParameter(typeof(string), ReportFile.FormatText, Name = "format", Values = ["xlsx", "csv"])] string? formatText,
@@ -164,22 +168,7 @@ public static class CaseListFileEndpoint
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export, detail: $"case list {format.ToString().ToLowerInvariant()}: {http.Request.QueryString}"),
             cancellation);
         var unit = org.Find(filter.NodeCode ?? user.NodeCode);
-        // Written to a temporary file off the request thread (the writers are synchronous), then sent.
-        var path = Path.GetTempFileName();
-        try
-        {
-            await Task.Run(() =>
-            {
-                using var file = File.Create(path);
-                ReportFile.Write(file, format, [export.Sheet(filter, org, user, now, language, unit)]);
-            }, cancellation);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        return Results.File(stream, ReportFile.ContentType(format), $"cases-{now.ToOffset(ChinaStandardTime.Offset):yyyyMMdd-HHmm}.{ReportFile.Extension(format)}");
+        return await ReportFile.AnswerAsync(format, $"cases-{now.ToOffset(ChinaStandardTime.Offset):yyyyMMdd-HHmm}.{ReportFile.Extension(format)}",
+            [export.Sheet(filter, org, user, now, language, unit, cancellation)], cancellation);
     }
 }

@@ -7,6 +7,7 @@ using Mediation.Statistics;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace Mediation.Reports.Settlement;
@@ -68,10 +69,10 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
             : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time";
         return
         [
-            new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows),
-            new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows),
-            new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows),
-            new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows),
+            new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows.ToAsyncEnumerable()),
+            new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows.ToAsyncEnumerable()),
+            new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows.ToAsyncEnumerable()),
+            new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows.ToAsyncEnumerable()),
         ];
     }
 
@@ -97,6 +98,7 @@ public static class SettlementReportEndpoint
     /// <c>/api/stats/settlement</c>.
     /// </summary>
     [WolverineGet("/api/reports/settlement", OperationId = "GetSettlementReport")]
+    [EnableRateLimiting(ExportLimit.Policy)]
     [ProducesResponseType<Stream>(StatusCodes.Status200OK, ReportFile.XlsxType, ReportFile.CsvType)]
     public static async Task<IResult> Get(
         [QueryParameter(typeof(DateOnly), ScopeQuery.FromText)] string? from,
@@ -117,10 +119,7 @@ public static class SettlementReportEndpoint
         var sheets = await builder.BuildAsync(scope!, org, language, cancellation);
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.Export,
             detail: $"settlement report {scope!.Node.Id} {scope.From:yyyy-MM-dd}..{scope.To:yyyy-MM-dd} {format}".ToLowerInvariant()), cancellation);
-        var file = new MemoryStream();
-        ReportFile.Write(file, format, sheets);
-        file.Position = 0;
-        return Results.File(file, ReportFile.ContentType(format),
-            $"settlement-{scope.Node.Id}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}.{ReportFile.Extension(format)}");
+        return await ReportFile.AnswerAsync(format, $"settlement-{scope.Node.Id}-{scope.From:yyyyMMdd}-{scope.To:yyyyMMdd}.{ReportFile.Extension(format)}",
+            sheets, cancellation);
     }
 }
