@@ -19,10 +19,18 @@ public static class Roles
 /// <param name="InJurisdiction">
 /// The endpoint is about a case, node, party or user: outside the caller's jurisdiction it answers 404.
 /// </param>
-public sealed record Access(string Action, bool Anonymous, IReadOnlySet<string> Roles, bool InJurisdiction)
+/// <param name="WholeTree">
+/// The endpoint tells about every case in the database at once, which no unit's jurisdiction covers:
+/// only a user of the whole tree may call it.
+/// </param>
+public sealed record Access(string Action, bool Anonymous, IReadOnlySet<string> Roles, bool InJurisdiction, bool WholeTree = false)
 {
     public static Access Open(string action) => new(action, true, new HashSet<string>(), false);
     public static Access For(string action, bool inJurisdiction, params string[] roles) => new(action, false, roles.ToHashSet(), inJurisdiction);
+    public static Access ForWholeTree(string action, params string[] roles) => new(action, false, roles.ToHashSet(), false, WholeTree: true);
+
+    /// <summary>Whether a signed-in <paramref name="user"/> may call it: one of the roles, and the whole tree where it needs it.</summary>
+    public bool Admits(CurrentUser user) => user.Roles.Overlaps(Roles) && (!WholeTree || user.NodeCode is null);
 }
 
 /// <summary>
@@ -81,7 +89,7 @@ public static class AccessTable
         ["GET /api/reports/cases"] = Access.For("export a case list", true, C, S, U),
 
         ["GET /api/audit/access-log"] = Access.For("read the access log", false, U, A),
-        ["GET /api/audit/chain-digests"] = Access.For("read the event chain's daily digests", false, U, A),
+        ["GET /api/audit/chain-digests"] = Access.ForWholeTree("read the event chain's daily digests", U, A),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
@@ -106,7 +114,7 @@ public static class AccessTable
     /// <summary>Whether the row <paramref name="key"/> of <see cref="Endpoints"/> or <see cref="Pages"/> lets this user in.</summary>
     public static bool Allows(CurrentUser user, string key) =>
         (Endpoints.TryGetValue(key, out var access) || Pages.TryGetValue(key, out access))
-        && (access.Anonymous || (user.Name != CurrentUser.Anonymous && user.Roles.Overlaps(access.Roles)));
+        && (access.Anonymous || (user.Name != CurrentUser.Anonymous && access.Admits(user)));
 
     /// <summary>Roles that may see parties' personal data unmasked, with a stated reason.</summary>
     public static readonly IReadOnlySet<string> Unmask = new HashSet<string> { S, U };
@@ -126,6 +134,12 @@ public static class AccessTable
 
     public static ProblemDetails Forbidden(string action, IEnumerable<string> roles) =>
         Problems.Forbidden("Not allowed for your role", $"To {action} you need one of the roles {string.Join(", ", roles.Order())}.");
+
+    /// <summary>The refusal of a row that needs the whole tree, for a user of one unit.</summary>
+    public static ProblemDetails Forbidden(Access access, CurrentUser user) => access.WholeTree && user.Roles.Overlaps(access.Roles)
+        ? Problems.Forbidden("Not allowed for your jurisdiction",
+            $"To {access.Action} you need a jurisdiction over the whole tree; yours is {user.NodeCode}.")
+        : Forbidden(access.Action, access.Roles);
 
     /// <summary>The refusal of row <paramref name="key"/> of <see cref="Endpoints"/>, for a workbench form acting through it.</summary>
     public static ProblemDetails ForbiddenFor(string key) => Forbidden(Endpoints[key].Action, Endpoints[key].Roles);
@@ -155,9 +169,9 @@ public static class AccessTable
             await Write(http, Forbidden("call an endpoint the access table does not name", []));
             return;
         }
-        if (!user.Roles.Overlaps(access.Roles))
+        if (!access.Admits(user))
         {
-            await Write(http, Forbidden(access.Action, access.Roles));
+            await Write(http, Forbidden(access, user));
             return;
         }
         await next();
@@ -187,7 +201,7 @@ public static class AccessTable
             await Write(http, Forbidden("open a page the access table does not name", []));
             return;
         }
-        if (!user.Roles.Overlaps(access.Roles))
+        if (!access.Admits(user))
         {
             // A browser gets a page it can leave by keyboard, not a JSON document; the status is the same.
             if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
@@ -197,7 +211,7 @@ public static class AccessTable
                 await http.Response.WriteAsync(ForbiddenPage);
                 return;
             }
-            await Write(http, Forbidden(access.Action, access.Roles));
+            await Write(http, Forbidden(access, user));
             return;
         }
         await next();

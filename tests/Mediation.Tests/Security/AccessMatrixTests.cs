@@ -145,7 +145,8 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
                 var (path, body) = Request(key, pattern, place);
                 var answer = await service.ByRole[role].Send(new HttpMethod(method), path, body);
                 checkedCount++;
-                var allowed = access.Roles.Contains(role);
+                // The callers here are of street S1: a row for the whole tree refuses them whatever their role.
+                var allowed = access.Roles.Contains(role) && !access.WholeTree;
                 var (ok, expected) = !allowed ? (answer.Code == 403, "403")
                     : place == Place.Outside ? (answer.Code == 404, "404")
                     : place == Place.HandledOutside && method != "GET"
@@ -156,6 +157,21 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         }
         checkedCount.ShouldBeGreaterThan(400);
         failures.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_endpoint_for_the_whole_tree_answers_its_roles_of_the_whole_tree_and_refuses_them_below_it()
+    {
+        var rows = AccessTable.Endpoints.Where(e => e.Value.WholeTree).ToList();
+        rows.ShouldNotBeEmpty();
+        foreach (var (key, access) in rows)
+        {
+            var path = key[(key.IndexOf(' ') + 1)..];
+            // The tests' own user holds every role over the whole tree.
+            (await service.Api.Get(path)).Code.ShouldBe(200, key);
+            var below = (await service.ByRole[access.Roles.First()].Get(path)).ShouldBe(System.Net.HttpStatusCode.Forbidden);
+            below.Body["detail"]!.GetValue<string>().ShouldContain("whole tree");
+        }
     }
 
     (string path, object? body) Request(string key, string pattern, Place place)

@@ -7,10 +7,17 @@ namespace Mediation.Auditing.Chain;
 
 public static class DigestsEndpoint
 {
-    /// <summary>The daily digest lines of the event chain, oldest first, between two dates (yyyy-MM-dd, China Standard Time) if given.</summary>
+    /// <summary>
+    /// The daily digest lines of the event chain, oldest first, between two dates (yyyy-MM-dd, China
+    /// Standard Time) if given. A line covers every case in the database, so only users of the whole
+    /// tree read them (the access table's row says so).
+    /// </summary>
     [WolverineGet("/api/audit/chain-digests", OperationId = "GetChainDigests")]
     [ProducesResponseType<IReadOnlyList<ChainDigest>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(string? from, string? to, ChainDigests digests, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        [QueryParameter(typeof(DateOnly), "The first day, yyyy-MM-dd (China Standard Time).")] string? from,
+        [QueryParameter(typeof(DateOnly), "The last day, yyyy-MM-dd (China Standard Time), inclusive.")] string? to,
+        ChainDigests digests, CancellationToken cancellation)
     {
         var check = new Validation();
         var first = Date(from, "from", check);
