@@ -1,6 +1,6 @@
 namespace Mediation.Cases;
 
-// The names of domain.md. Enums where the set is fixed by law or by this service's own rules;
+// The names of docs/domain.md. Enums where the set is fixed by law or by this service's own rules;
 // categories are a code table (see CodeTables/Category.cs) because statistics offices change them.
 
 public enum CaseKind { Dispute, Petition, HelpRequest }

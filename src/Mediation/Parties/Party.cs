@@ -40,7 +40,7 @@ public sealed record PartyView(Guid Id, PartyRole Role, string? Name, string? Id
 
     /// <summary>
     /// An accuser's identity in an Accusation petition is shown only inside the handling unit
-    /// (domain.md, personal information); every other party follows the caller's choice.
+    /// (docs/domain.md, "Personal data"); every other party follows the caller's choice.
     /// </summary>
     public static Disclosure For(MediationCase state, PartyRole role, Security.CurrentUser reader, bool unmask) =>
         For(state.PetitionType, state.HandlingNodeCode, role, reader, unmask);

@@ -11,7 +11,7 @@ using Wolverine.Http;
 
 namespace Mediation.Statistics;
 
-/// <summary>The counts behind the settlement figures of one set of cases (domain.md, "Statistics").</summary>
+/// <summary>The counts behind the settlement figures of one set of cases (docs/domain.md, "Statistics").</summary>
 public sealed record SettlementCounts(
     long Received,
     long Concluded,
@@ -42,7 +42,7 @@ public sealed record SettlementCounts(
         a.ResolvedAtCommunity + b.ResolvedAtCommunity, a.ResolvedAtStreet + b.ResolvedAtStreet, a.ResolvedAtCounty + b.ResolvedAtCounty);
 }
 
-/// <summary>Figures of one set of cases: the rates of domain.md (null for a zero denominator) and their counts.</summary>
+/// <summary>Figures of one set of cases: the rates of docs/domain.md (null for a zero denominator) and their counts.</summary>
 public record SettlementFigures(
     long Received,
     long Concluded,
@@ -109,7 +109,7 @@ public sealed record SettlementGroup : SettlementFigures
 public sealed record SettlementFlow(long Filed, long Concluded, long Escalated, long Closed, long Reopened);
 
 /// <summary>
-/// The answer of api.md: the figures of all cases in scope at the top level, the groups below, and
+/// The answer of docs/api.md: the figures of all cases in scope at the top level, the groups below, and
 /// beside them the scope itself and the period's flows.
 /// </summary>
 public sealed record SettlementReport : SettlementFigures
@@ -382,7 +382,7 @@ public static class SettlementEndpoint
 {
     /// <summary>
     /// Settlement statistics of the cases received in the period at a node and below, as of a moment
-    /// (domain.md, "Statistics"): overall and, with <c>groupBy</c>, per category, channel, kind, level,
+    /// (docs/domain.md, "Statistics"): overall and, with <c>groupBy</c>, per category, channel, kind, level,
     /// sub-unit or month of receipt.
     /// </summary>
     [WolverineGet("/api/stats/settlement", OperationId = "GetSettlementStatistics")]

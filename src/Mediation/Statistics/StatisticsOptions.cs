@@ -2,7 +2,7 @@ using Mediation.Cases;
 
 namespace Mediation.Statistics;
 
-/// <summary>The statistics code tables and thresholds (domain.md, "Statistics"), under <c>Mediation:Statistics</c>.</summary>
+/// <summary>The statistics code tables and thresholds (docs/domain.md, "Statistics"), under <c>Mediation:Statistics</c>.</summary>
 public sealed class StatisticsOptions
 {
     public const string Section = "Mediation:Statistics";

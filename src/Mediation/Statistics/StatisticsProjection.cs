@@ -37,7 +37,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
     public const string CubeTable = "stats_cube";
 
     /// <summary>
-    /// What a case's state adds to each settlement figure (domain.md, "Statistics"): <see cref="Measure.Value"/>
+    /// What a case's state adds to each settlement figure (docs/domain.md, "Statistics"): <see cref="Measure.Value"/>
     /// when <see cref="Measure.Condition"/> holds, as SQL over a state row. The one definition for the cube
     /// below and for reading state rows directly.
     /// </summary>

@@ -4,7 +4,7 @@ using Mediation.Cases;
 namespace Mediation.Tests.Statistics;
 
 /// <summary>
-/// The statistics of domain.md computed the slow, obvious way from the raw events: fold each case's
+/// The statistics of docs/domain.md computed the slow, obvious way from the raw events: fold each case's
 /// events up to the moment, then count. Independent of the projection and its SQL.
 /// </summary>
 public sealed class NaiveStatistics(IReadOnlyList<IEvent> events)

@@ -5,7 +5,7 @@ using Mediation.Tests.Hosting;
 
 namespace Mediation.Tests.Statistics;
 
-/// <summary>domain.md's worked check, figure by figure, through HTTP and the async daemon.</summary>
+/// <summary>docs/domain.md's worked check, figure by figure, through HTTP and the async daemon.</summary>
 public class WorkedCheckTests(StatisticsFixture service) : IClassFixture<StatisticsFixture>
 {
     Api Api => service.Api;

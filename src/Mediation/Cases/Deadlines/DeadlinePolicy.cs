@@ -1,7 +1,7 @@
 namespace Mediation.Cases.Deadlines;
 
 /// <summary>
-/// Legal and local deadlines (domain.md, "Deadlines"), configurable under <c>Mediation:Deadlines</c>.
+/// Legal and local deadlines (docs/domain.md, "Deadlines"), configurable under <c>Mediation:Deadlines</c>.
 /// Durations are calendar time from the business time of the act that starts them.
 /// </summary>
 public sealed class DeadlinePolicy

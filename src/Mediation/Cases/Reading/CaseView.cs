@@ -2,7 +2,7 @@ using Mediation.Parties;
 
 namespace Mediation.Cases.Reading;
 
-/// <summary>A case as the API answers it (api.md, "Cases"), plus what a workbench needs beside it.</summary>
+/// <summary>A case as the API answers it (docs/api.md, "Cases"), plus what a workbench needs beside it.</summary>
 public sealed record CaseView(
     Guid Id,
     string CaseNumber,
