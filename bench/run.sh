@@ -13,7 +13,8 @@
 #   SERVICE_BIN (a folder holding another build's Mediation.dll, for alternating A/B runs of two builds
 #   on one template; the client and ceiling are still built from this tree), SERVICE_ENV (extra
 #   environment for the service only, e.g. "DOTNET_gcServer=0").
-# Results: printed, and the tables in /var/tmp/mediation-bench-results/results.md.
+# Results: printed, and the tables written to bench/results/latest.md, replacing the previous run's
+#   (git-ignored: docs/benchmarks.md keeps the figures of the reference run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0; write_only=0
@@ -23,7 +24,8 @@ if [ $smoke = 1 ]; then
 else
   cases="${WRITE_CASES:-2000}"; secs="${SECONDS_PER_RUN:-20}"; clients="${CLIENTS:-1,8,32}"; rate="${RATE:-500}"; stats_cases=100000; cold_runs=7
 fi
-results_dir=/var/tmp/mediation-bench-results; mkdir -p "$results_dir"; results="$results_dir/results.md"
+# In this checkout, so that runs of different checkouts on one machine do not overwrite each other.
+results_dir="$PWD/bench/results"; mkdir -p "$results_dir"; results="$results_dir/latest.md"
 
 echo "Building (Release)…"
 . bench/lib.sh
@@ -76,7 +78,7 @@ psql_() { PGPASSWORD="$password" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d 
 if [ "${PROFILE:-0}" = 1 ]; then
   # pg_stat_statements needs loading at server start: set it, then restart the service (and its PostgreSQL).
   psql_ "alter system set shared_preload_libraries = 'pg_stat_statements'" >/dev/null
-  # Time spent in each function (the append function, the event chain's trigger), for the profile.
+  # Time spent in each function (Marten's append function among them), for the profile.
   psql_ "alter system set track_functions = 'all'" >/dev/null
   kill $pid; wait $pid 2>/dev/null || true
   start_service
