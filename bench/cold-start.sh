@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold start: from launching the service binary to its first answered request (GET /health/live),
-# with pre-generated code, against an already running PostgreSQL (so the database's own start is not
-# counted; with no database configured, starting the local cluster adds about 0.1 s, creating it 0.7 s).
+# with pre-generated code, against an already running PostgreSQL (so the database's own start, which a
+# service with no database configured adds, is not counted).
 # Usage: bench/cold-start.sh [runs] [build]
 #   build = publish (default): a ReadyToRun publish, as the service is deployed (compose.yaml's image)
 #   build = build: the plain `dotnet build` output that `dotnet run` uses

@@ -3,7 +3,7 @@
 # folder), then measures settlement and backlog query latency over HTTP, a full rebuild of the
 # projection, and a plain scan of the events table for comparison.
 # Usage: [BUILD=publish] [ROUNDS=50] [CATCHUP_ROUNDS=3] bench/stats.sh [cases=100000] [data folder=/var/tmp/mediation-bench-<cases>]
-# The data folder is kept, so a second run skips the seeding (about 5 minutes for 100,000 cases here).
+# The data folder is kept, so a second run skips the seeding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases="${1:-100000}"

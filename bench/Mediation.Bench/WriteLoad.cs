@@ -296,7 +296,7 @@ public static class WriteLoad
         output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service/ceiling | service memory, peak RSS (VmHWM); service CPU |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         // Warm-up, untimed: connections, prepared statements, and the JIT's second tier (re-compiled
-        // hot methods arrive some seconds in; a short warm-up left the first row measuring them).
+        // hot methods arrive some seconds in; without a long enough warm-up the first row measures them).
         var warmUp = TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds / 2));
         await ClosedAsync(service, concurrencies.Max(), warmUp, seed: 999);
         if (ceiling is not null) await ClosedAsync(ceiling, concurrencies.Max(), warmUp, seed: 999);

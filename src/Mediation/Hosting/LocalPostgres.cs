@@ -138,9 +138,9 @@ public sealed class LocalPostgres : IDisposable
     /// <summary>
     /// PostgreSQL's buffer cache for the service's own cluster: an eighth of the memory this process may use
     /// (PostgreSQL's guide says a quarter on a machine of its own; this one shares it with the service), at
-    /// least PostgreSQL's default of 128 MB, at most 4 GB. At the default, the projection daemon's tables
-    /// and indexes did not fit beside the events it reads, and its batch statement spent a sixth of its time
-    /// moving pages in and out (docs/benchmarks.md, "Daemon catch-up"). Test clusters keep the default.
+    /// least PostgreSQL's default of 128 MB, at most 4 GB. The projection daemon's tables and indexes must
+    /// fit beside the events it reads, which at the default they do not (docs/benchmarks.md, "Projection
+    /// rebuild and daemon catch-up"). Test clusters keep the default.
     /// </summary>
     public static long SharedBuffersMegabytes(long availableBytes) => Math.Clamp(availableBytes / 8 / (1024 * 1024), 128, 4096);
 
