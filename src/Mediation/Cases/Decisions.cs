@@ -1,4 +1,5 @@
 using Mediation.Cases.Deadlines;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 
@@ -26,7 +27,7 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>The earliest business time the service accepts at all.</summary>
-    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, Hosting.ChinaStandardTime.Offset);
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, ChinaStandardTime.Offset);
 
     /// <summary>
     /// The business time of a command: the one given, or now. It may not lie in the future, and a
@@ -36,10 +37,10 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     {
         var at = requested ?? Now;
         if (at > Now + FutureTolerance)
-            throw new CaseRefusal.InvalidField("occurredAt", $"must not be in the future (now is {Now.ToOffset(Hosting.ChinaStandardTime.Offset):O})");
+            throw new CaseRefusal.InvalidField("occurredAt", $"must not be in the future (now is {Now.ToOffset(ChinaStandardTime.Offset):O})");
         if (at < state.LastOccurredAt)
             throw new CaseRefusal.InvalidField("occurredAt",
-                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(Hosting.ChinaStandardTime.Offset):O}: a case's history runs forward");
+                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(ChinaStandardTime.Offset):O}: a case's history runs forward");
         return at;
     }
 }

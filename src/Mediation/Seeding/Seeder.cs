@@ -1,6 +1,7 @@
 using Marten;
 using Mediation.Cases;
 using Mediation.Cases.Filing;
+using Mediation.Common;
 using Mediation.Idempotency;
 using Mediation.Organisation;
 using Mediation.Security;

@@ -13,6 +13,7 @@ using Mediation.Cases.Reviewing;
 using Mediation.Cases.Sessions;
 using Mediation.Cases.Supervising;
 using Mediation.Cases.TransferringOut;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
