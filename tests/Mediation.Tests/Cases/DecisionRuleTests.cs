@@ -17,7 +17,7 @@ public class DecisionRuleTests
     static readonly DecisionContext Context = ContextAt(CaseStates.Received.AddDays(10));
 
     static MediationCase Evolve(MediationCase state, IEnumerable<ICaseEvent> events) =>
-        events.Aggregate(state, (s, e) => (MediationCase)typeof(MediationCase).GetMethod("Apply", [e.GetType()])!.Invoke(s, [e])!);
+        events.Aggregate(state, (s, e) => s.Evolve(e));
 
     [Fact]
     public void Assignment_goes_only_to_a_grid_under_the_handling_community_or_street()
