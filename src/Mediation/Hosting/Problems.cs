@@ -58,6 +58,24 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>
+    /// A decision's refusal as the API answers it: a command the state does not allow is 409 naming the
+    /// command, state and level; a field that does not fit the case is 400 naming it; a node is 404.
+    /// </summary>
+    public static ProblemDetails Refused(Cases.CaseRefusal refusal) => refusal switch
+    {
+        Cases.CaseRefusal.NotAllowed notAllowed => Conflict(
+            $"'{notAllowed.Command}' is not allowed while the case is {notAllowed.State.Status}",
+            $"Cannot {notAllowed.Command} case {notAllowed.State.CaseNumber} (status {notAllowed.State.Status}, level {notAllowed.State.Level}): {notAllowed.Reason}",
+            new Dictionary<string, object?>
+            {
+                ["command"] = notAllowed.Command, ["state"] = notAllowed.State.Status.ToString(), ["level"] = notAllowed.State.Level.ToString(),
+            }),
+        Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, invalid.Reason),
+        Cases.CaseRefusal.UnknownNode unknown => NoNode(unknown.NodeCode),
+        _ => throw new System.Diagnostics.UnreachableException($"No answer for the refusal {refusal.GetType().Name}"),
+    };
+
     public static ProblemDetails Conflict(string title, string detail, IDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails

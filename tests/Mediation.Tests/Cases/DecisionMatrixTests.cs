@@ -109,7 +109,7 @@ public class DecisionMatrixTests
         else
         {
             var refusal = Should.Throw<CaseRefusal.NotAllowed>(() => decide(state));
-            var problem = refusal.ToProblem();
+            var problem = Mediation.Hosting.Problems.Refused(refusal);
             problem.Status.ShouldBe(409);
             problem.Extensions["state"].ShouldBe(state.Status.ToString());
             problem.Extensions["command"].ShouldNotBeNull();
