@@ -100,9 +100,9 @@ public sealed class CaseCommandRunner(
         new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value);
 
     /// <summary>
-    /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. A refusal, returned
-    /// or thrown by the decision inside, ends it without writing anything; a decision's refusal is answered
-    /// as problem details here, the one place the domain's refusals meet HTTP.
+    /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. A refusal the
+    /// attempt returns, or a <see cref="CaseRefusal"/> its decision throws, ends it without writing
+    /// anything; here a decision's refusal becomes problem details, for every command.
     /// </summary>
     /// <param name="prefetch">Reads the first attempt wants, enlisted in the batch that looks up the
     /// idempotency record in that attempt's session; it returns what to run once the batch is read.</param>
