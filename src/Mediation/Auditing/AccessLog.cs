@@ -1,5 +1,6 @@
 using Marten;
 using Marten.Pagination;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;

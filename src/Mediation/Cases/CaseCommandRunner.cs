@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JasperFx;
 using Marten;
 using Marten.Services.BatchQuerying;
@@ -25,13 +24,18 @@ public sealed record CaseVersion(Guid Id, long Version);
 /// </summary>
 public sealed record CommandRequest(CurrentUser User, string? IdempotencyKey, string? RequestHash, long? ExpectedVersion, string CorrelationId);
 
-/// <summary>How a command ended: committed (with the answer to give) or refused (with its problem).</summary>
+/// <summary>
+/// How a command ends: refused (its problem; nothing was written) or done (the status, body and
+/// Location to answer, and the version the case reached). An attempt returns one before its changes
+/// are committed; the runner returns it once they are.
+/// </summary>
 public sealed record CommandOutcome(int Status, object? Body, long Version, string? Location, ProblemDetails? Problem)
 {
     public bool Succeeded => Problem is null;
     public bool Replayed { get; init; }
     public string? ETag => Succeeded ? CaseCommandRunner.ETagFor(Version) : null;
     public static CommandOutcome Refused(ProblemDetails problem) => new(problem.Status ?? 400, null, 0, null, problem);
+    public static CommandOutcome Done(int status, object body, long version, string? location = null) => new(status, body, version, location, null);
 }
 
 /// <summary>
@@ -51,15 +55,12 @@ public sealed class CaseCommandRunner(
     ILogger<CaseCommandRunner> logger)
 {
     const int Attempts = 4;
-    public const string CorrelationHeader = "X-Correlation-Id";
 
-    /// <summary>What one attempt produced: a refusal, or changes to commit and the answer to give then.</summary>
-    public sealed record Answer(ProblemDetails? Refusal, int Status = 200, object? Body = null, long Version = 0, string? Location = null)
-    {
-        public static Answer Refuse(ProblemDetails problem) => new(problem);
-    }
-
-    public delegate Task<Answer> Attempt(IDocumentSession session, IMessageContext messages, CancellationToken cancellation);
+    /// <summary>
+    /// One try at a command in a fresh session: it reads, decides and stages its changes, and returns the
+    /// outcome to give once they are committed. A <see cref="CaseRefusal"/> it throws ends the command.
+    /// </summary>
+    public delegate Task<CommandOutcome> Attempt(IDocumentSession session, IMessageContext messages, CancellationToken cancellation);
 
     /// <summary>Decides and commits a command on an existing case.</summary>
     public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
@@ -74,29 +75,20 @@ public sealed class CaseCommandRunner(
             var stream = prefetched ?? await session.Events.FetchForWriting<MediationCase>(caseId, token);
             prefetched = null;
             var state = stream.Aggregate;
-            if (state is null) return Answer.Refuse(Problems.NotFound($"There is no case {caseId}."));
+            if (state is null) return CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}."));
             var context = await ContextAsync(token);
             // Outside the caller's jurisdiction a case does not exist, as far as the caller can tell.
-            if (!request.User.Sees(context.Org, state)) return Answer.Refuse(Problems.NotFound($"There is no case {caseId}."));
+            if (!request.User.Sees(context.Org, state)) return CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}."));
             // Reading follows the case wherever it went; acting on it is for the units above where it is handled now.
-            if (!request.User.Handles(context.Org, state)) return Answer.Refuse(Problems.HandledElsewhere(state, TCommand.Name, request.User));
+            if (!request.User.Handles(context.Org, state)) return CommandOutcome.Refused(Problems.HandledElsewhere(state, TCommand.Name, request.User));
             var version = stream.CurrentVersion ?? state.Version;
-            if (request.ExpectedVersion is { } wanted && wanted != version) return Answer.Refuse(Problems.PreconditionFailed(wanted, version));
+            if (request.ExpectedVersion is { } wanted && wanted != version) return CommandOutcome.Refused(Problems.PreconditionFailed(wanted, version));
 
-            IReadOnlyList<ICaseEvent> events;
-            try
-            {
-                events = decide(command, state, context);
-            }
-            catch (CaseRefusal refusal)
-            {
-                return Answer.Refuse(refusal.ToProblem());
-            }
-
+            var events = decide(command, state, context);
             stream.AppendMany(events);
             await DeadlineWatch.ScheduleAsync(messages, state, events, context.Now);
             var next = version + events.Count;
-            return new Answer(null, StatusCodes.Status200OK, new CaseVersion(caseId, next), next);
+            return CommandOutcome.Done(StatusCodes.Status200OK, new CaseVersion(caseId, next), next);
         }, cancellation, caseId, batch =>
         {
             var stream = batch.Events.FetchForWriting<MediationCase>(caseId);
@@ -108,8 +100,9 @@ public sealed class CaseCommandRunner(
         new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value);
 
     /// <summary>
-    /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. Refusals from
-    /// the attempt end it without writing anything.
+    /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. A refusal the
+    /// attempt returns, or a <see cref="CaseRefusal"/> its decision throws, ends it without writing
+    /// anything; here a decision's refusal becomes problem details, for every command.
     /// </summary>
     /// <param name="prefetch">Reads the first attempt wants, enlisted in the batch that looks up the
     /// idempotency record in that attempt's session; it returns what to run once the batch is read.</param>
@@ -133,9 +126,9 @@ public sealed class CaseCommandRunner(
 
             if (attemptNumber == 1 && recordId is not null && prefetch is not null)
             {
-                // The idempotency record and the case for writing in one batch: one round trip
-                // instead of two sessions and three. A batched FetchForWriting enlists the stream in
-                // this session as the plain one does, so the append is guarded the same way.
+                // The idempotency record and what the attempt reads first (the case for writing, say)
+                // travel in one batch. A batched FetchForWriting enlists the stream in this session as
+                // the plain one does, so the append is guarded the same way.
                 var batch = session.CreateBatchQuery();
                 var first = batch.Load<IdempotentRequest>(recordId);
                 var complete = prefetch(batch);
@@ -144,8 +137,16 @@ public sealed class CaseCommandRunner(
                 await complete();
             }
 
-            var answer = await attempt(session, messages, cancellation);
-            if (answer.Refusal is not null) return CommandOutcome.Refused(answer.Refusal);
+            CommandOutcome decided;
+            try
+            {
+                decided = await attempt(session, messages, cancellation);
+            }
+            catch (CaseRefusal refusal)
+            {
+                return CommandOutcome.Refused(Problems.Refused(refusal));
+            }
+            if (!decided.Succeeded) return decided;
 
             if (recordId is not null)
             {
@@ -153,10 +154,10 @@ public sealed class CaseCommandRunner(
                 {
                     Id = recordId,
                     RequestHash = request.RequestHash!,
-                    Status = answer.Status,
-                    Body = System.Text.Json.JsonSerializer.Serialize(answer.Body, HttpJson.Options),
-                    Location = answer.Location,
-                    ETag = ETagFor(answer.Version),
+                    Status = decided.Status,
+                    Body = System.Text.Json.JsonSerializer.Serialize(decided.Body, HttpJson.Options),
+                    Location = decided.Location,
+                    ETag = ETagFor(decided.Version),
                     CreatedAt = clock.GetUtcNow(),
                 });
             }
@@ -186,7 +187,7 @@ public sealed class CaseCommandRunner(
                        ?? CommandOutcome.Refused(Problems.Conflict("Request in progress", "A request with this Idempotency-Key is still being processed."));
             }
 
-            return new CommandOutcome(answer.Status, answer.Body, answer.Version, answer.Location, null);
+            return decided;
         }
     }
 
@@ -224,64 +225,4 @@ public sealed class CaseCommandRunner(
     }
 
     public static string ETagFor(long version) => $"\"{version}\"";
-
-    // ---- HTTP: the request's headers in, the outcome as an answer out ----
-
-    /// <summary>Runs a command on a case for an HTTP request and answers it.</summary>
-    public async Task<IResult> Run<TCommand>(HttpContext http, Guid caseId, TCommand command, CaseDecision<TCommand> decide)
-        where TCommand : ICaseCommand
-    {
-        var (request, problem) = RequestFrom(http, command);
-        if (problem is not null) return problem.ToResult();
-        return Respond(http, await RunAsync(request!, caseId, command, decide, http.RequestAborted));
-    }
-
-    /// <summary>Runs an attempt (filing a case, say) for an HTTP request and answers it.</summary>
-    public async Task<IResult> Execute(HttpContext http, object command, Attempt attempt, Func<IBatchedQuery, Func<Task>>? prefetch = null)
-    {
-        var (request, problem) = RequestFrom(http, command);
-        if (problem is not null) return problem.ToResult();
-        return Respond(http, await ExecuteAsync(request!, command, attempt, http.RequestAborted, prefetch: prefetch));
-    }
-
-    static (CommandRequest? request, ProblemDetails? problem) RequestFrom(HttpContext http, object command)
-    {
-        var (key, keyProblem) = IdempotentRequest.KeyFrom(http.Request);
-        if (keyProblem is not null) return (null, keyProblem);
-        var (expected, ifMatchProblem) = IfMatch(http.Request);
-        if (ifMatchProblem is not null) return (null, ifMatchProblem);
-        return (new CommandRequest(CurrentUser.From(http), key, key is null ? null : IdempotentRequest.HashOf(http.Request, command),
-            expected, CorrelationIdOf(http)), null);
-    }
-
-    static IResult Respond(HttpContext http, CommandOutcome outcome)
-    {
-        if (outcome.Problem is not null) return outcome.Problem.ToResult();
-        if (outcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
-        http.Response.Headers.ETag = outcome.ETag;
-        if (outcome.Location is not null) http.Response.Headers.Location = outcome.Location;
-        return Results.Json(outcome.Body, HttpJson.Options, statusCode: outcome.Status);
-    }
-
-    /// <summary>The version an <c>If-Match</c> header asks for: <c>"7"</c> (or <c>W/"7"</c>, or <c>*</c> for any).</summary>
-    public static (long? version, ProblemDetails? problem) IfMatch(HttpRequest request)
-    {
-        var header = request.Headers.IfMatch.ToString().Trim();
-        if (header.Length == 0 || header == "*") return (null, null);
-        var tag = header.StartsWith("W/", StringComparison.Ordinal) ? header[2..] : header;
-        tag = tag.Trim('"');
-        return long.TryParse(tag, System.Globalization.NumberStyles.None, null, out var version) && version > 0
-            ? (version, null)
-            : (null, Problems.Invalid("If-Match", "must be the case's ETag, a quoted version such as \"3\""));
-    }
-
-    static string CorrelationIdOf(HttpContext http)
-    {
-        var given = http.Request.Headers[CorrelationHeader].ToString();
-        var id = given is { Length: > 0 and <= 100 } && given.All(c => c is > ' ' and <= '~')
-            ? given
-            : Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
-        http.Response.Headers[CorrelationHeader] = id;
-        return id;
-    }
 }

@@ -1,5 +1,5 @@
 using Mediation.Cases.Deadlines;
-using Mediation.Hosting;
+using Mediation.Common;
 using Mediation.Organisation;
 
 namespace Mediation.Cases;
@@ -26,7 +26,7 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>The earliest business time the service accepts at all.</summary>
-    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, Hosting.ChinaStandardTime.Offset);
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, ChinaStandardTime.Offset);
 
     /// <summary>
     /// The business time of a command: the one given, or now. It may not lie in the future, and a
@@ -36,33 +36,10 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     {
         var at = requested ?? Now;
         if (at > Now + FutureTolerance)
-            throw new CaseRefusal.InvalidField("occurredAt", $"must not be in the future (now is {Now.ToOffset(Hosting.ChinaStandardTime.Offset):O})");
+            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.InTheFuture, $"must not be in the future (now is {Now.ToOffset(ChinaStandardTime.Offset):O})");
         if (at < state.LastOccurredAt)
-            throw new CaseRefusal.InvalidField("occurredAt",
-                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(Hosting.ChinaStandardTime.Offset):O}: a case's history runs forward");
+            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.BeforeHistory,
+                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(ChinaStandardTime.Offset):O}: a case's history runs forward");
         return at;
-    }
-}
-
-/// <summary>A decision's refusal. Thrown by pure decisions; the command runner turns it into problem details.</summary>
-public abstract class CaseRefusal(string message) : Exception(message)
-{
-    public abstract Microsoft.AspNetCore.Mvc.ProblemDetails ToProblem();
-
-    /// <summary>The command is not allowed in the case's state: 409, naming both.</summary>
-    public sealed class NotAllowed(string command, MediationCase state, string reason)
-        : CaseRefusal($"{command} is not allowed: {reason}")
-    {
-        public override Microsoft.AspNetCore.Mvc.ProblemDetails ToProblem() => Problems.Conflict(
-            $"'{command}' is not allowed while the case is {state.Status}",
-            $"Cannot {command} case {state.CaseNumber} (status {state.Status}, level {state.Level}): {reason}",
-            new Dictionary<string, object?> { ["command"] = command, ["state"] = state.Status.ToString(), ["level"] = state.Level.ToString() });
-    }
-
-    /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its history): 400.</summary>
-    public sealed class InvalidField(string field, string reason) : CaseRefusal($"{field} {reason}")
-    {
-        public string Field { get; } = field;
-        public override Microsoft.AspNetCore.Mvc.ProblemDetails ToProblem() => Problems.Invalid(Field, reason);
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Mediation.Cases;
 
 /// <summary>
-/// A case as its event stream says it is. Immutable: each Apply returns the next state, so a
+/// A case as its event stream says it is. Immutable: <see cref="Evolve"/> returns the next state, so a
 /// state fetched for writing is never changed under the decision that reads it.
 /// </summary>
 public sealed record MediationCase
@@ -72,6 +72,34 @@ public sealed record MediationCase
 
     /// <summary>Open and past its due date at <paramref name="now"/>.</summary>
     public bool IsOverdueAt(DateTimeOffset now) => IsOpen && now > DueAt;
+
+    /// <summary>
+    /// The state after one more event, starting from <c>new()</c>: the one way a case is rebuilt from its
+    /// history. Marten's inline snapshot calls it for every event (handing over the event's data as
+    /// <c>object</c>, hence the parameter); the Create and Apply methods below are its cases.
+    /// </summary>
+    public MediationCase Evolve(object @event) => @event switch
+    {
+        CaseFiled e => Create(e),
+        PetitionAccepted e => Apply(e),
+        PetitionNotAccepted e => Apply(e),
+        CaseAssigned e => Apply(e),
+        MediationSessionHeld e => Apply(e),
+        MediationRefused e => Apply(e),
+        CaseEscalated e => Apply(e),
+        CaseSentBack e => Apply(e),
+        DeadlineExtended e => Apply(e),
+        SupervisionOrderIssued e => Apply(e),
+        CaseTransferredOut e => Apply(e),
+        CaseResolved e => Apply(e),
+        PerformanceRecorded e => Apply(e),
+        FollowUpRecorded e => Apply(e),
+        CaseClosed e => Apply(e),
+        CaseReopened e => Apply(e),
+        PetitionReviewRequested e => Apply(e),
+        DeadlineBreached e => Apply(e),
+        _ => this,
+    };
 
     public static MediationCase Create(CaseFiled e) => new()
     {

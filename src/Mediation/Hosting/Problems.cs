@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -57,6 +58,24 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>
+    /// A decision's refusal as the API answers it: a command the state does not allow is 409 naming the
+    /// command, state and level; a field that does not fit the case is 400 naming it; a node is 404.
+    /// </summary>
+    public static ProblemDetails Refused(Cases.CaseRefusal refusal) => refusal switch
+    {
+        Cases.CaseRefusal.NotAllowed notAllowed => Conflict(
+            $"'{notAllowed.Command}' is not allowed while the case is {notAllowed.State.Status}",
+            $"Cannot {notAllowed.Command} case {notAllowed.State.CaseNumber} (status {notAllowed.State.Status}, level {notAllowed.State.Level}): {notAllowed.Reason}",
+            new Dictionary<string, object?>
+            {
+                ["command"] = notAllowed.Command, ["state"] = notAllowed.State.Status.ToString(), ["level"] = notAllowed.State.Level.ToString(),
+            }),
+        Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, invalid.Reason),
+        Cases.CaseRefusal.UnknownNode unknown => NoNode(unknown.NodeCode),
+        _ => throw new System.Diagnostics.UnreachableException($"No answer for the refusal {refusal.GetType().Name}"),
+    };
+
     public static ProblemDetails Conflict(string title, string detail, IDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails
@@ -98,6 +117,12 @@ public static class Problems
     public static IResult ToResult(this ProblemDetails problem) => Results.Problem(problem);
 
     /// <summary>
+    /// What a Wolverine <c>Validate</c> method returns for <paramref name="check"/>: go on, or 400 naming the
+    /// fields, so an invalid request stops before anything is read or written.
+    /// </summary>
+    public static ProblemDetails Result(this Validation check) => check.IsValid ? WolverineContinue.NoProblems : Invalid(check.Errors);
+
+    /// <summary>
     /// Text a client sent, fit for a problem's field name or a log line: control characters escaped
     /// (a line break in a path must not forge a log line), at most <paramref name="max"/> characters.
     /// </summary>
@@ -106,52 +131,4 @@ public static class Problems
         var shown = string.Concat(text.Take(max).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
         return text.Length > max ? shown + "…" : shown;
     }
-}
-
-/// <summary>
-/// Collects field errors for a request; <see cref="Result"/> is what a Wolverine <c>Validate</c>
-/// method returns, so an invalid request stops before anything is read or written.
-/// </summary>
-public sealed class Validation
-{
-    readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
-
-    public bool IsValid => _errors.Count == 0;
-
-    public Validation Add(string field, string message)
-    {
-        if (!_errors.TryGetValue(field, out var messages)) _errors[field] = messages = [];
-        messages.Add(message);
-        return this;
-    }
-
-    public Validation Require(bool condition, string field, string message) => condition ? this : Add(field, message);
-
-    public Validation Required<T>(T? value, string field) where T : struct =>
-        Require(value.HasValue, field, "is required");
-
-    public Validation Required(object? value, string field) => Require(value is not null, field, "is required");
-
-    /// <summary>Text that must be present (unless optional), not blank, and at most <paramref name="max"/> characters.</summary>
-    public Validation Text(string? value, string field, int max, bool required = true)
-    {
-        if (value is null) return required ? Add(field, "is required") : this;
-        if (string.IsNullOrWhiteSpace(value)) return Add(field, "must not be blank");
-        if (value.Length > max) return Add(field, $"must be at most {max} characters");
-        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))) return Add(field, "must not contain control characters");
-        return this;
-    }
-
-    public Validation Within(int? value, string field, int min, int max) =>
-        value is null || (value >= min && value <= max) ? this : Add(field, $"must be between {min} and {max}");
-
-    public Validation Enum<T>(T? value, string field, bool required = true) where T : struct, System.Enum
-    {
-        if (value is null) return required ? Add(field, "is required") : this;
-        return System.Enum.IsDefined(value.Value) ? this : Add(field, $"must be one of {string.Join(", ", System.Enum.GetNames<T>())}");
-    }
-
-    public Dictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
-
-    public Microsoft.AspNetCore.Mvc.ProblemDetails Result() => IsValid ? WolverineContinue.NoProblems : Problems.Invalid(Errors);
 }

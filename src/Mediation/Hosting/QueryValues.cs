@@ -1,3 +1,5 @@
+using Mediation.Common;
+
 namespace Mediation.Hosting;
 
 /// <summary>

@@ -5,6 +5,7 @@ using JasperFx.CodeGeneration;
 using JasperFx.Core;
 using JasperFx.Events.Daemon;
 using Marten;
+using Mediation.Common;
 using Mediation.Security;
 using Mediation.Security.Keys;
 using Weasel.Core;

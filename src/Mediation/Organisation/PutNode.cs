@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Marten;
 using Mediation.Cases;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,5 @@
 using Mediation.Cases;
+using Mediation.Common;
 using Mediation.Hosting;
 
 namespace Mediation.Reports;

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Mediation.Cases;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,8 +36,9 @@ public sealed record Access(string Action, bool Anonymous, IReadOnlySet<string> 
 
 /// <summary>
 /// The role × action table of docs/security.md, enforced here and nowhere else: every endpoint under
-/// <c>/api</c> must be named in it, or it answers 403 to everyone. Jurisdiction (404 outside it) is
-/// decided where the data is read, because it depends on the case or node.
+/// <c>/api</c> must be named in it, or it answers 403 to everyone. The rows of the commands on a case
+/// come from their catalogue (<see cref="CaseCommands"/>). Jurisdiction (404 outside it) is decided
+/// where the data is read, because it depends on the case or node.
 /// </summary>
 public static class AccessTable
 {
@@ -62,23 +64,6 @@ public static class AccessTable
         ["GET /api/cases/{id}/history"] = Access.For("read a case's history", true, C, M, S, U),
         ["GET /api/cases/{id}/verify"] = Access.For("check a case's history for tampering", true, S, U),
 
-        ["POST /api/cases/{id}/accept"] = Access.For("accept a petition", true, C, S),
-        ["POST /api/cases/{id}/not-accept"] = Access.For("decline a petition", true, C, S),
-        ["POST /api/cases/{id}/assign"] = Access.For("assign a case to a grid", true, C, S),
-        ["POST /api/cases/{id}/sessions"] = Access.For("record a mediation session", true, M, S),
-        ["POST /api/cases/{id}/refusal"] = Access.For("record a party's refusal of mediation", true, M, S),
-        ["POST /api/cases/{id}/escalate"] = Access.For("escalate a case", true, M, S),
-        ["POST /api/cases/{id}/send-back"] = Access.For("send a case back down", true, S),
-        ["POST /api/cases/{id}/extend-deadline"] = Access.For("extend a case's deadline", true, S),
-        ["POST /api/cases/{id}/supervise"] = Access.For("supervise a case", true, S),
-        ["POST /api/cases/{id}/transfer-out"] = Access.For("transfer a case out", true, M, S),
-        ["POST /api/cases/{id}/resolve"] = Access.For("resolve a case", true, M, S),
-        ["POST /api/cases/{id}/performance"] = Access.For("record performance of an agreement", true, C, M, S),
-        ["POST /api/cases/{id}/follow-up"] = Access.For("record a follow-up visit", true, C, M, S),
-        ["POST /api/cases/{id}/close"] = Access.For("close a case", true, C, S),
-        ["POST /api/cases/{id}/reopen"] = Access.For("reopen a case", true, C, S),
-        ["POST /api/cases/{id}/review"] = Access.For("request a review of a petition's opinion", true, C, S),
-
         ["POST /api/parties/{id}/erase"] = Access.For("erase a party's personal data", true, A),
 
         ["GET /api/stats/settlement"] = Access.For("read settlement statistics", true, S, U, A),
@@ -90,7 +75,10 @@ public static class AccessTable
 
         ["GET /api/audit/access-log"] = Access.For("read the access log", false, U, A),
         ["GET /api/audit/chain-digests"] = Access.ForWholeTree("read the event chain's daily digests", U, A),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+    // The commands on a case (POST /api/cases/{id}/...): their rows are entries of the catalogue.
+    .Concat(CaseCommands.All.Select(command => KeyValuePair.Create(command.AccessKey, command.Access)))
+    .ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
     /// The workbench's pages, by route. A page only shows and reads; each form on it acts through the

@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 
 namespace Mediation.Security;

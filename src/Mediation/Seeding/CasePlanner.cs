@@ -13,22 +13,16 @@ using Mediation.Cases.Reviewing;
 using Mediation.Cases.Sessions;
 using Mediation.Cases.Supervising;
 using Mediation.Cases.TransferringOut;
+using Mediation.Common;
 using Mediation.Organisation;
-using Microsoft.AspNetCore.Mvc;
-using Mediation.Hosting;
 
 namespace Mediation.Seeding;
 
 /// <summary>
-/// One command of a seeded case, bound to the same validation and decision its HTTP endpoint uses,
-/// so seeding goes through the command path a client's request would take.
+/// One command of a seeded case with its entry of the catalogue: the same validation, decision and
+/// runner its HTTP endpoint uses, so seeding goes through the command path a client's request would take.
 /// </summary>
-public sealed record SeedStep(string Action, object Command, Func<ProblemDetails> Validate,
-    Func<CaseCommandRunner, CommandRequest, Guid, CancellationToken, Task<CommandOutcome>> Run)
-{
-    public static SeedStep Of<T>(string action, T command, Func<T, ProblemDetails> validate, CaseDecision<T> decide) where T : ICaseCommand =>
-        new(action, command, () => validate(command), (runner, request, id, cancellation) => runner.RunAsync(request, id, command, decide, cancellation));
-}
+public sealed record SeedStep(CaseCommandEntry Entry, ICaseCommand Command);
 
 public sealed record SeedCase(FileCase Filing, IReadOnlyList<SeedStep> Steps);
 
@@ -148,8 +142,7 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             return true;
         }
 
-        void Add<T>(string action, T command, Func<T, ProblemDetails> validate, CaseDecision<T> decide) where T : ICaseCommand =>
-            _steps.Add(SeedStep.Of(action, command, validate, decide));
+        void Add<T>(T command) where T : ICaseCommand => _steps.Add(new SeedStep(CaseCommands.For<T>(), command));
 
         public IReadOnlyList<SeedStep> Steps()
         {
@@ -178,34 +171,31 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
 
             if (r.NextDouble() < 0.03)
             {
-                Add(TransferOutEndpoint.Command, new TransferOut(Weighted(r, [(TransferTarget.Court, 60), (TransferTarget.Arbitration, 20), (TransferTarget.Police, 20)]), "依法引导至相应渠道", _at),
-                    TransferOutEndpoint.Validate, TransferOutEndpoint.Decide);
+                Add(new TransferOut(Weighted(r, [(TransferTarget.Court, 60), (TransferTarget.Arbitration, 20), (TransferTarget.Police, 20)]), "依法引导至相应渠道", _at));
                 return _steps;
             }
             var outcome = Resolve();
             if (outcome == Outcome.AgreementReached && r.NextDouble() < 0.7 && After(24 * 7, 24 * 30))
-                Add(RecordPerformanceEndpoint.Command, new RecordPerformance(Weighted(r, [(PerformanceResult.Full, 80), (PerformanceResult.Partial, 12), (PerformanceResult.None, 8)]), null, _at),
-                    RecordPerformanceEndpoint.Validate, RecordPerformanceEndpoint.Decide);
+                Add(new RecordPerformance(Weighted(r, [(PerformanceResult.Full, 80), (PerformanceResult.Partial, 12), (PerformanceResult.None, 8)]), null, _at));
             if (r.NextDouble() < 0.75 && After(24 * 3, 24 * 14))
-                Add(RecordFollowUpEndpoint.Command, new RecordFollowUp(Weighted(r, [(Satisfaction.Satisfied, 70), (Satisfaction.BasicallySatisfied, 22), (Satisfaction.Dissatisfied, 8)]), "电话回访", _at),
-                    RecordFollowUpEndpoint.Validate, RecordFollowUpEndpoint.Decide);
+                Add(new RecordFollowUp(Weighted(r, [(Satisfaction.Satisfied, 70), (Satisfaction.BasicallySatisfied, 22), (Satisfaction.Dissatisfied, 8)]), "电话回访", _at));
             // A review is requested within 30 days of the opinion, or not at all.
             var reviewWindow = _resolvedAt.AddDays(30) - _at;
             if (outcome == Outcome.OpinionIssued && r.NextDouble() < 0.08 && reviewWindow > TimeSpan.FromDays(1)
                 && _at.AddHours(2) <= planner._windowEnd)
             {
                 _at = _at.AddHours(1 + r.NextDouble() * Math.Min(reviewWindow.TotalHours - 2, (planner._windowEnd - _at).TotalHours - 1));
-                Add(RequestReviewEndpoint.Command, new RequestReview("对处理意见不服，申请复查", _at), RequestReviewEndpoint.Validate, RequestReviewEndpoint.Decide);
+                Add(new RequestReview("对处理意见不服，申请复查", _at));
                 if (After(24 * 5, 24 * 25)) Resolve();
             }
             if (r.NextDouble() < 0.9 && After(24, 24 * 10))
             {
-                Add(CloseCaseEndpoint.Command, new CloseCase(_at), CloseCaseEndpoint.Validate, CloseCaseEndpoint.Decide);
+                Add(new CloseCase(_at));
                 if (r.NextDouble() < 0.02 && After(24 * 10, 24 * 60))
                 {
-                    Add(ReopenEndpoint.Command, new Reopen("当事人反映协议未履行", _at), ReopenEndpoint.Validate, ReopenEndpoint.Decide);
+                    Add(new Reopen("当事人反映协议未履行", _at));
                     if (After(24 * 3, 24 * 20) && Resolve() is not null && After(24, 24 * 5))
-                        Add(CloseCaseEndpoint.Command, new CloseCase(_at), CloseCaseEndpoint.Validate, CloseCaseEndpoint.Decide);
+                        Add(new CloseCase(_at));
                 }
             }
             return _steps;
@@ -216,12 +206,10 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             if (r.NextDouble() < 0.05 || !After(24, 24 * 10)) return false; // still awaiting a decision
             if (r.NextDouble() < 0.12)
             {
-                Add(NotAcceptPetitionEndpoint.Command, new NotAcceptPetition(NoticeMethod.Written, "已经或者依法应当通过诉讼、仲裁途径解决", _at),
-                    NotAcceptPetitionEndpoint.Validate, NotAcceptPetitionEndpoint.Decide);
+                Add(new NotAcceptPetition(NoticeMethod.Written, "已经或者依法应当通过诉讼、仲裁途径解决", _at));
                 return false;
             }
-            Add(AcceptPetitionEndpoint.Command, new AcceptPetition(Weighted(r, [(NoticeMethod.Written, 80), (NoticeMethod.Sms, 20)]), null, _at),
-                AcceptPetitionEndpoint.Validate, AcceptPetitionEndpoint.Decide);
+            Add(new AcceptPetition(Weighted(r, [(NoticeMethod.Written, 80), (NoticeMethod.Sms, 20)]), null, _at));
             return true;
         }
 
@@ -238,7 +226,7 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             var scope = planner._org.AssignmentScope(_handling.Id)!;
             var grids = planner._grids.Where(g => planner._org.IsWithin(g.Id, scope.Id)).ToArray();
             var grid = _handling.Level == Level.Grid && r.NextDouble() < 0.85 ? _handling : Pick(r, grids);
-            Add(AssignCaseEndpoint.Command, new AssignCase(grid.Id, $"网格员{grid.Id[^5..]}", _at), AssignCaseEndpoint.Validate, AssignCaseEndpoint.Decide);
+            Add(new AssignCase(grid.Id, $"网格员{grid.Id[^5..]}", _at));
             _handling = grid;
             _escalatedFrom.Clear();
             return true;
@@ -246,8 +234,8 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
 
         bool Session()
         {
-            Add(RecordSessionEndpoint.Command, new RecordSession(HeldAt: _at, Mode: Weighted(r, [(SessionMode.InPerson, 70), (SessionMode.Phone, 20), (SessionMode.Video, 10)]),
-                Mediators: [$"{planner._org.Find(_handling.Id)!.Name}调解员"], Note: "组织双方当事人调解"), RecordSessionEndpoint.Validate, RecordSessionEndpoint.Decide);
+            Add(new RecordSession(HeldAt: _at, Mode: Weighted(r, [(SessionMode.InPerson, 70), (SessionMode.Phone, 20), (SessionMode.Video, 10)]),
+                Mediators: [$"{planner._org.Find(_handling.Id)!.Name}调解员"], Note: "组织双方当事人调解"));
             return true;
         }
 
@@ -256,23 +244,20 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             var parent = planner._org.ParentOf(_handling.Id);
             if (parent is null) return true; // at the county already: nowhere higher to go
             if (!After(24, 24 * 10)) return false;
-            Add(EscalateEndpoint.Command, new Escalate(Weighted(r, [(EscalationReason.MediationFailed, 50), (EscalationReason.HighRisk, 15), (EscalationReason.PartyRefused, 15),
-                    (EscalationReason.CrossDepartment, 10), (EscalationReason.GroupCase, 5), (EscalationReason.RepeatVisit, 5)]), "调解未果，提请上级", _at),
-                EscalateEndpoint.Validate, EscalateEndpoint.Decide);
+            Add(new Escalate(Weighted(r, [(EscalationReason.MediationFailed, 50), (EscalationReason.HighRisk, 15), (EscalationReason.PartyRefused, 15),
+                    (EscalationReason.CrossDepartment, 10), (EscalationReason.GroupCase, 5), (EscalationReason.RepeatVisit, 5)]), "调解未果，提请上级", _at));
             _escalatedFrom.Push(_handling);
             _handling = parent;
             return true;
         }
 
         void Extend() =>
-            Add(ExtendDeadlineEndpoint.Command, new ExtendDeadline(kind == CaseKind.HelpRequest ? r.Next(1, 8) : r.Next(5, 31), "中心主任", "案情复杂，需延长办理期限", _at),
-                ExtendDeadlineEndpoint.Validate, ExtendDeadlineEndpoint.Decide);
+            Add(new ExtendDeadline(kind == CaseKind.HelpRequest ? r.Next(1, 8) : r.Next(5, 31), "中心主任", "案情复杂，需延长办理期限", _at));
 
         void Supervise()
         {
             if (After(24 * 31, 24 * 45))
-                Add(SuperviseEndpoint.Command, new Supervise(Weighted(r, [(SupervisionKind.Reminder, 60), (SupervisionKind.Notice, 25), (SupervisionKind.Listed, 15)]), "逾期未办结，请加快办理", _at),
-                    SuperviseEndpoint.Validate, SuperviseEndpoint.Decide);
+                Add(new Supervise(Weighted(r, [(SupervisionKind.Reminder, 60), (SupervisionKind.Notice, 25), (SupervisionKind.Listed, 15)]), "逾期未办结，请加快办理", _at));
         }
 
         Outcome? Resolve()
@@ -298,7 +283,7 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
                     resolve = new Resolve(help, null, null, null, null, help == Outcome.Done ? "已协调解决" : null, _at);
                     break;
             }
-            Add(ResolveEndpoint.Command, resolve, ResolveEndpoint.Validate, ResolveEndpoint.Decide);
+            Add(resolve);
             _resolvedAt = _at;
             return resolve.Outcome;
         }

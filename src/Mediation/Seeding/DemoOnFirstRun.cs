@@ -1,5 +1,6 @@
 using Marten;
 using Mediation.Cases;
+using Mediation.Common;
 using Mediation.Hosting;
 
 namespace Mediation.Seeding;

@@ -1,6 +1,7 @@
 using Marten;
 using Mediation.Cases;
 using Mediation.Cases.Filing;
+using Mediation.Common;
 using Mediation.Idempotency;
 using Mediation.Organisation;
 using Mediation.Security;
@@ -91,16 +92,16 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
 
                 for (var step = 0; step < plan.Steps.Count; step++)
                 {
-                    var (action, command, validate, run) = plan.Steps[step];
-                    if (validate() is Microsoft.AspNetCore.Mvc.ValidationProblemDetails invalid)
-                        throw new InvalidOperationException($"Seed case {number} step {action} is invalid: {invalid.Detail}");
-                    var outcome = await run(runner, Request($"{key}-{step}", $"/api/cases/{id}/{action}", command), id, token);
+                    var (entry, command) = plan.Steps[step];
+                    if (entry.Validate(command) is Microsoft.AspNetCore.Mvc.ValidationProblemDetails invalid)
+                        throw new InvalidOperationException($"Seed case {number} step {entry.Name} is invalid: {invalid.Detail}");
+                    var outcome = await entry.RunAsync(runner, Request($"{key}-{step}", entry.PathFor(id), command), id, command, token);
                     Interlocked.Increment(ref commands);
                     if (!outcome.Succeeded)
                     {
                         // A plan only ever asks for what the lifecycle allows; say so loudly if not.
                         Interlocked.Increment(ref refused);
-                        logger.LogWarning("Seed case {Number}: {Action} refused: {Detail}", number, action, outcome.Problem!.Detail);
+                        logger.LogWarning("Seed case {Number}: {Action} refused: {Detail}", number, entry.Name, outcome.Problem!.Detail);
                         break;
                     }
                 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,7 @@
 using System.Text;
 using Marten;
 using Mediation.CodeTables;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;

@@ -3,10 +3,13 @@ using Mediation.Cases.Accepting;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
+using Mediation.Cases.Filing;
 using Mediation.Cases.Reopening;
 using Mediation.Cases.Resolving;
 using Mediation.Cases.Reviewing;
 using Mediation.Cases.Sessions;
+using Mediation.CodeTables;
+using Mediation.Security;
 
 namespace Mediation.Tests.Cases;
 
@@ -17,7 +20,7 @@ public class DecisionRuleTests
     static readonly DecisionContext Context = ContextAt(CaseStates.Received.AddDays(10));
 
     static MediationCase Evolve(MediationCase state, IEnumerable<ICaseEvent> events) =>
-        events.Aggregate(state, (s, e) => (MediationCase)typeof(MediationCase).GetMethod("Apply", [e.GetType()])!.Invoke(s, [e])!);
+        events.Aggregate(state, (s, e) => s.Evolve(e));
 
     [Fact]
     public void Assignment_goes_only_to_a_grid_under_the_handling_community_or_street()
@@ -172,5 +175,30 @@ public class DecisionRuleTests
         DeadlineBreach.Decide(due, CaseStates.Resolved(), state.DueAt).ShouldBeEmpty();
         var extended = Evolve(state, [new DeadlineExtended(5, "主任", "复杂", state.DueAt, state.DueAt.AddDays(5), state.LastOccurredAt)]);
         DeadlineBreach.Decide(due, extended, state.DueAt.AddDays(1)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Filing_refuses_an_unknown_node_or_category_and_a_receipt_in_the_future_in_its_decision()
+    {
+        var clerk = new CurrentUser("clerk", "S1", new HashSet<string> { Roles.Clerk });
+        var neighbour = new Category("Neighbour", "邻里", "Neighbours", 2);
+        FileCase Filing(string node = "S1C1", DateTimeOffset? receivedAt = null) =>
+            new(CaseKind.Dispute, Channel.WalkIn, "Neighbour", "楼上漏水", node, [new PartyInput(PartyRole.Applicant, "张三")], ReceivedAt: receivedAt);
+
+        // A node that does not exist and one outside the jurisdiction are one refusal.
+        Should.Throw<CaseRefusal.UnknownNode>(() => FileCaseEndpoint.Decide(Filing("NOWHERE"), neighbour, clerk, Context)).NodeCode.ShouldBe("NOWHERE");
+        Should.Throw<CaseRefusal.UnknownNode>(() => FileCaseEndpoint.Decide(Filing("S2C1"), neighbour, clerk, Context)).Code.ShouldBe(RefusalCode.UnknownNode);
+
+        Should.Throw<CaseRefusal.InvalidField>(() => FileCaseEndpoint.Decide(Filing(), null, clerk, Context)).Field.ShouldBe("category");
+        Should.Throw<CaseRefusal.InvalidField>(() => FileCaseEndpoint.Decide(Filing(), neighbour with { Active = false }, clerk, Context))
+            .Code.ShouldBe(RefusalCode.UnknownCategory);
+
+        var late = Should.Throw<CaseRefusal.InvalidField>(() => FileCaseEndpoint.Decide(Filing(receivedAt: Context.Now.AddMinutes(6)), neighbour, clerk, Context));
+        (late.Field, late.Code).ShouldBe(("receivedAt", RefusalCode.InTheFuture));
+
+        var accepted = FileCaseEndpoint.Decide(Filing(receivedAt: Context.Now.AddMinutes(4)), neighbour, clerk, Context);
+        (accepted.Node.Id, accepted.ReceivedAt, accepted.DueAt).ShouldBe(("S1C1", Context.Now.AddMinutes(4), Context.Now.AddMinutes(4).AddDays(30)));
+        var filed = accepted.Filed(Guid.NewGuid(), "2026-000001", []);
+        (filed.Level, filed.DueAt, filed.OccurredAt).ShouldBe((Level.Community, accepted.DueAt, accepted.ReceivedAt));
     }
 }

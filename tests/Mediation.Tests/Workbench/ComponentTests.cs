@@ -1,4 +1,5 @@
 using Bunit;
+using Mediation.Cases;
 using Mediation.Organisation;
 using Mediation.Workbench.CaseFile;
 using Mediation.Workbench.Layout;
@@ -16,7 +17,7 @@ public class ComponentTests : IDisposable
     [Fact]
     public void An_action_dialog_shows_each_field_with_its_message_beside_it_and_what_was_typed()
     {
-        var resolve = CaseActions.Find("resolve")!;
+        var resolve = CaseCommands.Find("resolve")!;
         var fields = _context.Render<ActionFields>(p => p
             .AddCascadingValue(Texts.Zh)
             .Add(f => f.Action, resolve)
@@ -36,10 +37,10 @@ public class ComponentTests : IDisposable
     public void An_assignment_offers_the_grids_it_may_go_to_and_escalation_its_reasons()
     {
         var grids = new[] { new OrgNode { Id = "S1C1G1", Name = "东门第一网格", Level = Mediation.Cases.Level.Grid } };
-        var assign = _context.Render<ActionFields>(p => p.AddCascadingValue(Texts.Zh).Add(f => f.Action, CaseActions.Find("assign")!).Add(f => f.Grids, grids));
+        var assign = _context.Render<ActionFields>(p => p.AddCascadingValue(Texts.Zh).Add(f => f.Action, CaseCommands.Find("assign")!).Add(f => f.Grids, grids));
         assign.FindAll("select[name='Act.GridCode'] option").Select(o => o.TextContent).ShouldBe(["", "东门第一网格 (S1C1G1)"]);
 
-        var escalate = _context.Render<ActionFields>(p => p.AddCascadingValue(Texts.En).Add(f => f.Action, CaseActions.Find("escalate")!));
+        var escalate = _context.Render<ActionFields>(p => p.AddCascadingValue(Texts.En).Add(f => f.Action, CaseCommands.Find("escalate")!));
         escalate.FindAll("select[name='Act.Reason'] option").Select(o => o.TextContent).ShouldContain("Mediation failed");
     }
 

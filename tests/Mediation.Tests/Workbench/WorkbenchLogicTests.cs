@@ -67,9 +67,9 @@ public class WorkbenchLogicTests
     [Fact]
     public void Every_action_is_a_row_of_the_access_table_and_every_case_command_endpoint_is_an_action()
     {
-        foreach (var action in CaseActions.All) AccessTable.Endpoints.ShouldContainKey(action.AccessKey);
+        foreach (var action in CaseCommands.All) AccessTable.Endpoints.ShouldContainKey(action.AccessKey);
         var commandRows = AccessTable.Endpoints.Keys.Where(k => k.StartsWith("POST /api/cases/{id}/", StringComparison.Ordinal));
-        commandRows.Order().ShouldBe(CaseActions.All.Select(a => a.AccessKey).Order());
+        commandRows.Order().ShouldBe(CaseCommands.All.Select(a => a.AccessKey).Order());
     }
 
     [Fact]
@@ -78,10 +78,10 @@ public class WorkbenchLogicTests
         Texts.Zh.Keys.Order().ShouldBe(Texts.En.Keys.Order());
         foreach (var texts in new[] { Texts.Zh, Texts.En })
         {
-            foreach (var action in CaseActions.All)
+            foreach (var action in CaseCommands.All)
             {
                 texts.Keys.ShouldContain($"Action.{action.Name}");
-                foreach (var field in action.Fields) texts.Keys.ShouldContain($"Field.{field}");
+                foreach (var field in action.Form) texts.Keys.ShouldContain($"Field.{field.Name}");
             }
             foreach (var value in Enum.GetValues<SessionMode>()) texts.Of(value).ShouldNotStartWith("SessionMode.");
             foreach (var value in Enum.GetValues<Outcome>()) texts.Of(value).ShouldNotStartWith("Outcome.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Marten;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Security.Keys;
 using Npgsql;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;

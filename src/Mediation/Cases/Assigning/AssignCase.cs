@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -30,8 +31,10 @@ public static class AssignCaseEndpoint
         var scope = context.Org.AssignmentScope(state.HandlingNodeCode);
         // A node that does not exist and one outside the scope are one answer: nothing is told about other parts of the tree.
         if (context.Org.Find(command.GridCode) is not { } grid || scope is null || !context.Org.IsWithin(grid.Id, scope.Id))
-            throw new CaseRefusal.InvalidField("gridCode", $"must be a grid under {scope?.Id ?? state.HandlingNodeCode}, where the case is handled");
-        if (grid.Level != Level.Grid) throw new CaseRefusal.InvalidField("gridCode", $"{grid.Id} is a {grid.Level}, not a grid");
+            throw new CaseRefusal.InvalidField("gridCode", RefusalCode.GridOutsideScope,
+                $"must be a grid under {scope?.Id ?? state.HandlingNodeCode}, where the case is handled");
+        if (grid.Level != Level.Grid)
+            throw new CaseRefusal.InvalidField("gridCode", RefusalCode.NotAGrid, $"{grid.Id} is a {grid.Level}, not a grid");
         return [new CaseAssigned(grid.Id, command.Assignee!.Trim(), at)];
     }
 

@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -27,7 +28,7 @@ public static class ExtendDeadlineEndpoint
         var max = context.Deadlines.MaxExtensionDays(state.Kind);
         var days = command.Days!.Value;
         if (state.ExtensionDays + days > max)
-            throw new CaseRefusal.NotAllowed(Command, state,
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.ExtensionLimit,
                 $"extensions may add at most {max} days to a {state.Kind}, and {state.ExtensionDays} are already granted");
         var at = context.BusinessTime(command.OccurredAt, state);
         return [new DeadlineExtended(days, command.Approver!.Trim(), command.Reason!.Trim(), state.DueAt, state.DueAt.AddDays(days), at)];

@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -25,7 +26,8 @@ public static class EscalateEndpoint
         Guards.Handling(state, Command);
         var at = context.BusinessTime(command.OccurredAt, state);
         var parent = context.Org.ParentOf(state.HandlingNodeCode)
-                     ?? throw new CaseRefusal.NotAllowed(Command, state, $"it is handled at the {state.Level} {state.HandlingNodeCode}, which has no level above");
+                     ?? throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NoLevelAbove,
+                         $"it is handled at the {state.Level} {state.HandlingNodeCode}, which has no level above");
         return [new CaseEscalated(command.Reason!.Value, command.Note?.Trim(), state.HandlingNodeCode, state.Level, parent.Id, parent.Level, at)];
     }
 

@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -22,7 +23,7 @@ public static class SendBackEndpoint
     {
         Guards.Handling(state, Command);
         if (state.EscalatedFrom.IsEmpty)
-            throw new CaseRefusal.NotAllowed(Command, state, "it was not escalated to where it is handled, so there is nowhere to send it back to");
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NotEscalated, "it was not escalated to where it is handled, so there is nowhere to send it back to");
         var at = context.BusinessTime(command.OccurredAt, state);
         var to = state.EscalatedFrom[^1];
         return [new CaseSentBack(command.Note?.Trim(), state.HandlingNodeCode, state.Level, to.NodeCode, to.Level, to.Assignee, at)];

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Marten;
 using Npgsql;
+using Mediation.Common;
 using Mediation.Hosting;
 
 namespace Mediation.Cases.Filing;

@@ -1,5 +1,6 @@
 using Marten;
 using Mediation.CodeTables;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Parties;
@@ -75,8 +76,8 @@ public static class FileCaseEndpoint
     [ProducesResponseType<CaseFiledAnswer>(StatusCodes.Status201Created)]
     public static Task<IResult> Post(FileCase command, HttpContext http, CaseCommandRunner runner, CaseNumbers numbers)
     {
-        // With an Idempotency-Key the category is read in the batch that looks the key up: one round
-        // trip instead of two. Only the first attempt uses it; a later one reads afresh.
+        // With an Idempotency-Key the category is read in the batch that looks the key up. Only the first
+        // attempt uses it; a later one reads afresh.
         Category? prefetched = null;
         var attempt = Attempt(command, runner, numbers, CurrentUser.From(http), () => { var c = prefetched; prefetched = null; return c; });
         return runner.Execute(http, command, attempt, batch =>
@@ -94,15 +95,7 @@ public static class FileCaseEndpoint
         {
             var category = prefetchedCategory?.Invoke() ?? await session.LoadAsync<Category>(command.Category!, cancellation);
             var context = await runner.ContextAsync(cancellation);
-            // A node that does not exist and one outside the jurisdiction are one answer.
-            if (context.Org.Find(command.NodeCode) is not { } node || !user.Covers(context.Org, node.Id))
-                return CaseCommandRunner.Answer.Refuse(Problems.NoNode(command.NodeCode));
-            if (category is not { Active: true })
-                return CaseCommandRunner.Answer.Refuse(Problems.Invalid("category", $"there is no category {command.Category}; see GET /api/categories"));
-
-            var receivedAt = command.ReceivedAt ?? context.Now;
-            if (receivedAt > context.Now + DecisionContext.FutureTolerance)
-                return CaseCommandRunner.Answer.Refuse(Problems.Invalid("receivedAt", "must not be in the future"));
+            var filing = Decide(command, category, user, context);
 
             var caseId = Guid.CreateVersion7();
             var parties = command.Parties!.Select(p => new Party
@@ -115,25 +108,41 @@ public static class FileCaseEndpoint
                 Phone = p.Phone,
                 Address = p.Address?.Trim(),
             }).ToList();
-
-            var filed = Decide(command, caseId, await numbers.NextAsync(receivedAt, cancellation), node, receivedAt,
-                parties.Select(p => new PartyReference(p.Id, p.Role)).ToList(), context);
+            var filed = filing.Filed(caseId, await numbers.NextAsync(filing.ReceivedAt, cancellation),
+                parties.Select(p => new PartyReference(p.Id, p.Role)).ToList());
 
             session.Insert<Party>(parties);
             session.Events.StartStream<MediationCase>(caseId, filed);
             await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, [filed], context.Now);
-            return new CaseCommandRunner.Answer(null, StatusCodes.Status201Created,
-                new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, Location: $"/api/cases/{caseId}");
+            return CommandOutcome.Done(StatusCodes.Status201Created, new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, $"/api/cases/{caseId}");
         };
 
     /// <summary>
-    /// A case starts at the level of the node it is filed at; its first due date comes from the policy
-    /// (petitions: the acceptance decision; the handling deadline is set on acceptance).
+    /// Whether the case may be filed: at a node within the filer's jurisdiction (a node that does not
+    /// exist gets the same answer), in an active category, received not in the future. A case starts at
+    /// the level of the node it is filed at; its first due date comes from the policy (petitions: the
+    /// acceptance decision; the handling deadline is set on acceptance). The service gives an accepted
+    /// filing its ids and case number afterwards, so a refused filing uses no number.
     /// </summary>
-    public static CaseFiled Decide(
-        FileCase command, Guid caseId, string caseNumber, OrgNode node, DateTimeOffset receivedAt,
-        IReadOnlyList<PartyReference> parties, DecisionContext context) =>
-        new(caseId, caseNumber, command.Kind!.Value, command.PetitionType, command.Channel!.Value, command.Category!,
-            command.Summary!.Trim(), node.Id, node.Level, parties, command.RiskLevel ?? RiskLevel.Low, command.GroupSize ?? 1,
-            receivedAt + context.Deadlines.HandlingTime(command.Kind!.Value), receivedAt);
+    public static AcceptedFiling Decide(FileCase command, Category? category, CurrentUser filer, DecisionContext context)
+    {
+        if (context.Org.Find(command.NodeCode) is not { } node || !filer.Covers(context.Org, node.Id))
+            throw new CaseRefusal.UnknownNode(command.NodeCode);
+        if (category is not { Active: true })
+            throw new CaseRefusal.InvalidField("category", RefusalCode.UnknownCategory, $"there is no category {command.Category}; see GET /api/categories");
+        var receivedAt = command.ReceivedAt ?? context.Now;
+        if (receivedAt > context.Now + DecisionContext.FutureTolerance)
+            throw new CaseRefusal.InvalidField("receivedAt", RefusalCode.InTheFuture, "must not be in the future");
+        return new AcceptedFiling(command, node, receivedAt, receivedAt + context.Deadlines.HandlingTime(command.Kind!.Value));
+    }
+}
+
+/// <summary>A filing the rules accepted: where and when the case was received, and when it is due.</summary>
+public sealed record AcceptedFiling(FileCase Command, OrgNode Node, DateTimeOffset ReceivedAt, DateTimeOffset DueAt)
+{
+    /// <summary>The event that starts the case, once it has its id, its number and its parties' ids.</summary>
+    public CaseFiled Filed(Guid caseId, string caseNumber, IReadOnlyList<PartyReference> parties) =>
+        new(caseId, caseNumber, Command.Kind!.Value, Command.PetitionType, Command.Channel!.Value, Command.Category!,
+            Command.Summary!.Trim(), Node.Id, Node.Level, parties, Command.RiskLevel ?? RiskLevel.Low, Command.GroupSize ?? 1,
+            DueAt, ReceivedAt);
 }

@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -23,7 +24,7 @@ public static class RecordPerformanceEndpoint
     {
         Guards.Status(state, Command, CaseStatus.Resolved, CaseStatus.Closed);
         if (state.Outcome != Outcome.AgreementReached)
-            throw new CaseRefusal.NotAllowed(Command, state, $"performance is recorded for an agreement, and this case ended {state.Outcome}");
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NotAnAgreement, $"performance is recorded for an agreement, and this case ended {state.Outcome}");
         var at = context.BusinessTime(command.OccurredAt, state);
         return [new PerformanceRecorded(command.Result!.Value, command.Note?.Trim(), at)];
     }

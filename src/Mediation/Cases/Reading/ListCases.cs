@@ -1,6 +1,7 @@
 using System.Globalization;
 using Marten;
 using Marten.Pagination;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;

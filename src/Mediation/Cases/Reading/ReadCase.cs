@@ -2,6 +2,7 @@ using System.Globalization;
 using JasperFx.Events;
 using Marten;
 using Mediation.Auditing;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;

@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -23,7 +24,7 @@ public static class ReopenEndpoint
     {
         Guards.Status(state, Command, CaseStatus.Closed);
         if (state.ReviewStage == ReviewStage.ReReview)
-            throw new CaseRefusal.NotAllowed(Command, state, "the petition was re-reviewed, and after re-review the same request is final");
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.FinalAfterReReview, "the petition was re-reviewed, and after re-review the same request is final");
         var at = context.BusinessTime(command.OccurredAt, state);
         return [new CaseReopened(command.Reason!.Trim(), state.ResolvedNodeCode ?? state.HandlingNodeCode, state.ResolvedLevel ?? state.Level, at)];
     }

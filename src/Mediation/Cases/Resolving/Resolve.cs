@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -52,19 +53,26 @@ public static class ResolveEndpoint
 
         // A petition's handling opinion is its outcome when no other is named.
         var outcome = command.Outcome ?? (state.Kind == CaseKind.Petition && command.Opinion is not null ? Outcome.OpinionIssued : (Outcome?)null)
-                      ?? throw new CaseRefusal.InvalidField("outcome", "is required");
+                      ?? throw new CaseRefusal.InvalidField("outcome", RefusalCode.OutcomeRequired, "is required");
         var allowed = OutcomesByKind[state.Kind];
         if (!allowed.Contains(outcome))
-            throw new CaseRefusal.InvalidField("outcome", $"a {state.Kind} is resolved with {string.Join(", ", allowed)}");
+            throw new CaseRefusal.InvalidField("outcome", RefusalCode.OutcomeNotForKind, $"a {state.Kind} is resolved with {string.Join(", ", allowed)}");
 
         var agreement = outcome == Outcome.AgreementReached;
-        if (agreement && command.AgreementForm is null) throw new CaseRefusal.InvalidField("agreementForm", "is required for an agreement");
-        if (!agreement && command.AgreementForm is not null) throw new CaseRefusal.InvalidField("agreementForm", "is only for an agreement");
-        if (!agreement && command.Amount is not null) throw new CaseRefusal.InvalidField("amount", "is only for an agreement");
-        if (!agreement && command.PerformanceDueAt is not null) throw new CaseRefusal.InvalidField("performanceDueAt", "is only for an agreement");
-        if (command.PerformanceDueAt is { } due && due < at) throw new CaseRefusal.InvalidField("performanceDueAt", "must not be before the agreement");
-        if (outcome == Outcome.OpinionIssued && command.Opinion is null) throw new CaseRefusal.InvalidField("opinion", "is required for a handling opinion");
-        if (outcome != Outcome.OpinionIssued && command.Opinion is not null) throw new CaseRefusal.InvalidField("opinion", "is only for a petition's handling opinion");
+        if (agreement && command.AgreementForm is null)
+            throw new CaseRefusal.InvalidField("agreementForm", RefusalCode.RequiredForAgreement, "is required for an agreement");
+        if (!agreement && command.AgreementForm is not null)
+            throw new CaseRefusal.InvalidField("agreementForm", RefusalCode.OnlyForAgreement, "is only for an agreement");
+        if (!agreement && command.Amount is not null)
+            throw new CaseRefusal.InvalidField("amount", RefusalCode.OnlyForAgreement, "is only for an agreement");
+        if (!agreement && command.PerformanceDueAt is not null)
+            throw new CaseRefusal.InvalidField("performanceDueAt", RefusalCode.OnlyForAgreement, "is only for an agreement");
+        if (command.PerformanceDueAt is { } due && due < at)
+            throw new CaseRefusal.InvalidField("performanceDueAt", RefusalCode.PerformanceDueBeforeAgreement, "must not be before the agreement");
+        if (outcome == Outcome.OpinionIssued && command.Opinion is null)
+            throw new CaseRefusal.InvalidField("opinion", RefusalCode.RequiredForOpinion, "is required for a handling opinion");
+        if (outcome != Outcome.OpinionIssued && command.Opinion is not null)
+            throw new CaseRefusal.InvalidField("opinion", RefusalCode.OnlyForOpinion, "is only for a petition's handling opinion");
 
         return [new CaseResolved(outcome, command.AgreementForm, command.Amount, command.PerformanceDueAt, command.Opinion,
             command.Note?.Trim(), state.Level, state.HandlingNodeCode, at)];

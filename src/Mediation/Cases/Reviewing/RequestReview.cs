@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -26,12 +27,12 @@ public static class RequestReviewEndpoint
         Guards.Petition(state, Command);
         Guards.Status(state, Command, CaseStatus.Resolved, CaseStatus.Closed);
         if (state.Outcome != Outcome.OpinionIssued)
-            throw new CaseRefusal.NotAllowed(Command, state, $"only a handling opinion is reviewed, and this petition ended {state.Outcome}");
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NotAnOpinion, $"only a handling opinion is reviewed, and this petition ended {state.Outcome}");
         if (state.ReviewStage == ReviewStage.ReReview)
-            throw new CaseRefusal.NotAllowed(Command, state, "the petition was already re-reviewed; the request is final");
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.FinalAfterReReview, "the petition was already re-reviewed; the request is final");
         var at = context.BusinessTime(command.OccurredAt, state);
         if (at - state.ResolvedAt > context.Deadlines.ReviewRequestWindow)
-            throw new CaseRefusal.NotAllowed(Command, state,
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.ReviewWindowPassed,
                 $"a review must be requested within {context.Deadlines.ReviewRequestWindow.TotalDays:0} days of the opinion of {state.ResolvedAt:yyyy-MM-dd}");
 
         var from = state.ResolvedNodeCode ?? state.HandlingNodeCode;

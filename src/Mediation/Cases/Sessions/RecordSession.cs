@@ -1,3 +1,4 @@
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -33,7 +34,7 @@ public static class RecordSessionEndpoint
     {
         Guards.Handling(state, Command);
         if (state.RefusedByParty)
-            throw new CaseRefusal.NotAllowed(Command, state, "a party refused mediation; escalate or conclude the case");
+            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.PartyRefusedMediation, "a party refused mediation; escalate or conclude the case");
         var at = context.BusinessTime(command.HeldAt ?? command.OccurredAt, state);
         return [new MediationSessionHeld(command.Mode!.Value, command.Mediators!.Select(m => m.Trim()).ToList(), command.Note?.Trim(), at)];
     }

@@ -4,6 +4,7 @@ using Marten;
 using Mediation.Auditing;
 using Mediation.Cases;
 using Mediation.Cases.Reading;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Parties;

@@ -1,5 +1,6 @@
 using Mediation.Auditing;
 using Mediation.CodeTables;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;

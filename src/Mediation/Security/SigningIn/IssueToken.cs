@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

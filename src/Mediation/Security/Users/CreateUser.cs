@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using JasperFx;
 using Marten;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Microsoft.AspNetCore.Identity;

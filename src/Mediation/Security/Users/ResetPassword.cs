@@ -1,5 +1,6 @@
 using Marten;
 using Mediation.Auditing;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security.Sessions;

@@ -32,15 +32,17 @@ public sealed class Texts
 
     public string this[string key] => _words.TryGetValue(key, out var word) ? word : key;
 
+    public string Of<TEnum>(TEnum value) where TEnum : struct, Enum => Of((Enum)value);
+
     /// <summary>The label of an enum value: the report vocabulary where it has one, else "Type.Value" here.</summary>
-    public string Of<TEnum>(TEnum value) where TEnum : struct, Enum => value switch
+    public string Of(Enum value) => value switch
     {
         Cases.CaseStatus status => Report.StatusName(status),
         Cases.Level level => Report.LevelName(level),
         Cases.CaseKind kind => Report.KindName(kind),
         Cases.Channel channel => Report.ChannelName(channel.ToString()),
         Cases.PartyRole role => Report.RoleName(role),
-        _ => this[$"{typeof(TEnum).Name}.{value}"],
+        _ => this[$"{value.GetType().Name}.{value}"],
     };
 
     public string Of<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? Of(v) : "—";

@@ -1,4 +1,4 @@
-namespace Mediation.Hosting;
+namespace Mediation.Common;
 
 /// <summary>
 /// China Standard Time (UTC+8, no daylight saving): how the offices read times, and what dates, months,

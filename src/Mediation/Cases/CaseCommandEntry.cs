@@ -1,0 +1,90 @@
+using System.Reflection;
+using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Cases;
+
+/// <summary>
+/// One command on a case as the service offers it, in <see cref="CaseCommands"/>: its endpoint (whose
+/// route names it), its validation and decision, who may send it, and the form the workbench shows for
+/// it. Everything that lists case commands (the access table, the workbench's actions, the seeder)
+/// reads it from here.
+/// </summary>
+public sealed class CaseCommandEntry
+{
+    const string RoutePrefix = "/api/cases/{id}/";
+
+    // Over object: an interface with a static abstract member cannot be a type argument.
+    readonly Func<ICommandForm, object> _read;
+    readonly Func<object, ProblemDetails> _validate;
+    readonly Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> _decide;
+    readonly Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> _run;
+
+    CaseCommandEntry(MethodInfo endpoint, Type record, Access access, IReadOnlyList<FormField> form, ICaseCommand probe,
+        Func<ICommandForm, object> read, Func<object, ProblemDetails> validate,
+        Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> decide,
+        Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> run)
+    {
+        Route = endpoint.GetCustomAttribute<WolverinePostAttribute>()?.Template is { } route && route.StartsWith(RoutePrefix, StringComparison.Ordinal)
+            ? route
+            : throw new InvalidOperationException($"{endpoint.DeclaringType?.Name}.{endpoint.Name} is not a POST {RoutePrefix}… endpoint");
+        Endpoint = endpoint;
+        Record = record;
+        Access = access;
+        Form = form;
+        Probe = probe;
+        (_read, _validate, _decide, _run) = (read, validate, decide, run);
+    }
+
+    /// <summary>
+    /// The entry of <typeparamref name="TCommand"/>. A command on a case is always about a case, so its
+    /// access row checks jurisdiction (404 outside it); <paramref name="action"/> is how refusals name it
+    /// ("escalate a case"). <paramref name="form"/> reads the command from the workbench's dialog, and so
+    /// says which fields the dialog shows. <paramref name="probe"/> is a command the workbench tries on a
+    /// case's state to see whether to offer the action at all.
+    /// </summary>
+    public static CaseCommandEntry Of<TCommand>(Func<Guid, TCommand, HttpContext, CaseCommandRunner, Task<IResult>> endpoint,
+        Func<TCommand, ProblemDetails> validate, CaseDecision<TCommand> decide, string action, string[] roles,
+        Func<ICommandForm, TCommand> form, TCommand probe) where TCommand : ICaseCommand =>
+        new(endpoint.Method, typeof(TCommand), Access.For(action, true, roles), FormLayout.Of(form), probe,
+            read: f => form(f),
+            validate: command => validate((TCommand)command),
+            decide: (command, state, context) => decide((TCommand)command, state, context),
+            run: (runner, request, caseId, command, cancellation) => runner.RunAsync(request, caseId, (TCommand)command, decide, cancellation));
+
+    /// <summary>The route's last segment ("escalate", "send-back"): the action's name in the workbench and the seeder.</summary>
+    public string Name => Route[RoutePrefix.Length..];
+
+    /// <summary>The endpoint's route, <c>/api/cases/{id}/escalate</c>.</summary>
+    public string Route { get; }
+
+    public MethodInfo Endpoint { get; }
+
+    /// <summary>The command's record (<see cref="Escalating.Escalate"/>).</summary>
+    public Type Record { get; }
+
+    /// <summary>The command's row of the access table, under <see cref="AccessKey"/>.</summary>
+    public Access Access { get; }
+
+    public string AccessKey => AccessTable.KeyOf("POST", Route);
+
+    /// <summary>The fields of the workbench's dialog, in order.</summary>
+    public IReadOnlyList<FormField> Form { get; }
+
+    public ICaseCommand Probe { get; }
+
+    /// <summary>The path of the command on one case, as a client sends it.</summary>
+    public string PathFor(Guid caseId) => Route.Replace("{id}", caseId.ToString(), StringComparison.Ordinal);
+
+    public ICaseCommand Read(ICommandForm form) => (ICaseCommand)_read(form);
+
+    /// <summary>The endpoint's own validation: <see cref="Microsoft.AspNetCore.Mvc.ValidationProblemDetails"/> when invalid.</summary>
+    public ProblemDetails Validate(ICaseCommand command) => _validate(command);
+
+    public IReadOnlyList<ICaseEvent> Decide(ICaseCommand command, MediationCase state, DecisionContext context) => _decide(command, state, context);
+
+    /// <summary>Decides and commits the command through the runner, as its endpoint does.</summary>
+    public Task<CommandOutcome> RunAsync(CaseCommandRunner runner, CommandRequest request, Guid caseId, ICaseCommand command,
+        CancellationToken cancellation) => _run(runner, request, caseId, command, cancellation);
+}

@@ -1,0 +1,91 @@
+using Mediation.Cases.Accepting;
+using Mediation.Cases.Assigning;
+using Mediation.Cases.Closing;
+using Mediation.Cases.Deadlines;
+using Mediation.Cases.Escalating;
+using Mediation.Cases.FollowingUp;
+using Mediation.Cases.Performance;
+using Mediation.Cases.Reopening;
+using Mediation.Cases.Resolving;
+using Mediation.Cases.Reviewing;
+using Mediation.Cases.Sessions;
+using Mediation.Cases.Supervising;
+using Mediation.Cases.TransferringOut;
+using Mediation.Security;
+
+namespace Mediation.Cases;
+
+/// <summary>
+/// The catalogue of commands on a case, in the order the workbench offers them. A new command is a
+/// folder with its record, validation, decision and endpoint, and one entry here; the access table, the
+/// workbench's actions and the seeder take it from this list.
+/// </summary>
+public static class CaseCommands
+{
+    const string C = Roles.Clerk, M = Roles.Mediator, S = Roles.Supervisor;
+
+    public static readonly IReadOnlyList<CaseCommandEntry> All =
+    [
+        CaseCommandEntry.Of(AcceptPetitionEndpoint.Post, AcceptPetitionEndpoint.Validate, AcceptPetitionEndpoint.Decide, "accept a petition", [C, S],
+            form => new AcceptPetition(form.Choice<NoticeMethod>("noticeMethod"), form.Text("reason")),
+            probe: new AcceptPetition(NoticeMethod.Written)),
+        CaseCommandEntry.Of(NotAcceptPetitionEndpoint.Post, NotAcceptPetitionEndpoint.Validate, NotAcceptPetitionEndpoint.Decide, "decline a petition", [C, S],
+            form => new NotAcceptPetition(form.Choice<NoticeMethod>("noticeMethod"), form.LongText("reason")),
+            probe: new NotAcceptPetition(NoticeMethod.Written, "probe")),
+        CaseCommandEntry.Of(AssignCaseEndpoint.Post, AssignCaseEndpoint.Validate, AssignCaseEndpoint.Decide, "assign a case to a grid", [C, S],
+            form => new AssignCase(form.Grid("gridCode"), form.Text("assignee")),
+            probe: new AssignCase(null, "probe")),
+        CaseCommandEntry.Of(RecordSessionEndpoint.Post, RecordSessionEndpoint.Validate, RecordSessionEndpoint.Decide, "record a mediation session", [M, S],
+            form => new RecordSession(HeldAt: form.DateTime("heldAt"), Mode: form.Choice<SessionMode>("mode"), Mediators: form.List("mediators"),
+                Note: form.LongText("note")),
+            probe: new RecordSession(SessionMode.InPerson, ["probe"])),
+        CaseCommandEntry.Of(RecordRefusalEndpoint.Post, RecordRefusalEndpoint.Validate, RecordRefusalEndpoint.Decide, "record a party's refusal of mediation", [M, S],
+            form => new RecordRefusal(form.Choice<PartyRole>("partyRole"), form.LongText("note")),
+            probe: new RecordRefusal(PartyRole.Respondent, "probe")),
+        CaseCommandEntry.Of(EscalateEndpoint.Post, EscalateEndpoint.Validate, EscalateEndpoint.Decide, "escalate a case", [M, S],
+            form => new Escalate(form.Choice<EscalationReason>("reason"), form.LongText("note")),
+            probe: new Escalate(EscalationReason.MediationFailed)),
+        CaseCommandEntry.Of(SendBackEndpoint.Post, SendBackEndpoint.Validate, SendBackEndpoint.Decide, "send a case back down", [S],
+            form => new SendBack(form.LongText("note")),
+            probe: new SendBack()),
+        CaseCommandEntry.Of(ExtendDeadlineEndpoint.Post, ExtendDeadlineEndpoint.Validate, ExtendDeadlineEndpoint.Decide, "extend a case's deadline", [S],
+            form => new ExtendDeadline(form.Number("days"), form.Text("approver"), form.LongText("reason")),
+            probe: new ExtendDeadline(1, "probe", "probe")),
+        CaseCommandEntry.Of(SuperviseEndpoint.Post, SuperviseEndpoint.Validate, SuperviseEndpoint.Decide, "supervise a case", [S],
+            form => new Supervise(form.Choice<SupervisionKind>("kind"), form.LongText("note")),
+            probe: new Supervise(SupervisionKind.Reminder)),
+        CaseCommandEntry.Of(TransferOutEndpoint.Post, TransferOutEndpoint.Validate, TransferOutEndpoint.Decide, "transfer a case out", [M, S],
+            form => new TransferOut(form.Choice<TransferTarget>("target"), form.LongText("note")),
+            probe: new TransferOut(TransferTarget.Court)),
+        CaseCommandEntry.Of(ResolveEndpoint.Post, ResolveEndpoint.Validate, ResolveEndpoint.Decide, "resolve a case", [M, S],
+            // Transfers out have their own command; resolve never records one.
+            form => new Resolve(form.Choice("outcome", except: Outcome.TransferredOut), form.Choice<AgreementForm>("agreementForm"), form.Money("amount"),
+                form.Date("performanceDueAt"), form.Choice<Opinion>("opinion"), form.LongText("note")),
+            probe: new Resolve()),
+        CaseCommandEntry.Of(RecordPerformanceEndpoint.Post, RecordPerformanceEndpoint.Validate, RecordPerformanceEndpoint.Decide,
+            "record performance of an agreement", [C, M, S],
+            form => new RecordPerformance(form.Choice<PerformanceResult>("result"), form.LongText("note")),
+            probe: new RecordPerformance(PerformanceResult.Full)),
+        CaseCommandEntry.Of(RecordFollowUpEndpoint.Post, RecordFollowUpEndpoint.Validate, RecordFollowUpEndpoint.Decide, "record a follow-up visit", [C, M, S],
+            form => new RecordFollowUp(form.Choice<Satisfaction>("satisfaction"), form.LongText("note")),
+            probe: new RecordFollowUp(Satisfaction.Satisfied)),
+        CaseCommandEntry.Of(CloseCaseEndpoint.Post, CloseCaseEndpoint.Validate, CloseCaseEndpoint.Decide, "close a case", [C, S],
+            _ => new CloseCase(),
+            probe: new CloseCase()),
+        CaseCommandEntry.Of(ReopenEndpoint.Post, ReopenEndpoint.Validate, ReopenEndpoint.Decide, "reopen a case", [C, S],
+            form => new Reopen(form.LongText("reason")),
+            probe: new Reopen("probe")),
+        CaseCommandEntry.Of(RequestReviewEndpoint.Post, RequestReviewEndpoint.Validate, RequestReviewEndpoint.Decide,
+            "request a review of a petition's opinion", [C, S],
+            form => new RequestReview(form.LongText("reason")),
+            probe: new RequestReview("probe")),
+    ];
+
+    static readonly IReadOnlyDictionary<Type, CaseCommandEntry> ByRecord = All.ToDictionary(c => c.Record);
+
+    /// <summary>The entry named <paramref name="name"/> (the route's last segment), if there is one.</summary>
+    public static CaseCommandEntry? Find(string? name) => All.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>The entry of a command record; every <see cref="ICaseCommand"/> has one.</summary>
+    public static CaseCommandEntry For<TCommand>() where TCommand : ICaseCommand => ByRecord[typeof(TCommand)];
+}

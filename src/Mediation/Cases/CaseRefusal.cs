@@ -1,0 +1,73 @@
+namespace Mediation.Cases;
+
+/// <summary>
+/// A decision's refusal, thrown by pure decisions and answered by the command runner (as problem
+/// details, <c>Hosting/Problems.cs</c>). <see cref="Code"/> names the rule that refused and stays when
+/// the English wording of <see cref="Exception.Message"/> changes: a caller that words refusals itself
+/// (the workbench, in Chinese) keys on it.
+/// </summary>
+public abstract class CaseRefusal(RefusalCode code, string message) : Exception(message)
+{
+    public RefusalCode Code { get; } = code;
+
+    /// <summary>The command is not allowed in the case's state: the API answers 409, naming both.</summary>
+    public sealed class NotAllowed(string command, MediationCase state, RefusalCode code, string reason)
+        : CaseRefusal(code, $"{command} is not allowed: {reason}")
+    {
+        /// <summary>The command as refusals name it (<see cref="ICaseCommand.Name"/>).</summary>
+        public string Command { get; } = command;
+        public MediationCase State { get; } = state;
+        public string Reason { get; } = reason;
+    }
+
+    /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its history): 400.</summary>
+    public sealed class InvalidField(string field, RefusalCode code, string reason) : CaseRefusal(code, $"{field} {reason}")
+    {
+        public string Field { get; } = field;
+        public string Reason { get; } = reason;
+    }
+
+    /// <summary>
+    /// A node that does not exist, or one outside the caller's jurisdiction: the same refusal for both, so
+    /// that neither existence nor place leaks (404).
+    /// </summary>
+    public sealed class UnknownNode(string? nodeCode) : CaseRefusal(RefusalCode.UnknownNode, $"there is no node {nodeCode} in the jurisdiction")
+    {
+        public string? NodeCode { get; } = nodeCode;
+    }
+}
+
+/// <summary>The rules a decision refuses by, one name each.</summary>
+public enum RefusalCode
+{
+    // Not allowed in the case's state.
+    NotOpen,
+    PetitionNotAccepted,
+    OnlyPetitions,
+    WrongStatus,
+    NoLevelAbove,
+    NotEscalated,
+    ExtensionLimit,
+    PartyRefusedMediation,
+    NotAnAgreement,
+    NotAnOpinion,
+    ReviewWindowPassed,
+    FinalAfterReReview,
+
+    // A field that does not fit the case.
+    InTheFuture,
+    BeforeHistory,
+    GridOutsideScope,
+    NotAGrid,
+    OutcomeRequired,
+    OutcomeNotForKind,
+    RequiredForAgreement,
+    OnlyForAgreement,
+    PerformanceDueBeforeAgreement,
+    RequiredForOpinion,
+    OnlyForOpinion,
+    UnknownCategory,
+
+    // Where a case is filed.
+    UnknownNode,
+}
