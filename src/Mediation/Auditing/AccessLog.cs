@@ -85,12 +85,12 @@ public static class AccessLogEndpoint
         if (caseText is { Length: > 0 })
         {
             if (Guid.TryParse(caseText, out var parsed)) caseId = parsed;
-            else check.Add("caseId", "must be a case id (a GUID)");
+            else check.Add("caseId", FieldMessage.CaseId);
         }
         var user = userText is { Length: > 0 } u ? UserAccount.IdFor(u) : null;
         var page = int.TryParse(pageText, out var p) ? p : 1;
         var pageSize = int.TryParse(pageSizeText, out var s) ? s : 50;
-        check.Require(page >= 1, "page", "must be at least 1").Require(pageSize is >= 1 and <= 500, "pageSize", "must be between 1 and 500");
+        check.Require(page >= 1, "page", FieldMessage.AtLeast(1)).Require(pageSize is >= 1 and <= 500, "pageSize", FieldMessage.Between(1, 500));
         if (!check.IsValid) return check.Result().ToResult();
 
         return Results.Ok(await PageAsync(session, CurrentUser.From(http), await directory.CurrentAsync(cancellation), caseId, user, page, pageSize,

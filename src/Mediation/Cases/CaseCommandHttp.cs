@@ -1,3 +1,4 @@
+using Mediation.Common;
 using System.Diagnostics;
 using Marten.Services.BatchQuerying;
 using Mediation.Hosting;
@@ -61,7 +62,7 @@ public static class CaseCommandHttp
         tag = tag.Trim('"');
         return long.TryParse(tag, System.Globalization.NumberStyles.None, null, out var version) && version > 0
             ? (version, null)
-            : (null, Problems.Invalid("If-Match", "must be the case's ETag, a quoted version such as \"3\""));
+            : (null, Problems.Invalid("If-Match", FieldMessage.ETagShape));
     }
 
     static string CorrelationIdOf(HttpContext http)

@@ -33,6 +33,8 @@ public sealed record CommandOutcome(int Status, object? Body, long Version, stri
 {
     public bool Succeeded => Problem is null;
     public bool Replayed { get; init; }
+    /// <summary>The decision's refusal behind <see cref="Problem"/>, if a decision refused: its rule, for callers that word it themselves.</summary>
+    public CaseRefusal? Refusal { get; init; }
     public string? ETag => Succeeded ? CaseCommandRunner.ETagFor(Version) : null;
     public static CommandOutcome Refused(ProblemDetails problem) => new(problem.Status ?? 400, null, 0, null, problem);
     public static CommandOutcome Done(int status, object body, long version, string? location = null) => new(status, body, version, location, null);
@@ -144,7 +146,7 @@ public sealed class CaseCommandRunner(
             }
             catch (CaseRefusal refusal)
             {
-                return CommandOutcome.Refused(Problems.Refused(refusal));
+                return CommandOutcome.Refused(Problems.Refused(refusal)) with { Refusal = refusal };
             }
             if (!decided.Succeeded) return decided;
 

@@ -4,15 +4,16 @@ namespace Mediation.Cases;
 /// A decision's refusal, thrown by pure decisions and answered by the command runner (as problem
 /// details, <c>Hosting/Problems.cs</c>). <see cref="Code"/> names the rule that refused and stays when
 /// the English wording of <see cref="Exception.Message"/> changes: a caller that words refusals itself
-/// (the workbench, in Chinese) keys on it.
+/// (the workbench, in Chinese) keys on it, filling its blanks with <see cref="Arguments"/>.
 /// </summary>
-public abstract class CaseRefusal(RefusalCode code, string message) : Exception(message)
+public abstract class CaseRefusal(RefusalCode code, string message, object[] arguments) : Exception(message)
 {
     public RefusalCode Code { get; } = code;
+    public IReadOnlyList<object> Arguments { get; } = arguments;
 
     /// <summary>The command is not allowed in the case's state: the API answers 409, naming both.</summary>
-    public sealed class NotAllowed(string command, MediationCase state, RefusalCode code, string reason)
-        : CaseRefusal(code, $"{command} is not allowed: {reason}")
+    public sealed class NotAllowed(string command, MediationCase state, RefusalCode code, string reason, params object[] arguments)
+        : CaseRefusal(code, $"{command} is not allowed: {reason}", arguments)
     {
         /// <summary>The command as refusals name it (<see cref="ICaseCommand.Name"/>).</summary>
         public string Command { get; } = command;
@@ -21,7 +22,8 @@ public abstract class CaseRefusal(RefusalCode code, string message) : Exception(
     }
 
     /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its history): 400.</summary>
-    public sealed class InvalidField(string field, RefusalCode code, string reason) : CaseRefusal(code, $"{field} {reason}")
+    public sealed class InvalidField(string field, RefusalCode code, string reason, params object[] arguments)
+        : CaseRefusal(code, $"{field} {reason}", arguments)
     {
         public string Field { get; } = field;
         public string Reason { get; } = reason;
@@ -31,7 +33,7 @@ public abstract class CaseRefusal(RefusalCode code, string message) : Exception(
     /// A node that does not exist, or one outside the caller's jurisdiction: the same refusal for both, so
     /// that neither existence nor place leaks (404).
     /// </summary>
-    public sealed class UnknownNode(string? nodeCode) : CaseRefusal(RefusalCode.UnknownNode, $"there is no node {nodeCode} in the jurisdiction")
+    public sealed class UnknownNode(string? nodeCode) : CaseRefusal(RefusalCode.UnknownNode, $"there is no node {nodeCode} in the jurisdiction", [])
     {
         public string? NodeCode { get; } = nodeCode;
     }

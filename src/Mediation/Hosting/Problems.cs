@@ -17,9 +17,36 @@ public static class Problems
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
     };
 
-    public static ValidationProblemDetails Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+    /// <summary>Field errors, keeping each message's key for the callers that word them themselves (<see cref="MessagesOf"/>).</summary>
+    public static ValidationProblemDetails Invalid(Validation check) => new FieldProblems(check.Messages, Invalid(check.Errors));
 
-    public static ValidationProblemDetails MissingBody => Invalid("body", "a JSON object is required");
+    public static ValidationProblemDetails Invalid(string field, FieldMessage message) => Invalid(new Validation().Add(field, message));
+
+    public static ValidationProblemDetails MissingBody => Invalid("body", FieldMessage.JsonObjectRequired);
+
+    /// <summary>
+    /// The field errors of a refusal with their keys. Errors not built from a <see cref="Validation"/> (a
+    /// body that is not the JSON expected) have no key and keep the API's words.
+    /// </summary>
+    public static IReadOnlyDictionary<string, FieldMessage[]> MessagesOf(ProblemDetails? problem) => problem switch
+    {
+        FieldProblems keyed => keyed.Messages,
+        ValidationProblemDetails plain => plain.Errors.ToDictionary(e => e.Key, e => e.Value.Select(text => new FieldMessage("", text, [])).ToArray()),
+        _ => new Dictionary<string, FieldMessage[]>(),
+    };
+
+    /// <summary>Field errors with their messages' keys beside them; the keys are not part of the answer.</summary>
+    sealed class FieldProblems : ValidationProblemDetails
+    {
+        public FieldProblems(IReadOnlyDictionary<string, FieldMessage[]> messages, ValidationProblemDetails answer) : base(answer.Errors)
+        {
+            Messages = messages;
+            (Status, Title, Detail, Type) = (answer.Status, answer.Title, answer.Detail, answer.Type);
+        }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public IReadOnlyDictionary<string, FieldMessage[]> Messages { get; }
+    }
 
     public static ProblemDetails NotFound(string detail) => new()
     {
@@ -71,7 +98,7 @@ public static class Problems
             {
                 ["command"] = notAllowed.Command, ["state"] = notAllowed.State.Status.ToString(), ["level"] = notAllowed.State.Level.ToString(),
             }),
-        Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, invalid.Reason),
+        Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, FieldMessage.Refused(invalid, invalid.Reason)),
         Cases.CaseRefusal.UnknownNode unknown => NoNode(unknown.NodeCode),
         _ => throw new System.Diagnostics.UnreachableException($"No answer for the refusal {refusal.GetType().Name}"),
     };
@@ -120,7 +147,7 @@ public static class Problems
     /// What a Wolverine <c>Validate</c> method returns for <paramref name="check"/>: go on, or 400 naming the
     /// fields, so an invalid request stops before anything is read or written.
     /// </summary>
-    public static ProblemDetails Result(this Validation check) => check.IsValid ? WolverineContinue.NoProblems : Invalid(check.Errors);
+    public static ProblemDetails Result(this Validation check) => check.IsValid ? WolverineContinue.NoProblems : Invalid(check);
 
     /// <summary>
     /// Text a client sent, fit for a problem's field name or a log line: control characters escaped

@@ -16,8 +16,8 @@ public static class QueryValues
         var check = new Validation();
         foreach (var (name, values) in http.Request.Query)
         {
-            if (HasControl(name)) check.Add(Problems.Printable(name), "a parameter name must not contain control characters");
-            else if (values.Any(v => v is not null && HasControl(v))) check.Add(name.Length > 0 ? name : "query", "must not contain control characters");
+            if (HasControl(name)) check.Add(Problems.Printable(name), FieldMessage.NoControlCharactersInName);
+            else if (values.Any(v => v is not null && HasControl(v))) check.Add(name.Length > 0 ? name : "query", FieldMessage.NoControlCharacters);
         }
         if (check.IsValid) await next();
         else await check.Result().ToResult().ExecuteAsync(http);

@@ -1,3 +1,4 @@
+using Mediation.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -50,7 +51,7 @@ public sealed record IdempotentRequest
         if (!request.Headers.TryGetValue(Header, out var values)) return (null, null);
         var key = values.ToString();
         if (values.Count != 1 || key.Length is 0 or > 200 || key.Any(c => c < 0x21 || c > 0x7e))
-            return (null, Problems.Invalid(Header, "must be one value of 1 to 200 visible ASCII characters"));
+            return (null, Problems.Invalid(Header, FieldMessage.IdempotencyKeyShape));
         return (key, null);
     }
 }

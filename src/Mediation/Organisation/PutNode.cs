@@ -17,12 +17,12 @@ public static partial class PutNodeEndpoint
     private static partial Regex CodePattern();
 
     public static ProblemDetails Validate(string code, PutNode command) => command is null ? Problems.MissingBody : new Validation()
-        .Require(CodePattern().IsMatch(code), "code", "must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit")
+        .Require(CodePattern().IsMatch(code), "code", FieldMessage.NodeCodeShape)
         .Text(command.Name, "name", 100)
         .Enum(command.Level, "level")
         .Require(command.Level is null || command.Level == Level.County || !string.IsNullOrWhiteSpace(command.ParentCode),
-            "parentCode", "is required below the county")
-        .Require(command.Level is not Level.County || command.ParentCode is null, "parentCode", "must be empty for a county")
+            "parentCode", FieldMessage.RequiredBelowCounty)
+        .Require(command.Level is not Level.County || command.ParentCode is null, "parentCode", FieldMessage.EmptyForCounty)
         .Result();
 
     /// <summary>Creates a node under an existing parent one level up, or renames an existing node.</summary>
@@ -74,7 +74,7 @@ public static partial class PutNodeEndpoint
             parent = nodes.GetValueOrDefault(command.ParentCode);
             if (parent is null || !Within(parent)) return Problems.NoNode(command.ParentCode).ToResult();
             if (OrgNode.ChildLevel(parent.Level) != level)
-                return Problems.Invalid("level", $"a node under the {parent.Level} {parent.Id} must be a {OrgNode.ChildLevel(parent.Level)?.ToString() ?? "nothing: grids have no children"}").ToResult();
+                return Problems.Invalid("level", FieldMessage.ChildLevel($"{parent.Level} {parent.Id}", OrgNode.ChildLevel(parent.Level)?.ToString() ?? "nothing: grids have no children")).ToResult();
         }
 
         var node = new OrgNode { Id = code, Name = command.Name!.Trim(), Level = level, ParentCode = parent?.Id, Path = OrgNode.PathOf(parent?.Path, code) };

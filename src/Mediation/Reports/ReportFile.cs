@@ -51,8 +51,8 @@ public static class ReportFile
         var format = Parse(formatText);
         var language = ReportLanguage.Parse(languageText);
         var check = new Validation()
-            .Require(format is not null, "format", "must be xlsx or csv")
-            .Require(language is not null, "lang", "must be zh or en");
+            .Require(format is not null, "format", FieldMessage.Either("xlsx", "csv"))
+            .Require(language is not null, "lang", FieldMessage.Either("zh", "en"));
         return check.IsValid ? (format!.Value, language!, null) : (default, ReportLanguage.Chinese, check.Result());
     }
 

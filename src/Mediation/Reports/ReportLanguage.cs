@@ -1,19 +1,21 @@
 using Mediation.Cases;
 using Mediation.Common;
-using Mediation.Hosting;
+using Mediation.Language;
 
 namespace Mediation.Reports;
 
-/// <summary>The words of the report files: Chinese by default, English with <c>lang=en</c>.</summary>
+/// <summary>The words of the report files (Chinese by default, English with <c>lang=en</c>), from the service's one table of each language.</summary>
 public sealed class ReportLanguage
 {
-    public static readonly ReportLanguage Chinese = new(true);
-    public static readonly ReportLanguage English = new(false);
+    public static readonly ReportLanguage Chinese = new(Texts.Zh);
+    public static readonly ReportLanguage English = new(Texts.En);
 
-    ReportLanguage(bool zh) => IsChinese = zh;
+    readonly Texts _texts;
 
-    public bool IsChinese { get; }
-    public string Code => IsChinese ? "zh" : "en";
+    ReportLanguage(Texts texts) => _texts = texts;
+
+    public bool IsChinese => _texts.IsChinese;
+    public string Code => _texts.Code;
 
     public static ReportLanguage? Parse(string? text) => text switch
     {
@@ -22,102 +24,54 @@ public sealed class ReportLanguage
         _ => null,
     };
 
-    string T(string zh, string en) => IsChinese ? zh : en;
-
     /// <summary>The rate shown where its denominator is zero.</summary>
     public const string NoRate = "—";
 
-    public string SettlementTitle(string unit, DateOnly from, DateOnly to) => IsChinese
-        ? $"{unit}矛盾纠纷调处化解情况统计表（{from:yyyy年M月d日}至{to.AddDays(-1):yyyy年M月d日}）"
-        : $"Dispute settlement statistics, {unit}, {from:yyyy-MM-dd} to {to.AddDays(-1):yyyy-MM-dd}";
+    public string SettlementTitle(string unit, DateOnly from, DateOnly to) => _texts.Format("Report.SettlementTitle", unit, from, to.AddDays(-1));
 
-    public string CaseListTitle(string unit, DateTimeOffset at) => IsChinese
-        ? $"{unit}案件清单（导出时间 {at.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm}，个人信息已脱敏）"
-        : $"Case list, {unit} (exported {at.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time; personal data masked)";
+    public string CaseListTitle(string unit, DateTimeOffset at) => _texts.Format("Report.CaseListTitle", unit, at.ToOffset(ChinaStandardTime.Offset));
 
     public string[] SettlementHeader(string firstColumn) =>
     [
-        firstColumn, T("受理数", "Received"), T("办结数", "Concluded"), T("化解数", "Resolved"),
-        T("化解率", "Resolution rate"), T("办结率", "Completion rate"), T("调解成功率", "Mediation success rate"),
-        T("按期办结率", "On-time rate"), T("满意率", "Satisfaction rate"), T("严格满意率", "Strict satisfaction rate"),
-        T("回访率", "Follow-up rate"), T("协议履行率", "Performance rate"), T("涉及金额（元）", "Amount involved (yuan)"),
-        T("网格化解占比", "Share resolved at grid"), T("社区化解占比", "Share resolved at community"),
-        T("街道化解占比", "Share resolved at street"), T("县级化解占比", "Share resolved at county"), T("备注", "Note"),
+        firstColumn, .. Words("Received", "Concluded", "Resolved", "ResolutionRate", "CompletionRate", "MediationSuccessRate", "OnTimeRate",
+            "SatisfactionRate", "StrictSatisfactionRate", "FollowUpRate", "PerformanceRate", "Amount", "ShareGrid", "ShareCommunity",
+            "ShareStreet", "ShareCounty", "Note"),
     ];
 
-    public string UnitColumn => T("单位", "Unit");
-    public string CategoryColumn => T("纠纷类别", "Category");
-    public string ChannelColumn => T("受理渠道", "Channel");
-    public string Total => T("合计", "Total");
-    public string TooFewCases(int minimum) => T($"样本不足（少于{minimum}件）", $"Few cases (under {minimum})");
-    public string SheetUnits => T("分单位", "By unit");
-    public string SheetCategories => T("分类别", "By category");
-    public string SheetChannels => T("分渠道", "By channel");
-    public string SheetBacklog => T("积案", "Backlog");
-    public string SheetCases => T("案件清单", "Cases");
+    public string UnitColumn => Word("Unit");
+    public string CategoryColumn => Word("Category");
+    public string ChannelColumn => Word("Channel");
+    public string Total => Word("Total");
+    public string TooFewCases(int minimum) => _texts.Format("Report.TooFewCases", minimum);
+    public string SheetUnits => Word("SheetUnits");
+    public string SheetCategories => Word("SheetCategories");
+    public string SheetChannels => Word("SheetChannels");
+    public string SheetBacklog => Word("SheetBacklog");
+    public string SheetCases => Word("SheetCases");
 
     public string[] BacklogHeader =>
     [
-        UnitColumn, T("在办数", "Open"), T("超期数", "Overdue"), T("积案数（久拖未决）", "Legacy"),
-        T("网格", "At grid"), T("社区", "At community"), T("街道", "At street"), T("县级", "At county"),
-        T("0-7天", "0-7 days"), T("8-30天", "8-30 days"), T("31-60天", "31-60 days"), T("61-90天", "61-90 days"), T("90天以上", "Over 90 days"),
+        UnitColumn, .. Words("Open", "Overdue", "Legacy", "AtGrid", "AtCommunity", "AtStreet", "AtCounty",
+            "Age0To7", "Age8To30", "Age31To60", "Age61To90", "AgeOver90"),
     ];
 
-    public string[] CaseHeader =>
-    [
-        T("案件编号", "Case number"), T("类型", "Kind"), T("受理渠道", "Channel"), T("纠纷类别", "Category"), T("受理单位", "Filed at"),
-        T("办理单位", "Handled at"), T("层级", "Level"), T("状态", "Status"), T("承办人", "Assignee"), T("受理时间", "Received"),
-        T("办理期限", "Due"), T("是否超期", "Overdue"), T("结果", "Outcome"), T("当事人（脱敏）", "Parties (masked)"), T("事由", "Summary"),
-    ];
+    public string[] CaseHeader => Words("CaseNumber", "Kind", "Channel", "Category", "FiledAt", "HandledAt", "Level", "Status", "Assignee",
+        "ReceivedAt", "DueAt", "IsOverdue", "Outcome", "Parties", "Summary");
 
-    public string Yes => T("是", "yes");
-    public string No => T("否", "no");
+    public string Erased => Word("Erased");
+    public string Withheld => Word("Withheld");
+    public string Yes => _texts["Common.Yes"];
+    public string No => _texts["Common.No"];
 
-    public string KindName(CaseKind kind) => kind switch
-    {
-        CaseKind.Dispute => T("矛盾纠纷", "Dispute"),
-        CaseKind.Petition => T("信访事项", "Petition"),
-        _ => T("求助", "Help request"),
-    };
+    /// <summary>The label of a coded value (status, level, kind, channel, outcome…).</summary>
+    public string Name(Enum value) => _texts.Of(value);
 
-    public string ChannelName(string channel) => !IsChinese ? channel : channel switch
-    {
-        nameof(Channel.WalkIn) => "来访",
-        nameof(Channel.Phone) => "来电",
-        nameof(Channel.Letter) => "来信",
-        nameof(Channel.Online) => "网上",
-        nameof(Channel.Hotline12345) => "12345热线",
-        nameof(Channel.GridPatrol) => "网格排查",
-        nameof(Channel.CourtReferral) => "法院委托",
-        nameof(Channel.PoliceReferral) => "公安移交",
-        nameof(Channel.OwnInitiative) => "主动排查",
-        _ => channel,
-    };
+    public string Name(CodeTables.Category category) => _texts.Name(category);
 
-    public string LevelName(Level level) => !IsChinese ? level.ToString() : level switch
-    {
-        Level.Grid => "网格",
-        Level.Community => "社区",
-        Level.Street => "街道",
-        _ => "县级",
-    };
+    /// <summary>A channel grouped by its code, as statistics group it.</summary>
+    public string ChannelName(string code) => Enum.TryParse<Channel>(code, out var channel) && Enum.IsDefined(channel) ? Name(channel) : code;
 
-    public string StatusName(CaseStatus status) => !IsChinese ? status.ToString() : status switch
-    {
-        CaseStatus.Registered => "已登记",
-        CaseStatus.Accepted => "已受理",
-        CaseStatus.NotAccepted => "不予受理",
-        CaseStatus.Assigned => "办理中",
-        CaseStatus.Resolved => "已化解",
-        CaseStatus.Closed => "已办结",
-        _ => "已移送",
-    };
+    string Word(string key) => _texts[$"Report.{key}"];
 
-    public string RoleName(PartyRole role) => !IsChinese ? role.ToString() : role switch
-    {
-        PartyRole.Applicant => "申请人",
-        PartyRole.Respondent => "被申请人",
-        PartyRole.ThirdParty => "第三人",
-        _ => "代理人",
-    };
+    string[] Words(params string[] keys) => keys.Select(Word).ToArray();
 }

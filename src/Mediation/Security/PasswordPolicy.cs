@@ -10,9 +10,9 @@ public static class PasswordPolicy
     public const int MaximumLength = 256;
 
     /// <summary>Why the password is not acceptable, or null when it is.</summary>
-    public static string? Problem(string? password) =>
-        password is null ? "is required"
-        : password.Length is < MinimumLength or > MaximumLength ? $"must be {MinimumLength} to {MaximumLength} characters"
+    public static FieldMessage? Problem(string? password) =>
+        password is null ? FieldMessage.Required
+        : password.Length is < MinimumLength or > MaximumLength ? FieldMessage.PasswordLength(MinimumLength, MaximumLength)
         : null;
 
     public static Validation Password(this Validation check, string? password, string field) =>

@@ -53,7 +53,7 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         {
             if (string.IsNullOrEmpty(text)) return fallback;
             if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-            check.Add(name, "must be a date, yyyy-MM-dd");
+            check.Add(name, FieldMessage.Date);
             return fallback;
         }
 
@@ -61,18 +61,18 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         var to = Date("to", query.To, today.AddDays(1));
         if (period)
         {
-            check.Require(from < to, "to", "must be after from (from is inclusive, to exclusive)");
-            check.Require(to.DayNumber - from.DayNumber <= 3660, "to", "a period is at most ten years");
-            check.Require(from.Year >= 2000, "from", "must not be before 2000");
+            check.Require(from < to, "to", FieldMessage.AfterFrom);
+            check.Require(to.DayNumber - from.DayNumber <= 3660, "to", FieldMessage.PeriodAtMostTenYears);
+            check.Require(from.Year >= 2000, "from", FieldMessage.NotBefore2000);
         }
 
         var asOf = now;
         if (query.AsOf is { Length: > 0 } asOfText)
         {
             if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !asOfText.Contains('T'))
-                check.Add("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-31T23:59:59+08:00");
+                check.Add("asOf", FieldMessage.TimeWithOffset("2026-03-31T23:59:59+08:00"));
             // The figures are cut at month starts in China time: near year 1 or 9999 those fall off the calendar.
-            else if (parsed.UtcDateTime.Year is < 2000 or > 2999) check.Add("asOf", "must be in the years 2000 to 2999");
+            else if (parsed.UtcDateTime.Year is < 2000 or > 2999) check.Add("asOf", FieldMessage.YearsOfService);
             else asOf = parsed.ToUniversalTime();
         }
 
@@ -80,13 +80,13 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         if (grouping && query.GroupBy is { Length: > 0 } groupText)
         {
             if (Enum.TryParse<GroupBy>(groupText, ignoreCase: true, out var g) && Enum.IsDefined(g) && !int.TryParse(groupText, out _)) groupBy = g;
-            else check.Add("groupBy", "must be one of category, channel, kind, level, node, month");
+            else check.Add("groupBy", FieldMessage.OneOf(["category", "channel", "kind", "level", "node", "month"]));
         }
 
         var nodeCode = query.NodeCode is { Length: > 0 } given ? given : user.NodeCode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);
-        if (nodeCode is null) check.Add("nodeCode", "is required when the organisation has several roots");
+        if (nodeCode is null) check.Add("nodeCode", FieldMessage.RequiredWithSeveralRoots);
 
-        if (!check.IsValid) return (null, Problems.Invalid(check.Errors));
+        if (!check.IsValid) return (null, Problems.Invalid(check));
         // A node that does not exist and one outside the jurisdiction are one answer.
         if (org.Find(nodeCode) is not { } node || !user.Covers(org, node.Id)) return (null, Problems.NoNode(nodeCode));
         return (new ReportScope(from, to, node, NodeCodesUnder(node, org), asOf, groupBy), null);

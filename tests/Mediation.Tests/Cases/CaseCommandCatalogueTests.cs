@@ -1,3 +1,4 @@
+using Mediation.Language;
 using System.Reflection;
 using Bunit;
 using Mediation.Cases;

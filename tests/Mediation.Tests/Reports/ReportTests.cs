@@ -179,6 +179,32 @@ public class ReportTests(StatisticsFixture service) : IClassFixture<StatisticsFi
     }
 
     [Fact]
+    public async Task The_Chinese_case_list_names_every_coded_value_in_Chinese_and_units_by_their_names()
+    {
+        await SeedAsync();
+        var rows = Sheet(await FileAsync("/api/reports/cases?nodeCode=S1&format=xlsx"), "案件清单").Skip(2).ToList();
+        var names = CaseFixture.Tree.ToDictionary(n => n.code, n => n.name);
+        rows.ShouldNotBeEmpty();
+        foreach (var row in rows)
+        {
+            row["B"].ShouldBe("矛盾纠纷");
+            row["C"].ShouldBeOneOf("来访", "12345热线");
+            row["D"].ShouldBeOneOf("邻里", "劳动争议", "合同");
+            row["E"].ShouldBeOneOf([.. names.Values]);
+            row["F"].ShouldBeOneOf([.. names.Values]);
+            row["G"].ShouldBeOneOf("网格", "社区", "街道", "县级");
+            row["H"].ShouldBeOneOf("已登记", "办理中", "已化解");
+            row["M"].ShouldBeOneOf(null, "达成协议", "终止调解");
+        }
+        rows.ShouldContain(r => Equals(r["M"], "达成协议"));
+
+        var english = Encoding.UTF8.GetString(await FileAsync("/api/reports/cases?nodeCode=S1&format=csv&lang=en"));
+        english.ShouldContain("Neighbours");
+        english.ShouldContain("Agreement reached");
+        english.ShouldContain("城关街道");
+    }
+
+    [Fact]
     public async Task Bad_parameters_are_refused_with_problem_details()
     {
         (await Api.Get("/api/reports/settlement?format=pdf")).ShouldBe(HttpStatusCode.BadRequest).Body["errors"]!["format"].ShouldNotBeNull();

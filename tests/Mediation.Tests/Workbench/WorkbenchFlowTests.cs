@@ -201,7 +201,7 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
         });
         var refusal = page.Locator("#dlg-extend-deadline [data-testid=refusal]");
         await Assertions.Expect(refusal).ToContainTextAsync("案件当前状态不允许此操作");
-        await Assertions.Expect(refusal).ToContainTextAsync("extensions may add at most 30 days");
+        await Assertions.Expect(refusal).ToContainTextAsync("延期累计不能超过 30 天");
         await Shot(page, "13-case-refused");
         (await clerk.Get($"/api/cases/{filed}")).Version.ShouldBe(1);
 

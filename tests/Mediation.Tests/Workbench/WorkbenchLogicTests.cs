@@ -1,3 +1,5 @@
+using Mediation.Common;
+using Mediation.Language;
 using Mediation.Cases;
 using Mediation.Cases.Deadlines;
 using Mediation.Organisation;
@@ -131,9 +133,9 @@ public class WorkbenchLogicTests
         Texts.Zh.Refusal(409).ShouldBe("案件当前状态不允许此操作");
         Texts.Zh.Refusal(412).ShouldBe("此案件已被他人修改，请刷新后再操作。");
         Texts.En.Refusal(412).ShouldBe("Someone else changed this case — reload it before acting.");
-        Texts.Zh.Message("is required").ShouldBe("必填");
-        Texts.Zh.Message("an unusual rule").ShouldBe("an unusual rule");
-        Texts.En.Message("is required").ShouldBe("is required");
+        Texts.Zh.Message(FieldMessage.Required).ShouldBe("必填");
+        Texts.Zh.Message(new FieldMessage("", "an unusual rule", [])).ShouldBe("an unusual rule");
+        Texts.En.Message(FieldMessage.Required).ShouldBe("is required");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public static class DigestsEndpoint
         var check = new Validation();
         var first = Date(from, "from", check);
         var last = Date(to, "to", check);
-        check.Require(first is null || last is null || first <= last, "to", "must not be before from");
+        check.Require(first is null || last is null || first <= last, "to", FieldMessage.NotBeforeFrom);
         if (!check.IsValid) return check.Result().ToResult();
         return Results.Ok(await digests.ListAsync(first, last, cancellation));
     }
@@ -32,7 +32,7 @@ public static class DigestsEndpoint
     {
         if (string.IsNullOrEmpty(text)) return null;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        check.Add(field, "must be a date, yyyy-MM-dd");
+        check.Add(field, FieldMessage.Date);
         return null;
     }
 }

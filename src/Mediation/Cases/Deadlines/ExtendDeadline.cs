@@ -29,7 +29,7 @@ public static class ExtendDeadlineEndpoint
         var days = command.Days!.Value;
         if (state.ExtensionDays + days > max)
             throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.ExtensionLimit,
-                $"extensions may add at most {max} days to a {state.Kind}, and {state.ExtensionDays} are already granted");
+                $"extensions may add at most {max} days to a {state.Kind}, and {state.ExtensionDays} are already granted", max, state.ExtensionDays);
         var at = context.BusinessTime(command.OccurredAt, state);
         return [new DeadlineExtended(days, command.Approver!.Trim(), command.Reason!.Trim(), state.DueAt, state.DueAt.AddDays(days), at)];
     }

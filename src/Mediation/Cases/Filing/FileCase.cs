@@ -45,29 +45,29 @@ public static class FileCaseEndpoint
             .Within(command.GroupSize, "groupSize", 1, 100_000)
             .Enum(command.PetitionType, "petitionType", required: false);
         if (command.Kind == CaseKind.Petition) check.Required(command.PetitionType, "petitionType");
-        else check.Require(command.PetitionType is null, "petitionType", "is only for petitions");
-        if (command.ReceivedAt is { } received) check.Require(received >= DecisionContext.Earliest, "receivedAt", "must not be before 2000");
+        else check.Require(command.PetitionType is null, "petitionType", FieldMessage.OnlyForPetitions);
+        if (command.ReceivedAt is { } received) check.Require(received >= DecisionContext.Earliest, "receivedAt", FieldMessage.NotBefore2000);
 
-        if (command.Parties is not { Count: > 0 }) check.Add("parties", "at least one party is required");
-        else if (command.Parties.Count > MaxParties) check.Add("parties", $"at most {MaxParties} parties");
+        if (command.Parties is not { Count: > 0 }) check.Add("parties", FieldMessage.AtLeastOneParty);
+        else if (command.Parties.Count > MaxParties) check.Add("parties", FieldMessage.AtMostParties(MaxParties));
         else
         {
             for (var i = 0; i < command.Parties.Count; i++)
             {
                 var party = command.Parties[i];
                 var at = $"parties[{i}]";
-                if (party is null) { check.Add(at, "must not be null"); continue; }
+                if (party is null) { check.Add(at, FieldMessage.NotNull); continue; }
                 check.Enum(party.Role, $"{at}.role")
                     .Text(party.Name, $"{at}.name", 100)
                     .Text(party.IdNumber, $"{at}.idNumber", 18, required: false)
                     .Text(party.Phone, $"{at}.phone", 30, required: false)
                     .Text(party.Address, $"{at}.address", 300, required: false);
                 if (party.IdNumber is { Length: > 0 } id && !PersonalData.IsValidIdNumber(id))
-                    check.Add($"{at}.idNumber", "is not a valid resident identity card number");
+                    check.Add($"{at}.idNumber", FieldMessage.NotAnIdNumber);
                 if (party.Phone is { Length: > 0 } phone && !PersonalData.IsValidPhone(phone))
-                    check.Add($"{at}.phone", "is not a valid mobile or landline number");
+                    check.Add($"{at}.phone", FieldMessage.NotAPhoneNumber);
             }
-            if (!command.Parties.Any(p => p?.Role == PartyRole.Applicant)) check.Add("parties", "one party must be the Applicant");
+            if (!command.Parties.Any(p => p?.Role == PartyRole.Applicant)) check.Add("parties", FieldMessage.ApplicantRequired);
         }
         return check.Result();
     }

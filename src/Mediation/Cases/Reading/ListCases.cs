@@ -60,21 +60,21 @@ public sealed record CaseFilter(
         {
             if (string.IsNullOrEmpty(text)) return null;
             if (System.Enum.TryParse<T>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(text, out _)) return value;
-            check.Add(name, $"must be one of {string.Join(", ", System.Enum.GetNames<T>())}");
+            check.Add(name, FieldMessage.OneOf(System.Enum.GetNames<T>()));
             return null;
         }
         string? Text(string name, string? given, int max)
         {
             var text = given?.Trim() ?? "";
             if (text.Length == 0) return null;
-            if (text.Length > max) check.Add(name, $"must be at most {max} characters");
+            if (text.Length > max) check.Add(name, FieldMessage.AtMostCharacters(max));
             return text;
         }
         int Number(string name, string? text, int fallback, int min, int max)
         {
             if (string.IsNullOrEmpty(text)) return fallback;
             if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
-            check.Add(name, $"must be a whole number from {min} to {max}");
+            check.Add(name, FieldMessage.WholeNumberBetween(min, max));
             return fallback;
         }
 
@@ -82,14 +82,14 @@ public sealed record CaseFilter(
         if (query.Overdue is { Length: > 0 } overdueText)
         {
             if (bool.TryParse(overdueText, out var flag)) overdue = flag;
-            else check.Add("overdue", "must be true or false");
+            else check.Add("overdue", FieldMessage.TrueOrFalse);
         }
 
         var filter = new CaseFilter(Enum<CaseStatus>("status", query.Status), Enum<Level>("level", query.Level), Text("nodeCode", query.NodeCode, 32),
             Text("handlingNodeCode", query.HandlingNodeCode, 32), Enum<CaseKind>("kind", query.Kind), Text("category", query.Category, 50), overdue,
             Text("assignee", query.Assignee, 64), Text("q", query.Q, 100),
             Number("page", query.Page, 1, 1, 1_000_000), Number("pageSize", query.PageSize, 20, 1, MaxPageSize));
-        return check.IsValid ? (filter, null) : (null, Problems.Invalid(check.Errors));
+        return check.IsValid ? (filter, null) : (null, Problems.Invalid(check));
     }
 
     static readonly CaseStatus[] OpenStatuses = [CaseStatus.Registered, CaseStatus.Accepted, CaseStatus.Assigned];

@@ -127,7 +127,7 @@ public static class ReadCaseEndpoints
     static (bool unmask, string? reason, ProblemDetails? problem) UnmaskRequest(string? text, string? reason)
     {
         if (string.IsNullOrEmpty(text) || text == "false") return (false, null, null);
-        if (text != "true") return (false, null, Problems.Invalid("unmask", "must be true or false"));
+        if (text != "true") return (false, null, Problems.Invalid("unmask", FieldMessage.TrueOrFalse));
         return (true, reason ?? "", null);
     }
 
@@ -137,8 +137,8 @@ public static class ReadCaseEndpoints
         if (!AccessTable.MayUnmask(user)) return AccessTable.Forbidden("see personal data unmasked", AccessTable.Unmask);
         reason ??= "";
         var check = new Validation().Text(reason.Length == 0 ? null : reason, "reason", 500);
-        if (reason.Length is > 0 and < 4) check.Add("reason", "say why, in a few words (at least 4 characters)");
-        return check.IsValid ? null : Problems.Invalid(check.Errors);
+        if (reason.Length is > 0 and < 4) check.Add("reason", FieldMessage.SayWhy);
+        return check.IsValid ? null : Problems.Invalid(check);
     }
 
     /// <summary><c>version</c> or <c>asOf</c>, as written; whether the case had them is judged after its jurisdiction.</summary>
@@ -146,16 +146,16 @@ public static class ReadCaseEndpoints
     {
         var hasVersion = versionText is not null;
         var hasAsOf = asOfText is not null;
-        if (hasVersion && hasAsOf) return (null, null, Problems.Invalid("version", "give either version or asOf, not both"));
+        if (hasVersion && hasAsOf) return (null, null, Problems.Invalid("version", FieldMessage.VersionOrAsOf));
         if (hasVersion)
             return long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
                 ? (version, null, null)
-                : (null, null, Problems.Invalid("version", "must be a positive whole number"));
+                : (null, null, Problems.Invalid("version", FieldMessage.PositiveWholeNumber));
         if (hasAsOf)
             return DateTimeOffset.TryParseExact(asOfText, ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-ddTHH:mmK"],
                        CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) && asOfText!.Contains('T')
                 ? (null, asOf.ToUniversalTime(), null)
-                : (null, null, Problems.Invalid("asOf", "must be a time in ISO 8601 with its offset, e.g. 2026-03-02T09:30:00+08:00"));
+                : (null, null, Problems.Invalid("asOf", FieldMessage.TimeWithOffset("2026-03-02T09:30:00+08:00")));
         return (null, null, null);
     }
 

@@ -29,13 +29,13 @@ public static class ResolveEndpoint
 
     public static ProblemDetails Validate(Resolve command) => command is null ? Problems.MissingBody : new Validation()
         .Enum(command.Outcome, "outcome", required: false)
-        .Require(command.Outcome != Outcome.TransferredOut, "outcome", "a transfer out is recorded with transfer-out")
+        .Require(command.Outcome != Outcome.TransferredOut, "outcome", FieldMessage.TransferIsItsOwnCommand)
         .Enum(command.AgreementForm, "agreementForm", required: false)
         .Enum(command.Opinion, "opinion", required: false)
-        .Require(command.Amount is null or >= 0, "amount", "must not be negative")
-        .Require(command.Amount is null or <= MaxAmount, "amount", "is not a plausible amount in yuan")
-        .Require(command.Amount is null || decimal.Round(command.Amount.Value, 2) == command.Amount, "amount", "has at most two decimals (fen)")
-        .Require(command.PerformanceDueAt is null || command.PerformanceDueAt >= DecisionContext.Earliest, "performanceDueAt", "must not be before 2000")
+        .Require(command.Amount is null or >= 0, "amount", FieldMessage.NotNegative)
+        .Require(command.Amount is null or <= MaxAmount, "amount", FieldMessage.ImplausibleAmount)
+        .Require(command.Amount is null || decimal.Round(command.Amount.Value, 2) == command.Amount, "amount", FieldMessage.AtMostTwoDecimals)
+        .Require(command.PerformanceDueAt is null || command.PerformanceDueAt >= DecisionContext.Earliest, "performanceDueAt", FieldMessage.NotBefore2000)
         .Text(command.Note, "note", 4000, required: false)
         .Result();
 

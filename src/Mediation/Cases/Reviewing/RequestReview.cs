@@ -33,7 +33,8 @@ public static class RequestReviewEndpoint
         var at = context.BusinessTime(command.OccurredAt, state);
         if (at - state.ResolvedAt > context.Deadlines.ReviewRequestWindow)
             throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.ReviewWindowPassed,
-                $"a review must be requested within {context.Deadlines.ReviewRequestWindow.TotalDays:0} days of the opinion of {state.ResolvedAt:yyyy-MM-dd}");
+                $"a review must be requested within {context.Deadlines.ReviewRequestWindow.TotalDays:0} days of the opinion of {state.ResolvedAt:yyyy-MM-dd}",
+                (int)context.Deadlines.ReviewRequestWindow.TotalDays);
 
         var from = state.ResolvedNodeCode ?? state.HandlingNodeCode;
         var to = context.Org.ParentOf(from) ?? context.Org.Find(from);

@@ -23,8 +23,8 @@ public static class RecordSessionEndpoint
             .Enum(command.Mode, "mode")
             .Text(command.Note, "note", 4000, required: false)
             .Require(command.HeldAt is null || command.OccurredAt is null || command.HeldAt == command.OccurredAt,
-                "occurredAt", "when given with heldAt, must equal it");
-        if (command.Mediators is not { Count: > 0 and <= 20 }) check.Add("mediators", "one to twenty mediators are required");
+                "occurredAt", FieldMessage.EqualsHeldAt);
+        if (command.Mediators is not { Count: > 0 and <= 20 }) check.Add("mediators", FieldMessage.OneToTwentyMediators);
         else
             for (var i = 0; i < command.Mediators.Count; i++) check.Text(command.Mediators[i], $"mediators[{i}]", 64);
         return check.Result();

@@ -4,6 +4,7 @@ using Marten;
 using Mediation.Auditing;
 using Mediation.Cases;
 using Mediation.Cases.Reading;
+using Mediation.CodeTables;
 using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
@@ -61,6 +62,8 @@ public sealed class CaseListExport(IDocumentStore store)
         try
         {
             await using var session = store.QuerySession();
+            // Retired categories too: old cases keep theirs.
+            var categories = (await session.Query<Category>().ToListAsync(cancellation)).ToDictionary(c => c.Id, language.Name);
             // Only the fields the file shows: a third of the document to read and parse per case.
             var cases = filter.Apply(session.Query<MediationCase>(), org, now, user)
                 .OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.CaseNumber)
@@ -75,7 +78,7 @@ public sealed class CaseListExport(IDocumentStore store)
             var written = 0;
             async Task FlushAsync()
             {
-                await chunks.WriteAsync(await WithPartiesAsync(chunk, user, now, language, cancellation), cancellation);
+                await chunks.WriteAsync(await WithPartiesAsync(chunk, org, categories, user, now, language, cancellation), cancellation);
                 progress?.Invoke(written += chunk.Count);
                 chunk.Clear();
             }
@@ -94,8 +97,9 @@ public sealed class CaseListExport(IDocumentStore store)
         }
     }
 
-    async Task<List<object?[]>> WithPartiesAsync(List<ListedCase> cases, CurrentUser user, DateTimeOffset now, ReportLanguage language,
-        CancellationToken cancellation)
+    /// <summary>The rows of a chunk of cases, every coded value in the file's language: categories and units by name.</summary>
+    async Task<List<object?[]>> WithPartiesAsync(List<ListedCase> cases, OrgTree org, IReadOnlyDictionary<string, string> categories, CurrentUser user,
+        DateTimeOffset now, ReportLanguage language, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var ids = cases.Select(c => c.Id).ToArray();
@@ -106,20 +110,22 @@ public sealed class CaseListExport(IDocumentStore store)
             var shown = c.Parties.Where(p => parties.ContainsKey(p.PartyId)).Select(p =>
             {
                 var view = PartyView.Of(parties[p.PartyId], PartyView.For(c.PetitionType, c.HandlingNodeCode, p.Role, user, unmask: false));
-                var who = view.Erased ? (language.IsChinese ? "（已删除）" : "(erased)") : view.Hidden ? (language.IsChinese ? "（不予显示）" : "(withheld)") : view.Name;
-                return $"{language.RoleName(p.Role)}:{who} {view.Phone}".Trim();
+                var who = view.Erased ? language.Erased : view.Hidden ? language.Withheld : view.Name;
+                return $"{language.Name(p.Role)}:{who} {view.Phone}".Trim();
             });
             var overdue = MediationCase.IsOpenStatus(c.Status) && now > c.DueAt;
             rows.Add(
             [
-                c.CaseNumber, language.KindName(c.Kind), language.ChannelName(c.Channel.ToString()), c.Category, c.NodeCode, c.HandlingNodeCode,
-                language.LevelName(c.Level), language.StatusName(c.Status), c.Assignee,
+                c.CaseNumber, language.Name(c.Kind), language.Name(c.Channel), categories.GetValueOrDefault(c.Category, c.Category),
+                UnitName(org, c.NodeCode), UnitName(org, c.HandlingNodeCode), language.Name(c.Level), language.Name(c.Status), c.Assignee,
                 c.ReceivedAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm"), c.DueAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd"),
-                overdue ? language.Yes : language.No, c.Outcome?.ToString(), string.Join("；", shown), c.Summary,
+                overdue ? language.Yes : language.No, c.Outcome is { } outcome ? language.Name(outcome) : null, string.Join("；", shown), c.Summary,
             ]);
         }
         return rows;
     }
+
+    static string UnitName(OrgTree org, string code) => org.Find(code)?.Name ?? code;
 }
 
 /// <summary>The fields of a case the list file shows.</summary>

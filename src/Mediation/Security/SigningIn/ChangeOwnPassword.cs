@@ -27,10 +27,10 @@ public static class ChangeOwnPasswordEndpoint
         var check = new Validation()
             .Required(command.CurrentPassword, "currentPassword")
             .Require(command.CurrentPassword is null || command.CurrentPassword.Length <= PasswordPolicy.MaximumLength, "currentPassword",
-                $"must be at most {PasswordPolicy.MaximumLength} characters")
+                FieldMessage.AtMostCharacters(PasswordPolicy.MaximumLength))
             .Password(command.NewPassword, "newPassword");
         if (command.NewPassword is not null && command.NewPassword == command.CurrentPassword)
-            check.Add("newPassword", "must differ from the current password");
+            check.Add("newPassword", FieldMessage.NewPasswordDiffers);
         return check.Result();
     }
 
@@ -45,7 +45,7 @@ public static class ChangeOwnPasswordEndpoint
         await using (var query = store.QuerySession()) user = await query.LoadAsync<UserAccount>(session.UserId, http.RequestAborted);
         if (user is null) return AccountChange.NoSuchUser(session.UserId).ToResult();
         if (!await check.ConfirmAsync(http, user, command.CurrentPassword!, "wrong current password when changing it"))
-            return Problems.Invalid("currentPassword", "is not your current password, or the account is locked for a while after repeated failures").ToResult();
+            return Problems.Invalid("currentPassword", FieldMessage.NotCurrentPassword).ToResult();
 
         var (_, problem) = await AccountChange.RunAsync(store, sessions, user.Id,
             current => current is null || current.PasswordHash != user.PasswordHash

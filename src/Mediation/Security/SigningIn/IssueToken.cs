@@ -26,7 +26,7 @@ public static class IssueTokenEndpoint
     public static ProblemDetails Validate(IssueToken command) => command is null ? Problems.MissingBody : new Validation()
         .Text(command.Username, "username", 64)
         .Required(command.Password, "password")
-        .Require(command.Password is null || command.Password.Length <= 256, "password", "must be at most 256 characters")
+        .Require(command.Password is null || command.Password.Length <= 256, "password", FieldMessage.AtMostCharacters(256))
         .Result();
 
     public static ProblemDetails BadCredentials() => new()

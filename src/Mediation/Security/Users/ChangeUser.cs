@@ -27,7 +27,7 @@ public static class ChangeUserEndpoint
             .Text(command.NodeCode, "nodeCode", 32, required: false);
         if (command.Roles is not null) CreateUserEndpoint.Roles(check, command.Roles);
         if (command is { Disabled: null, Roles: null, NodeCode: null, DisplayName: null })
-            check.Add("body", "name at least one of disabled, roles, nodeCode, displayName");
+            check.Add("body", FieldMessage.NameAChange);
         return check.Result();
     }
 

@@ -32,7 +32,7 @@ public static partial class CreateUserEndpoint
             .Text(command.DisplayName, "displayName", 100)
             .Text(command.NodeCode, "nodeCode", 32, required: false);
         if (command.Username is { Length: > 0 } name)
-            check.Require(UserNamePattern().IsMatch(name), "username", "must be 2 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
+            check.Require(UserNamePattern().IsMatch(name), "username", FieldMessage.UserNameShape);
         check.Password(command.Password, "password");
         return Roles(check, command.Roles).Result();
     }
@@ -40,9 +40,9 @@ public static partial class CreateUserEndpoint
     /// <summary>At least one role, each a role the service knows.</summary>
     public static Validation Roles(Validation check, IReadOnlyList<string>? roles)
     {
-        if (roles is not { Count: > 0 }) return check.Add("roles", $"at least one of {string.Join(", ", Security.Roles.All)}");
+        if (roles is not { Count: > 0 }) return check.Add("roles", FieldMessage.AtLeastOneRole(Security.Roles.All));
         foreach (var role in roles.Where(r => r is null || !Security.Roles.All.Contains(r)).Take(1))
-            check.Add("roles", $"{role ?? "null"} is not a role; roles are {string.Join(", ", Security.Roles.All)}");
+            check.Add("roles", FieldMessage.NotARole(role ?? "null", Security.Roles.All));
         return check;
     }
 
@@ -75,7 +75,7 @@ public static partial class CreateUserEndpoint
         if (nodeCode is not null && !admin.Covers(org, nodeCode))
             return Problems.NoNode(nodeCode);
         if (nodeCode is null && admin.NodeCode is not null)
-            return Problems.Invalid("nodeCode", "is required: you may only give users a node in your own jurisdiction");
+            return Problems.Invalid("nodeCode", FieldMessage.NodeWithinJurisdiction);
         return null;
     }
 

@@ -89,13 +89,13 @@ public sealed class CaseActions(CaseCommandRunner runner)
     public async Task<CommandOutcome> RunAsync(HttpContext http, Guid caseId, ActionForm form, CancellationToken cancellation)
     {
         var user = CurrentUser.From(http);
-        if (CaseCommands.Find(form.Action) is not { } action) return CommandOutcome.Refused(Problems.Invalid("action", $"there is no action {form.Action}"));
+        if (CaseCommands.Find(form.Action) is not { } action) return CommandOutcome.Refused(Problems.Invalid("action", FieldMessage.NoSuchAction(form.Action)));
         if (!AccessTable.Allows(user, action.AccessKey))
             return CommandOutcome.Refused(AccessTable.ForbiddenFor(action.AccessKey));
         var request = new CommandRequest(user, null, null, form.Version > 0 ? form.Version : null, http.TraceIdentifier);
         var posted = new PostedForm(form);
         var command = action.Read(posted);
-        if (!posted.Reader.Check.IsValid) return CommandOutcome.Refused(Problems.Invalid(posted.Reader.Check.Errors));
+        if (!posted.Reader.Check.IsValid) return CommandOutcome.Refused(Problems.Invalid(posted.Reader.Check));
         if (action.Validate(command) is ValidationProblemDetails invalid) return CommandOutcome.Refused(invalid);
         return await action.RunAsync(runner, request, caseId, command, cancellation);
     }
@@ -130,7 +130,7 @@ public sealed class FormReader
     {
         if (Trim(text) is not { } value) return null;
         if (System.Enum.TryParse<T>(value, out var parsed) && System.Enum.IsDefined(parsed)) return parsed;
-        Check.Add(field, $"must be one of {string.Join(", ", System.Enum.GetNames<T>())}");
+        Check.Add(field, FieldMessage.OneOf(System.Enum.GetNames<T>()));
         return null;
     }
 
@@ -138,7 +138,7 @@ public sealed class FormReader
     {
         if (Trim(text) is not { } value) return null;
         if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)) return n;
-        Check.Add(field, "must be a whole number");
+        Check.Add(field, FieldMessage.WholeNumber);
         return null;
     }
 
@@ -146,7 +146,7 @@ public sealed class FormReader
     {
         if (Trim(text) is not { } value) return null;
         if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var n)) return n;
-        Check.Add(field, "must be an amount in yuan, such as 1200.50");
+        Check.Add(field, FieldMessage.AmountInYuan);
         return null;
     }
 
@@ -157,7 +157,7 @@ public sealed class FormReader
         if (DateTime.TryParseExact(value, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"], CultureInfo.InvariantCulture,
                 DateTimeStyles.None, out var local))
             return new DateTimeOffset(local, ChinaStandardTime.Offset).ToUniversalTime();
-        Check.Add(field, "must be a date and time, such as 2026-03-02T09:30");
+        Check.Add(field, FieldMessage.LocalDateTime);
         return null;
     }
 
