@@ -109,7 +109,7 @@ public sealed class CaseListExport(IDocumentStore store)
                 var who = view.Erased ? (language.IsChinese ? "（已删除）" : "(erased)") : view.Hidden ? (language.IsChinese ? "（不予显示）" : "(withheld)") : view.Name;
                 return $"{language.RoleName(p.Role)}:{who} {view.Phone}".Trim();
             });
-            var overdue = MediationCase.IsOpenStatus(c.Status) && now > c.DueAt;
+            var overdue = CaseRules.IsOpen(c.Status) && now > c.DueAt;
             rows.Add(
             [
                 c.CaseNumber, language.KindName(c.Kind), language.ChannelName(c.Channel.ToString()), c.Category, c.NodeCode, c.HandlingNodeCode,
