@@ -4,14 +4,14 @@ using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;
-using Mediation.Statistics;
+using Mediation.Reports;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
-namespace Mediation.Reports.Settlement;
+namespace Mediation.Statistics.Settlement;
 
 /// <summary>
 /// The settlement table a statistician hands upward: the figures of <c>/api/stats/settlement</c>
