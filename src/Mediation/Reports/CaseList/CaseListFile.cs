@@ -61,7 +61,7 @@ public sealed class CaseListExport(IDocumentStore store)
         try
         {
             await using var session = store.QuerySession();
-            // Only the fields the file shows: a third of the document to read and parse per case.
+            // Only the fields the file shows: less of each document to read and parse.
             var cases = filter.Apply(session.Query<MediationCase>(), org, now, user)
                 .OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.CaseNumber)
                 .Select(c => new ListedCase
