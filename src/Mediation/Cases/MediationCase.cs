@@ -66,9 +66,7 @@ public sealed record MediationCase
     public DateTimeOffset LastOccurredAt { get; init; }
 
     /// <summary>Not concluded: still being worked.</summary>
-    public bool IsOpen => IsOpenStatus(Status);
-
-    public static bool IsOpenStatus(CaseStatus status) => status is CaseStatus.Registered or CaseStatus.Accepted or CaseStatus.Assigned;
+    public bool IsOpen => CaseRules.IsOpen(Status);
 
     /// <summary>Open and past its due date at <paramref name="now"/>.</summary>
     public bool IsOverdueAt(DateTimeOffset now) => IsOpen && now > DueAt;
@@ -203,7 +201,7 @@ public sealed record MediationCase
 
     public MediationCase Apply(CaseReopened e) => this with
     {
-        Status = CaseStatus.Assigned,
+        Status = CaseRules.ReopenedStatus,
         HandlingNodeCode = e.NodeCode,
         Level = e.Level,
         Outcome = null,
@@ -224,7 +222,7 @@ public sealed record MediationCase
 
     public MediationCase Apply(PetitionReviewRequested e) => this with
     {
-        Status = CaseStatus.Assigned,
+        Status = CaseRules.ReopenedStatus,
         ReviewStage = e.Stage,
         HandlingNodeCode = e.ToNodeCode,
         Level = e.Level,

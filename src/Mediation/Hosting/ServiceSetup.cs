@@ -32,7 +32,7 @@ public static class ServiceSetup
         services.AddSingleton<Cases.Filing.CaseNumbers>();
         services.AddOptions<Cases.Deadlines.DeadlinePolicy>().BindConfiguration(Cases.Deadlines.DeadlinePolicy.Section);
         services.AddOptions<Statistics.StatisticsOptions>().BindConfiguration(Statistics.StatisticsOptions.Section);
-        services.AddSingleton<Statistics.SettlementQuery>();
+        services.AddSingleton<Statistics.Settlement.SettlementQuery>();
         services.AddSingleton<Statistics.BacklogQuery>();
         services.AddSingleton<Statistics.WorkloadQuery>();
         services.AddSingleton<Seeding.Seeder>();
@@ -40,7 +40,7 @@ public static class ServiceSetup
         services.AddSingleton<Auditing.Chain.ChainVerifier>();
         services.AddSingleton<Auditing.Chain.ChainDigests>();
         services.AddSingleton<Auditing.Chain.LegacyChain>();
-        services.AddSingleton<Reports.Settlement.SettlementReportBuilder>();
+        services.AddSingleton<Statistics.Settlement.SettlementReportBuilder>();
         services.AddSingleton<Reports.CaseList.CaseListExport>();
         services.AddOptions<Reports.ReportOptions>().BindConfiguration(Reports.ReportOptions.Section);
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, Reports.ExportLimit>(Reports.ExportLimit.Policy));
@@ -79,11 +79,11 @@ public static class ServiceSetup
                 options.Schema.For<StoredDataProtectionKey>();
                 options.Schema.For<Auditing.AccessLogEntry>().Index(e => e.CaseId).Index(e => e.UserName).Index(e => e.At);
                 Cases.Reading.CaseReadModel.Configure(options);
-                options.Storage.ExtendedSchemaObjects.AddRange(Statistics.StatisticsProjection.SchemaObjects(options.DatabaseSchemaName));
+                options.Storage.ExtendedSchemaObjects.AddRange(Statistics.Projection.StatisticsTables.SchemaObjects(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Security.SigningIn.Lockout.SchemaObject(options.DatabaseSchemaName));
                 options.Projections.Add(
-                    new Statistics.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),
-                    JasperFx.Events.Projections.ProjectionLifecycle.Async, Statistics.StatisticsProjection.ProjectionName, null);
+                    new Statistics.Projection.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),
+                    JasperFx.Events.Projections.ProjectionLifecycle.Async, Statistics.Projection.StatisticsProjection.ProjectionName, null);
                 return options;
             })
             .UseLightweightSessions()

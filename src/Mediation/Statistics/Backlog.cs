@@ -34,7 +34,7 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
         var schema = store.Options.DatabaseSchemaName;
         var legacyDays = options.Value.LegacyDays;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
-        var isNow = await SettlementQuery.IsNowAsync(report, schema, scope.AsOf, cancellation);
+        var isNow = await ReportSql.IsNowAsync(report, schema, scope.AsOf, cancellation);
         const string age = "floor(extract(epoch from (@as_of - received_at)) / 86400)::int";
         string[] counts =
         [
@@ -43,7 +43,7 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
             $"{age} <= 7", $"{age} between 8 and 30", $"{age} between 31 and 60", $"{age} between 61 and 90", $"{age} > 90",
         ];
         // Each part counts its own rows; the parts are added up.
-        var parts = SettlementQuery.StateRows(schema, scope, isNow, "open").Select(rows =>
+        var parts = ReportSql.StateRows(schema, scope, isNow, "open").Select(rows =>
             $"select {string.Join(", ", counts.Select((c, i) => $"count(*) filter (where {c}) as c{i}"))} {rows}");
         var sql = $"""
             select {string.Join(", ", counts.Select((_, i) => $"sum(c{i})::bigint"))} from (
@@ -51,7 +51,7 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
             ) x
             """;
         await using var command = report.Command(sql);
-        SettlementQuery.AddScope(command, scope);
+        ReportSql.AddScope(command, scope);
         command.Parameters.AddWithValue("legacy", legacyDays);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);

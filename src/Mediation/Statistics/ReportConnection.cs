@@ -9,9 +9,8 @@ namespace Mediation.Statistics;
 /// period or a moment given as a parameter is a full scan where an index range would read a few
 /// rows. JIT compilation, which costs more than it saves on queries of this size, is off. A page read
 /// in index order is costed like one read in table order: the statistics tables are read from memory
-/// (or SSD), and at the default four times the cost the planner read all 100,000 current rows of a
-/// county-year rather than the third of them an as-of report needs from an index alone (29 ms against
-/// 19 ms).
+/// (or SSD), and at the default four times the cost the planner prefers reading every current row to
+/// reading the part of them an as-of report needs from an index alone (docs/read-models.md).
 /// </summary>
 public sealed class ReportConnection : IAsyncDisposable
 {

@@ -2,6 +2,7 @@ using Marten;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;
+using Mediation.Statistics.Projection;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Wolverine.Http;
@@ -20,14 +21,14 @@ public sealed class WorkloadQuery(IDocumentStore store)
         var nodes = scope.NodeCodes is not null ? " and node_code = any(@nodes)" : "";
         var sql = $"""
             select assignee, count(*), count(*) filter (where due_at < @as_of)
-            from {store.Options.DatabaseSchemaName}.{StatisticsProjection.CurrentTable}
+            from {store.Options.DatabaseSchemaName}.{StatisticsTables.Current}
             where assignee is not null and open{nodes}
             group by assignee
             order by count(*) desc, assignee
             """;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
         await using var command = report.Command(sql);
-        SettlementQuery.AddScope(command, scope);
+        ReportSql.AddScope(command, scope);
         var rows = new List<AssigneeWorkload>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) rows.Add(new AssigneeWorkload(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));

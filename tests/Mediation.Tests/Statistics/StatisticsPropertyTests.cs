@@ -6,6 +6,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events;
 using Mediation.Statistics;
+using Mediation.Statistics.Projection;
 using Mediation.Tests.Cases;
 using Mediation.Tests.Hosting;
 using Mediation.Tests.Security;

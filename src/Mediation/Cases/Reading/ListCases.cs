@@ -92,7 +92,7 @@ public sealed record CaseFilter(
         return check.IsValid ? (filter, null) : (null, Problems.Invalid(check));
     }
 
-    static readonly CaseStatus[] OpenStatuses = [CaseStatus.Registered, CaseStatus.Accepted, CaseStatus.Assigned];
+    static readonly CaseStatus[] OpenStatuses = [.. CaseRules.OpenStatuses];
 
     public IQueryable<MediationCase> Apply(IQueryable<MediationCase> cases, OrgTree org, DateTimeOffset now, CurrentUser user)
     {

@@ -2,7 +2,7 @@
 #pragma warning disable
 using Mediation.Auditing;
 using Mediation.Organisation;
-using Mediation.Reports.Settlement;
+using Mediation.Statistics.Settlement;
 using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
@@ -17,10 +17,10 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Mediation.Auditing.AccessLog _accessLog;
         private readonly Mediation.Organisation.OrgDirectory _orgDirectory;
-        private readonly Mediation.Reports.Settlement.SettlementReportBuilder _settlementReportBuilder;
+        private readonly Mediation.Statistics.Settlement.SettlementReportBuilder _settlementReportBuilder;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_reports_settlement(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Mediation.Auditing.AccessLog accessLog, Mediation.Organisation.OrgDirectory orgDirectory, Mediation.Reports.Settlement.SettlementReportBuilder settlementReportBuilder, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_api_reports_settlement(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Mediation.Auditing.AccessLog accessLog, Mediation.Organisation.OrgDirectory orgDirectory, Mediation.Statistics.Settlement.SettlementReportBuilder settlementReportBuilder, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _accessLog = accessLog;
@@ -31,7 +31,7 @@ namespace Internal.Generated.WolverineHandlers
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Reports.Settlement.SettlementReportEndpoint").SetTag("http.route", "/api/reports/settlement").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Statistics.Settlement.SettlementReportEndpoint").SetTag("http.route", "/api/reports/settlement").SetTag("http.request.method", "GET");
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
             var nodeCode = httpContext.Request.Query["nodeCode"];
@@ -40,7 +40,7 @@ namespace Internal.Generated.WolverineHandlers
             var lang = httpContext.Request.Query["lang"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Reports.Settlement.SettlementReportEndpoint.Get(from, to, nodeCode, asOf, format, lang, httpContext, _settlementReportBuilder, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Statistics.Settlement.SettlementReportEndpoint.Get(from, to, nodeCode, asOf, format, lang, httpContext, _settlementReportBuilder, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

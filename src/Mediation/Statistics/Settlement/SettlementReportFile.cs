@@ -4,14 +4,14 @@ using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;
-using Mediation.Statistics;
+using Mediation.Reports;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
-namespace Mediation.Reports.Settlement;
+namespace Mediation.Statistics.Settlement;
 
 /// <summary>
 /// The settlement table a statistician hands upward: the figures of <c>/api/stats/settlement</c>
@@ -36,7 +36,7 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         var byChannel = await settlement.RunAsync(scope with { GroupBy = GroupBy.Channel }, org, cancellation);
         Dictionary<string, string> categoryNames;
         await using (var session = store.QuerySession())
-            categoryNames = (await session.Query<Category>().ToListAsync(cancellation)).ToDictionary(c => c.Id, c => language.IsChinese ? c.NameZh : c.NameEn);
+            categoryNames = (await session.Query<Category>().ToListAsync(cancellation)).ToDictionary(c => c.Id, language.Name);
 
         var title = language.SettlementTitle(scope.Node.Name, scope.From, scope.To);
 

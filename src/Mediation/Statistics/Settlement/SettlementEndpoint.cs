@@ -1,0 +1,32 @@
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Mediation.Statistics.Settlement;
+
+public static class SettlementEndpoint
+{
+    /// <summary>
+    /// Settlement statistics of the cases received in the period at a node and below, as of a moment
+    /// (docs/domain.md, "Statistics"): overall and, with <c>groupBy</c>, per category, channel, kind, level,
+    /// sub-unit or month of receipt.
+    /// </summary>
+    [WolverineGet("/api/stats/settlement", OperationId = "GetSettlementStatistics")]
+    [ProducesResponseType<SettlementReport>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(
+        [QueryParameter(typeof(DateOnly), ScopeQuery.FromText)] string? from,
+        [QueryParameter(typeof(DateOnly), ScopeQuery.ToText)] string? to,
+        [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
+        [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
+        [QueryParameter(typeof(GroupBy), ScopeQuery.GroupByText)] string? groupBy,
+        HttpContext http, SettlementQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
+    {
+        var org = await directory.CurrentAsync(cancellation);
+        var (scope, problem) = ReportScope.Parse(new ScopeQuery(from, to, nodeCode, asOf, groupBy), org, CurrentUser.From(http), clock.GetUtcNow());
+        if (problem is not null) return problem.ToResult();
+        var report = await query.RunAsync(scope!, org, cancellation);
+        return Results.Ok(report);
+    }
+}
