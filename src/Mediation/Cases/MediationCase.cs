@@ -199,35 +199,31 @@ public sealed record MediationCase
 
     public MediationCase Apply(CaseClosed e) => this with { Status = CaseStatus.Closed, ClosedAt = e.OccurredAt, LastOccurredAt = e.OccurredAt };
 
-    public MediationCase Apply(CaseReopened e) => this with
+    public MediationCase Apply(CaseReopened e) => Unconcluded() with
     {
-        Status = CaseRules.ReopenedStatus,
         HandlingNodeCode = e.NodeCode,
         Level = e.Level,
-        Outcome = null,
-        Opinion = null,
         AgreementForm = null,
         Amount = null,
         PerformanceDueAt = null,
         Performance = null,
-        ResolvedLevel = null,
-        ResolvedNodeCode = null,
-        ResolvedAt = null,
-        ClosedAt = null,
-        Satisfaction = null,
-        FollowUps = 0,
-        EscalatedFrom = [],
         LastOccurredAt = e.OccurredAt,
     };
 
-    public MediationCase Apply(PetitionReviewRequested e) => this with
+    public MediationCase Apply(PetitionReviewRequested e) => Unconcluded() with
     {
-        Status = CaseRules.ReopenedStatus,
         ReviewStage = e.Stage,
         HandlingNodeCode = e.ToNodeCode,
         Level = e.Level,
         Assignee = null,
         DueAt = e.DueAt,
+        LastOccurredAt = e.OccurredAt,
+    };
+
+    /// <summary>What a reopening and a petition's review both undo: the conclusion, its follow-ups and the escalations before it.</summary>
+    MediationCase Unconcluded() => this with
+    {
+        Status = CaseRules.ReopenedStatus,
         Outcome = null,
         Opinion = null,
         ResolvedLevel = null,
@@ -237,7 +233,6 @@ public sealed record MediationCase
         Satisfaction = null,
         FollowUps = 0,
         EscalatedFrom = [],
-        LastOccurredAt = e.OccurredAt,
     };
 
     // A breach is observed by the service, not done by a person: it does not move LastOccurredAt,

@@ -1,3 +1,4 @@
+using Mediation.Cases;
 using Marten;
 using Mediation.Hosting;
 using Mediation.Organisation;
@@ -27,7 +28,28 @@ public sealed record BacklogReport(
 /// </summary>
 public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOptions> options)
 {
-    public static readonly string[] AgeBuckets = ["0-7", "8-30", "31-60", "61-90", ">90"];
+    const string Age = "floor(extract(epoch from (@as_of - received_at)) / 86400)::int";
+
+    /// <summary>The age buckets, by label, and which open rows fall in each.</summary>
+    static readonly (string Label, string Condition)[] Ages =
+    [
+        ("0-7", $"{Age} <= 7"), ("8-30", $"{Age} between 8 and 30"), ("31-60", $"{Age} between 31 and 60"),
+        ("61-90", $"{Age} between 61 and 90"), (">90", $"{Age} > 90"),
+    ];
+
+    /// <summary>The age buckets' labels, youngest first.</summary>
+    public static readonly string[] AgeBuckets = Ages.Select(a => a.Label).ToArray();
+
+    /// <summary>Every count of the report, by the column it is read back from.</summary>
+    static readonly (string Column, string Condition)[] Counts =
+    [
+        ("open", "true"), ("overdue", "due_at < @as_of"), ("legacy", $"{Age} > @legacy"),
+        .. Enum.GetValues<Level>().Select(level => (LevelColumn(level), $"level = '{level}'")),
+        .. Ages.Select((age, i) => (AgeColumn(i), age.Condition)),
+    ];
+
+    static string LevelColumn(Level level) => $"at_{level.ToString().ToLowerInvariant()}";
+    static string AgeColumn(int bucket) => $"age_{bucket}";
 
     public async Task<BacklogReport> RunAsync(ReportScope scope, CancellationToken cancellation)
     {
@@ -35,18 +57,11 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
         var legacyDays = options.Value.LegacyDays;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
         var isNow = await ReportSql.IsNowAsync(report, schema, scope.AsOf, cancellation);
-        const string age = "floor(extract(epoch from (@as_of - received_at)) / 86400)::int";
-        string[] counts =
-        [
-            "true", "due_at < @as_of", $"{age} > @legacy",
-            "level = 'Grid'", "level = 'Community'", "level = 'Street'", "level = 'County'",
-            $"{age} <= 7", $"{age} between 8 and 30", $"{age} between 31 and 60", $"{age} between 61 and 90", $"{age} > 90",
-        ];
         // Each part counts its own rows; the parts are added up.
         var parts = ReportSql.StateRows(schema, scope, isNow, "open").Select(rows =>
-            $"select {string.Join(", ", counts.Select((c, i) => $"count(*) filter (where {c}) as c{i}"))} {rows}");
+            $"select {string.Join(", ", Counts.Select(c => $"count(*) filter (where {c.Condition}) as {c.Column}"))} {rows}");
         var sql = $"""
-            select {string.Join(", ", counts.Select((_, i) => $"sum(c{i})::bigint"))} from (
+            select {string.Join(", ", Counts.Select(c => $"sum({c.Column})::bigint as {c.Column}"))} from (
               {string.Join("\n  union all\n  ", parts)}
             ) x
             """;
@@ -55,13 +70,11 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
         command.Parameters.AddWithValue("legacy", legacyDays);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);
+        long Count(string column) => reader.GetInt64(reader.GetOrdinal(column));
         return new BacklogReport(
-            reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2),
-            new Dictionary<string, long>
-            {
-                ["Grid"] = reader.GetInt64(3), ["Community"] = reader.GetInt64(4), ["Street"] = reader.GetInt64(5), ["County"] = reader.GetInt64(6),
-            },
-            AgeBuckets.Select((bucket, i) => (bucket, count: reader.GetInt64(7 + i))).ToDictionary(b => b.bucket, b => b.count),
+            Count("open"), Count("overdue"), Count("legacy"),
+            Enum.GetValues<Level>().ToDictionary(level => level.ToString(), level => Count(LevelColumn(level))),
+            Ages.Select((age, i) => (age.Label, count: Count(AgeColumn(i)))).ToDictionary(a => a.Label, a => a.count),
             scope.Node.Id, scope.Node.Name, scope.AsOf, legacyDays);
     }
 }
