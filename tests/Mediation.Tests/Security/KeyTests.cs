@@ -15,6 +15,7 @@ using Npgsql;
 namespace Mediation.Tests.Security;
 
 /// <summary>The key rings read from settings and key files, without a host.</summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class KeyRingTests : IDisposable
 {
     readonly string _root = Directory.CreateTempSubdirectory("mediation-keys-").FullName;
