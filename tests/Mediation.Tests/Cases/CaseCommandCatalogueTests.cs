@@ -15,6 +15,7 @@ namespace Mediation.Tests.Cases;
 /// Every command on a case is listed once, in <see cref="CaseCommands"/>, and whatever lists case
 /// commands (the access table, the workbench's actions, the seeder) takes them from there.
 /// </summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class CaseCommandCatalogueTests
 {
     const string CaseCommandRoute = "/api/cases/{id}/";

@@ -17,6 +17,7 @@ using Mediation.Organisation;
 namespace Mediation.Tests.Cases;
 
 /// <summary>Every command against every kind of state: allowed ones give their event, the others a 409 refusal.</summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class DecisionMatrixTests
 {
     public static readonly OrgTree Org = new(CaseFixture.Tree.Select(n => new OrgNode

@@ -14,6 +14,7 @@ using Mediation.Security;
 namespace Mediation.Tests.Cases;
 
 /// <summary>The rules inside the decisions beyond "which status allows which command".</summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class DecisionRuleTests
 {
     static DecisionContext ContextAt(DateTimeOffset now) => new(now, DecisionMatrixTests.Org, new DeadlinePolicy());

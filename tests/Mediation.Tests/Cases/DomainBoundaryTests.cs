@@ -12,6 +12,7 @@ namespace Mediation.Tests.Cases;
 /// The case domain (the case, its events, commands, decisions and refusals) knows no HTTP: problem
 /// details are made where a refusal is answered, and the runner's HTTP adapter is a file of its own.
 /// </summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class DomainBoundaryTests
 {
     static readonly Assembly Service = typeof(MediationCase).Assembly;

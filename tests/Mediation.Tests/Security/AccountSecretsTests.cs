@@ -23,6 +23,7 @@ public class AccountSecretsTests(PostgresForTests postgres)
         {
             b.UseSetting("ConnectionStrings:Marten", database).ConfigureLogging(l => l.AddProvider(logs));
             if (testUsers) b.WithTestUsers();
+            else b.ConfigureLogging(TestOutputLogs.Route);
             configure?.Invoke(b);
         });
         return (host, logs);

@@ -15,6 +15,7 @@ using Npgsql;
 namespace Mediation.Tests.Security;
 
 /// <summary>The key rings read from settings and key files, without a host.</summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class KeyRingTests : IDisposable
 {
     readonly string _root = Directory.CreateTempSubdirectory("mediation-keys-").FullName;
@@ -106,7 +107,7 @@ public class KeyTests(PostgresForTests postgres)
         var refused = await Should.ThrowAsync<InvalidOperationException>(() => AlbaHost.For<Program>(b => b
             .UseEnvironment(Environments.Production)
             .UseSetting("ConnectionStrings:Marten", database)
-            .UseSetting(SecurityStartup.BootstrapPasswordSetting, TestUsers.AdminPassword)));
+            .UseSetting(SecurityStartup.BootstrapPasswordSetting, TestUsers.AdminPassword).ConfigureLogging(TestOutputLogs.Route)));
         refused.Message.ShouldContain("The service's keys are not configured, so it does not start (Production)");
         refused.Message.ShouldContain("Mediation:Keys:Token:Current is not set");
         refused.Message.ShouldContain("Mediation:Keys:Chain:Current is not set");

@@ -15,9 +15,13 @@ public static class TestUsers
     /// <summary>The user most tests act as: every role, the whole tree.</summary>
     public const string Tester = "tester";
 
-    /// <summary>The bootstrap administrator's password and the service's keys, for every host a test starts.</summary>
+    /// <summary>
+    /// The bootstrap administrator's password and the service's keys, for every host a test starts; and its
+    /// logs into the running test's output instead of the console.
+    /// </summary>
     public static IWebHostBuilder WithTestUsers(this IWebHostBuilder builder)
     {
+        builder.ConfigureLogging(TestOutputLogs.Route);
         builder.UseSetting(SecurityStartup.BootstrapPasswordSetting, AdminPassword)
             // Every test host signs in often, as the same users from the same (in-process) address; the limits have their own tests.
             .UseSetting("Mediation:Security:SignInsPerMinute", "100000")

@@ -17,8 +17,11 @@ public sealed class BrowserFixture(PostgresForTests postgres) : IAsyncLifetime
     public const string Password = TestUsers.Password;
     public static readonly string Chromium = Environment.GetEnvironmentVariable("MEDIATION_TEST_CHROMIUM") ?? "/usr/bin/chromium";
 
+    const string Install = "apt-get install chromium fonts-wqy-microhei (.ci/run installs them when missing)";
+
     ServiceProcess? _service;
     IPlaywright? _playwright;
+    string? _missing;
 
     public string BaseAddress { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
@@ -39,8 +42,18 @@ public sealed class BrowserFixture(PostgresForTests postgres) : IAsyncLifetime
     /// <summary>Where screenshots and downloads go: beside the test binaries, git-ignored with them.</summary>
     public static string Artifacts { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "workbench-artifacts")).FullName;
 
+    /// <summary>Skips without Chromium, unless CI is set: there it is required.</summary>
+    public void RequireChromium() => RequiredTool.Require(_missing, Install);
+
     public async ValueTask InitializeAsync()
     {
+        // Before the service starts: without a browser there is nothing for it to serve.
+        if (!File.Exists(Chromium))
+        {
+            _missing = $"The workbench's browser tests drive Debian's Chromium, not found at {Chromium}";
+            return;
+        }
+
         // The service as its own process on a real port, as a browser needs (WebApplicationFactory's Kestrel
         // mode does not reach the listening stage here: the JasperFx command line takes over the entry point).
         // Development: the component library's files are served from the package cache, as under dotnet run.
@@ -66,9 +79,6 @@ public sealed class BrowserFixture(PostgresForTests postgres) : IAsyncLifetime
             (await Admin.Post("/api/users", new { username = user, password = Password, displayName = user, roles = new[] { role }, nodeCode = "C1" }))
                 .ShouldBe(HttpStatusCode.Created);
 
-        if (!File.Exists(Chromium))
-            throw new InvalidOperationException($"The workbench's browser tests drive Debian's Chromium at {Chromium}: " +
-                                                "apt-get install chromium fonts-wqy-microhei (.ci/run installs them when missing).");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

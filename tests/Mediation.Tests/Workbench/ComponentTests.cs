@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 namespace Mediation.Tests.Workbench;
 
 /// <summary>The components with logic of their own, rendered with bUnit (no browser, no server).</summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class ComponentTests : IDisposable
 {
     readonly BunitContext _context = new();

@@ -81,6 +81,7 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
     [Fact]
     public async Task Every_workbench_page_renders_under_the_policy_with_nothing_refused()
     {
+        fixture.RequireChromium();
         var clerk = await fixture.ApiAs("clerk");
         var filed = (await clerk.Post("/api/cases", new
         {
@@ -157,6 +158,7 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
     [Fact]
     public async Task The_API_reference_renders_from_the_service_alone_under_its_policy()
     {
+        fixture.RequireChromium();
         var watched = await WatchedPageAsync();
         var page = watched.Page;
         var document = page.WaitForResponseAsync("**/openapi/v1.json");

@@ -53,6 +53,7 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
     [Fact]
     public async Task A_case_goes_from_intake_to_closing_and_shows_in_the_supervisors_figures_and_report()
     {
+        fixture.RequireChromium();
         // An old case, overdue, for the dashboard's supervise action.
         var clerkApi = await fixture.ApiAs("clerk");
         await FileAsync(clerkApi, "Dispute", "Phone", "Labour", "拖欠工资", "S2C1", "赵六", receivedAt: DateTimeOffset.UtcNow.AddDays(-40));
@@ -188,6 +189,7 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
     [Fact]
     public async Task A_command_the_case_does_not_allow_shows_the_rule_beside_the_form()
     {
+        fixture.RequireChromium();
         var clerk = await fixture.ApiAs("clerk");
         var filed = await FileAsync(clerk, "Dispute", "WalkIn", "Contract", "货款纠纷", "S1C1", "周八");
         var page = await fixture.NewPageAsync();
@@ -229,6 +231,7 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
     [Fact]
     public async Task The_workbench_works_by_keyboard_alone()
     {
+        fixture.RequireChromium();
         var clerk = await fixture.ApiAs("clerk");
         var filed = await FileAsync(clerk, "HelpRequest", "Hotline12345", "Other", "独居老人求助", "S1C2", "吴九");
         var page = await fixture.NewPageAsync();
@@ -255,6 +258,7 @@ public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserF
     [Fact]
     public async Task A_stale_version_is_explained_and_nothing_is_written()
     {
+        fixture.RequireChromium();
         var mediator = await fixture.ApiAs("mediator");
         var supervisor = await fixture.ApiAs("supervisor");
         var clerk = await fixture.ApiAs("clerk");

@@ -15,6 +15,7 @@ namespace Mediation.Tests.Workbench;
 /// <see cref="ComponentTests"/>): which actions a case offers to whom, the words of both languages,
 /// reading form text, and where a redirect may go.
 /// </summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class WorkbenchLogicTests
 {
     static readonly OrgTree Org = new([

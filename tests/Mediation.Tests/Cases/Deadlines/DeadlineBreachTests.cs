@@ -6,13 +6,16 @@ using Mediation.Tests.Hosting;
 using Mediation.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 
 namespace Mediation.Tests.Cases.Deadlines;
 
 /// <summary>
 /// At the due time the service itself appends DeadlineBreached to a case still open, with no request
 /// touching the case, also when it was stopped and started again between scheduling and the due time.
-/// Deadlines here are seconds long (the policy is configuration).
+/// Deadlines here are seconds long (the policy is configuration). The due message is Wolverine's durable
+/// scheduled message, delivered when its poll of the message store finds it due by the wall clock (not the
+/// service's TimeProvider), so these tests shorten that poll rather than fake the time.
 /// </summary>
 public class DeadlineBreachTests(PostgresForTests postgres)
 {
@@ -21,7 +24,26 @@ public class DeadlineBreachTests(PostgresForTests postgres)
         {
             builder.UseSetting("ConnectionStrings:Marten", connectionString).WithTestUsers();
             builder.UseSetting("Mediation:Deadlines:Dispute", disputeDeadline);
+            builder.ConfigureServices(services => services.ConfigureWolverine(options =>
+            {
+                options.Durability.ScheduledJobFirstExecution = TimeSpan.Zero;
+                options.Durability.ScheduledJobPollingTime = Poll;
+            }));
         });
+
+    /// <summary>How often the host looks for due scheduled messages (5 seconds in the service).</summary>
+    static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Long enough past a due time for a breach to have been appended, were one due: ten polls.</summary>
+    static readonly TimeSpan PastDue = 10 * Poll;
+
+    static async Task<DateTimeOffset> DueAtAsync(IAlbaHost host, Guid id)
+    {
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.LoadAsync<MediationCase>(id, TestContext.Current.CancellationToken))!.DueAt;
+    }
+
+    static TimeSpan Until(DateTimeOffset time) => time - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
     static async Task<Guid> FileDisputeAsync(IAlbaHost host)
     {
@@ -52,7 +74,7 @@ public class DeadlineBreachTests(PostgresForTests postgres)
     public async Task The_breach_is_appended_at_the_due_time_without_any_request()
     {
         var database = await postgres.CreateDatabaseAsync(nameof(The_breach_is_appended_at_the_due_time_without_any_request));
-        await using var host = await StartAsync(database, "00:00:02");
+        await using var host = await StartAsync(database, "00:00:01");
         var id = await FileDisputeAsync(host);
         var store = host.Services.GetRequiredService<IDocumentStore>();
 
@@ -75,14 +97,17 @@ public class DeadlineBreachTests(PostgresForTests postgres)
     {
         var database = await postgres.CreateDatabaseAsync(nameof(The_breach_survives_a_restart_between_scheduling_and_the_due_time));
         Guid id;
-        await using (var first = await StartAsync(database, "00:00:06"))
+        DateTimeOffset dueAt;
+        await using (var first = await StartAsync(database, "00:00:04"))
         {
             id = await FileDisputeAsync(first);
+            dueAt = await DueAtAsync(first, id);
             await first.StopAsync(TestContext.Current.CancellationToken);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(7), TestContext.Current.CancellationToken);
-        await using var second = await StartAsync(database, "00:00:06");
+        // The due time passes while no service runs.
+        await Task.Delay(Until(dueAt + Poll), TestContext.Current.CancellationToken);
+        await using var second = await StartAsync(database, "00:00:04");
         var breach = await WaitForBreachAsync(second.Services.GetRequiredService<IDocumentStore>(), id, TimeSpan.FromSeconds(45));
         breach.ShouldNotBeNull();
     }
@@ -96,6 +121,6 @@ public class DeadlineBreachTests(PostgresForTests postgres)
         var api = await TestUsers.SignedInAsync(host);
         (await api.Post($"/api/cases/{id}/resolve", new { outcome = "Withdrawn" })).ShouldBe(HttpStatusCode.OK);
 
-        (await WaitForBreachAsync(host.Services.GetRequiredService<IDocumentStore>(), id, TimeSpan.FromSeconds(8))).ShouldBeNull();
+        (await WaitForBreachAsync(host.Services.GetRequiredService<IDocumentStore>(), id, Until(await DueAtAsync(host, id) + PastDue))).ShouldBeNull();
     }
 }
