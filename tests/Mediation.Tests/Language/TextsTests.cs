@@ -7,6 +7,7 @@ using Mediation.Language;
 namespace Mediation.Tests.Language;
 
 /// <summary>The Chinese the workbench shows for the service's messages is chosen by key, and no message or rule goes without it.</summary>
+[Trait(FastLane.Trait, FastLane.Value)]
 public class TextsTests
 {
     /// <summary>Every message of the catalogue, with its blanks filled by sample values.</summary>
