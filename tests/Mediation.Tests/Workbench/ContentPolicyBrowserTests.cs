@@ -76,6 +76,9 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await page.FillAsync("#password", BrowserFixture.Password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForSelectorAsync("[data-testid=user]");
+        // The landing page's own loads finish before the test navigates: a load cut short by the next
+        // navigation is reported as failed, and would be taken for a refusal.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
     [Fact]
