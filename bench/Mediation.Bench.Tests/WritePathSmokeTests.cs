@@ -2,15 +2,13 @@ using Alba;
 using Mediation.Bench;
 using Mediation.Ceiling;
 using Mediation.Seeding;
-using Mediation.Security;
+using Mediation.Tests.Hosting;
 using Mediation.Tests.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Mediation.Bench.Tests;
 
@@ -19,7 +17,7 @@ namespace Mediation.Bench.Tests;
 /// drives whole case lifecycles against the service and the same bodies against the ceiling endpoint,
 /// on one database, and every command must succeed.
 /// </summary>
-public class WritePathSmokeTests(LocalPostgresForTests postgres)
+public class WritePathSmokeTests(PostgresForTests postgres)
 {
     static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -27,15 +25,8 @@ public class WritePathSmokeTests(LocalPostgresForTests postgres)
     public async Task The_write_benchmark_runs_every_lifecycle_without_an_error_against_the_service_and_the_ceiling()
     {
         var connectionString = await postgres.CreateDatabaseAsync("benchsmoke");
-        await using var host = await AlbaHost.For<Program>(b =>
-        {
-            b.UseSetting("ConnectionStrings:Marten", connectionString).UseSetting(SecurityStartup.BootstrapPasswordSetting, "bench-smoke-admin-password")
-                // The load generator signs in far more often than people do.
-                .UseSetting("Mediation:Security:SignInsPerMinute", "100000").UseSetting("Mediation:Security:SignInsPerUserPerMinute", "100000")
-                // A green run prints its summary, not the service's log.
-                .ConfigureLogging(l => l.AddFilter<ConsoleLoggerProvider>(_ => false));
-            foreach (var (key, value) in TestKeys.Settings) b.UseSetting(key, value);
-        });
+        await using var host = await AlbaHost.For<Program>(b => b.UseSetting("ConnectionStrings:Marten", connectionString).WithTestSettings()
+            .ConfigureLogging(TestOutputLogs.Route));
         // The seed command's county and demo users, with no cases: what the load generator signs in as.
         await host.Services.GetRequiredService<Seeder>().RunAsync(new SeedOptions(0, 1, DateOnly.FromDateTime(DateTime.UtcNow), 1), null, Cancellation);
 

@@ -10,7 +10,7 @@ namespace Mediation.Tests.Security;
 /// <summary>Signing in as the tests' users, through the real token endpoint.</summary>
 public static class TestUsers
 {
-    public const string AdminPassword = "bootstrap-admin-password";
+    public const string AdminPassword = TestHostSettings.AdminPassword;
     public const string Password = "test-user-password";
     /// <summary>The user most tests act as: every role, the whole tree.</summary>
     public const string Tester = "tester";
@@ -19,16 +19,8 @@ public static class TestUsers
     /// The bootstrap administrator's password and the service's keys, for every host a test starts; and its
     /// logs into the running test's output instead of the console.
     /// </summary>
-    public static IWebHostBuilder WithTestUsers(this IWebHostBuilder builder)
-    {
-        builder.ConfigureLogging(TestOutputLogs.Route);
-        builder.UseSetting(SecurityStartup.BootstrapPasswordSetting, AdminPassword)
-            // Every test host signs in often, as the same users from the same (in-process) address; the limits have their own tests.
-            .UseSetting("Mediation:Security:SignInsPerMinute", "100000")
-            .UseSetting("Mediation:Security:SignInsPerUserPerMinute", "100000");
-        foreach (var (key, value) in TestKeys.Settings) builder.UseSetting(key, value);
-        return builder;
-    }
+    public static IWebHostBuilder WithTestUsers(this IWebHostBuilder builder) =>
+        builder.ConfigureLogging(TestOutputLogs.Route).WithTestSettings();
 
     public static async Task<string> TokenAsync(HttpClient client, string user, string password)
     {
