@@ -9,14 +9,14 @@ namespace Mediation.Language;
 /// <summary>
 /// Every word the service shows people, in Chinese (the default) and English: the workbench, the report
 /// files and the coded values both show (statuses, levels, kinds, outcomes…), from the one table of each
-/// language (<see cref="Chinese"/>, <see cref="English"/>). A key missing from a language shows as the
+/// language (<see cref="Chinese"/>, <see cref="English"/>; the service's messages in <see cref="ChineseMessages"/>). A key missing from a language shows as the
 /// key itself, and a test keeps both languages' keys equal.
 /// </summary>
 public sealed class Texts
 {
     public const string LanguageCookie = "lang";
 
-    public static readonly Texts Zh = new("zh", Chinese.Words(), Chinese.Messages());
+    public static readonly Texts Zh = new("zh", Chinese.Words(), ChineseMessages.All());
     public static readonly Texts En = new("en", English.Words(), []);
 
     readonly FrozenDictionary<string, string> _words;
