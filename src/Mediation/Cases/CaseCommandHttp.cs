@@ -1,6 +1,6 @@
-using Mediation.Common;
 using System.Diagnostics;
 using Marten.Services.BatchQuerying;
+using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Idempotency;
 using Mediation.Security;

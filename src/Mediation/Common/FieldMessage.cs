@@ -13,74 +13,75 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public override string ToString() => Text;
 
     /// <summary>A decision's refusal of a field, keyed by its rule (<see cref="Cases.RefusalCode"/>).</summary>
-    public static FieldMessage Refused(Cases.CaseRefusal refusal, string text) => new(RuleKey(refusal.Code), text, refusal.Arguments);
+    public static FieldMessage Refused(Cases.CaseRefusal.InvalidField refusal) => new(RuleKey(refusal.Code), refusal.Reason, refusal.Arguments);
 
     /// <summary>The key of a decision's rule, for its field message or its refusal of a command.</summary>
     public static string RuleKey(Cases.RefusalCode code) => $"Rule.{code}";
 
-    // The key of each message below is its member's name: one name, one rule.
+    // The key of each message below is its member's name: one name, one rule. Messages without blanks are
+    // made once; validation passes them on every request.
     static FieldMessage Of(string text, object[]? arguments = null, [CallerMemberName] string name = "") => new($"Message.{name}", text, arguments ?? []);
 
-    public static FieldMessage Required => Of("is required");
-    public static FieldMessage NotBlank => Of("must not be blank");
-    public static FieldMessage NotNull => Of("must not be null");
+    public static FieldMessage Required { get; } = Of("is required");
+    public static FieldMessage NotBlank { get; } = Of("must not be blank");
+    public static FieldMessage NotNull { get; } = Of("must not be null");
     public static FieldMessage AtMostCharacters(int max) => Of($"must be at most {max} characters", [max]);
-    public static FieldMessage NoControlCharacters => Of("must not contain control characters");
-    public static FieldMessage NoControlCharactersInName => Of("a parameter name must not contain control characters");
+    public static FieldMessage NoControlCharacters { get; } = Of("must not contain control characters");
+    public static FieldMessage NoControlCharactersInName { get; } = Of("a parameter name must not contain control characters");
     public static FieldMessage Between(int min, int max) => Of($"must be between {min} and {max}", [min, max]);
     public static FieldMessage AtLeast(int min) => Of($"must be at least {min}", [min]);
     public static FieldMessage OneOf(IEnumerable<string> values) => Of($"must be one of {string.Join(", ", values)}", [string.Join(", ", values)]);
     public static FieldMessage Either(string first, string second) => Of($"must be {first} or {second}", [first, second]);
-    public static FieldMessage TrueOrFalse => Of("must be true or false");
-    public static FieldMessage WholeNumber => Of("must be a whole number");
+    public static FieldMessage TrueOrFalse { get; } = Of("must be true or false");
+    public static FieldMessage WholeNumber { get; } = Of("must be a whole number");
     public static FieldMessage WholeNumberBetween(int min, int max) => Of($"must be a whole number from {min} to {max}", [min, max]);
-    public static FieldMessage PositiveWholeNumber => Of("must be a positive whole number");
-    public static FieldMessage AmountInYuan => Of("must be an amount in yuan, such as 1200.50");
-    public static FieldMessage NotNegative => Of("must not be negative");
-    public static FieldMessage ImplausibleAmount => Of("is not a plausible amount in yuan");
-    public static FieldMessage AtMostTwoDecimals => Of("has at most two decimals (fen)");
-    public static FieldMessage LocalDateTime => Of("must be a date and time, such as 2026-03-02T09:30");
+    public static FieldMessage PositiveWholeNumber { get; } = Of("must be a positive whole number");
+    public static FieldMessage AmountInYuan { get; } = Of("must be an amount in yuan, such as 1200.50");
+    public static FieldMessage NotNegative { get; } = Of("must not be negative");
+    public static FieldMessage ImplausibleAmount { get; } = Of("is not a plausible amount in yuan");
+    public static FieldMessage AtMostTwoDecimals { get; } = Of("has at most two decimals (fen)");
+    public static FieldMessage LocalDateTime { get; } = Of("must be a date and time, such as 2026-03-02T09:30");
     public static FieldMessage TimeWithOffset(string example) => Of($"must be a time in ISO 8601 with its offset, e.g. {example}", [example]);
-    public static FieldMessage Date => Of("must be a date, yyyy-MM-dd");
-    public static FieldMessage NotBefore2000 => Of("must not be before 2000");
-    public static FieldMessage YearsOfService => Of("must be in the years 2000 to 2999");
-    public static FieldMessage NotBeforeFrom => Of("must not be before from");
-    public static FieldMessage AfterFrom => Of("must be after from (from is inclusive, to exclusive)");
-    public static FieldMessage PeriodAtMostTenYears => Of("a period is at most ten years");
-    public static FieldMessage VersionOrAsOf => Of("give either version or asOf, not both");
-    public static FieldMessage CaseId => Of("must be a case id (a GUID)");
-    public static FieldMessage SayWhy => Of("say why, in a few words (at least 4 characters)");
-    public static FieldMessage JsonObjectRequired => Of("a JSON object is required");
+    public static FieldMessage Date { get; } = Of("must be a date, yyyy-MM-dd");
+    public static FieldMessage NotBefore2000 { get; } = Of("must not be before 2000");
+    public static FieldMessage YearsOfService { get; } = Of("must be in the years 2000 to 2999");
+    public static FieldMessage NotBeforeFrom { get; } = Of("must not be before from");
+    public static FieldMessage AfterFrom { get; } = Of("must be after from (from is inclusive, to exclusive)");
+    public static FieldMessage PeriodAtMostTenYears { get; } = Of("a period is at most ten years");
+    public static FieldMessage VersionOrAsOf { get; } = Of("give either version or asOf, not both");
+    public static FieldMessage CaseId { get; } = Of("must be a case id (a GUID)");
+    public static FieldMessage SayWhy { get; } = Of("say why, in a few words (at least 4 characters)");
+    public static FieldMessage JsonObjectRequired { get; } = Of("a JSON object is required");
     public static FieldMessage NoSuchAction(string? action) => Of($"there is no action {action}", [action ?? ""]);
 
     // Filing and the commands on a case.
-    public static FieldMessage OnlyForPetitions => Of("is only for petitions");
-    public static FieldMessage AtLeastOneParty => Of("at least one party is required");
+    public static FieldMessage OnlyForPetitions { get; } = Of("is only for petitions");
+    public static FieldMessage AtLeastOneParty { get; } = Of("at least one party is required");
     public static FieldMessage AtMostParties(int max) => Of($"at most {max} parties", [max]);
-    public static FieldMessage ApplicantRequired => Of("one party must be the Applicant");
-    public static FieldMessage NotAnIdNumber => Of("is not a valid resident identity card number");
-    public static FieldMessage NotAPhoneNumber => Of("is not a valid mobile or landline number");
-    public static FieldMessage TransferIsItsOwnCommand => Of("a transfer out is recorded with transfer-out");
-    public static FieldMessage OneToTwentyMediators => Of("one to twenty mediators are required");
-    public static FieldMessage EqualsHeldAt => Of("when given with heldAt, must equal it");
+    public static FieldMessage ApplicantRequired { get; } = Of("one party must be the Applicant");
+    public static FieldMessage NotAnIdNumber { get; } = Of("is not a valid resident identity card number");
+    public static FieldMessage NotAPhoneNumber { get; } = Of("is not a valid mobile or landline number");
+    public static FieldMessage TransferIsItsOwnCommand { get; } = Of("a transfer out is recorded with transfer-out");
+    public static FieldMessage OneToTwentyMediators { get; } = Of("one to twenty mediators are required");
+    public static FieldMessage EqualsHeldAt { get; } = Of("when given with heldAt, must equal it");
 
     // Organisation, users and passwords.
-    public static FieldMessage NodeCodeShape => Of("must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit");
-    public static FieldMessage RequiredBelowCounty => Of("is required below the county");
-    public static FieldMessage EmptyForCounty => Of("must be empty for a county");
+    public static FieldMessage NodeCodeShape { get; } = Of("must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit");
+    public static FieldMessage RequiredBelowCounty { get; } = Of("is required below the county");
+    public static FieldMessage EmptyForCounty { get; } = Of("must be empty for a county");
     public static FieldMessage ChildLevel(string parent, string child) => Of($"a node under the {parent} must be a {child}", [parent, child]);
-    public static FieldMessage RequiredWithSeveralRoots => Of("is required when the organisation has several roots");
-    public static FieldMessage UserNameShape => Of("must be 2 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
+    public static FieldMessage RequiredWithSeveralRoots { get; } = Of("is required when the organisation has several roots");
+    public static FieldMessage UserNameShape { get; } = Of("must be 2 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
     public static FieldMessage AtLeastOneRole(IEnumerable<string> roles) => Of($"at least one of {string.Join(", ", roles)}", [string.Join(", ", roles)]);
     public static FieldMessage NotARole(string role, IEnumerable<string> roles) =>
         Of($"{role} is not a role; roles are {string.Join(", ", roles)}", [role, string.Join(", ", roles)]);
-    public static FieldMessage NodeWithinJurisdiction => Of("is required: you may only give users a node in your own jurisdiction");
-    public static FieldMessage NameAChange => Of("name at least one of disabled, roles, nodeCode, displayName");
+    public static FieldMessage NodeWithinJurisdiction { get; } = Of("is required: you may only give users a node in your own jurisdiction");
+    public static FieldMessage NameAChange { get; } = Of("name at least one of disabled, roles, nodeCode, displayName");
     public static FieldMessage PasswordLength(int min, int max) => Of($"must be {min} to {max} characters", [min, max]);
-    public static FieldMessage NewPasswordDiffers => Of("must differ from the current password");
-    public static FieldMessage NotCurrentPassword => Of("is not your current password, or the account is locked for a while after repeated failures");
+    public static FieldMessage NewPasswordDiffers { get; } = Of("must differ from the current password");
+    public static FieldMessage NotCurrentPassword { get; } = Of("is not your current password, or the account is locked for a while after repeated failures");
 
     // Request headers.
-    public static FieldMessage IdempotencyKeyShape => Of("must be one value of 1 to 200 visible ASCII characters");
-    public static FieldMessage ETagShape => Of("must be the case's ETag, a quoted version such as \"3\"");
+    public static FieldMessage IdempotencyKeyShape { get; } = Of("must be one value of 1 to 200 visible ASCII characters");
+    public static FieldMessage ETagShape { get; } = Of("must be the case's ETag, a quoted version such as \"3\"");
 }

@@ -98,7 +98,7 @@ public static class Problems
             {
                 ["command"] = notAllowed.Command, ["state"] = notAllowed.State.Status.ToString(), ["level"] = notAllowed.State.Level.ToString(),
             }),
-        Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, FieldMessage.Refused(invalid, invalid.Reason)),
+        Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, FieldMessage.Refused(invalid)),
         Cases.CaseRefusal.UnknownNode unknown => NoNode(unknown.NodeCode),
         _ => throw new System.Diagnostics.UnreachableException($"No answer for the refusal {refusal.GetType().Name}"),
     };

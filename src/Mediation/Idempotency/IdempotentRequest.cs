@@ -1,7 +1,7 @@
-using Mediation.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mediation.Common;
 using Mediation.Hosting;
 
 namespace Mediation.Idempotency;

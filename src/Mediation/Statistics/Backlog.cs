@@ -1,5 +1,5 @@
-using Mediation.Cases;
 using Marten;
+using Mediation.Cases;
 using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;

@@ -1,8 +1,8 @@
-using Mediation.Language;
 using System.Reflection;
 using Bunit;
 using Mediation.Cases;
 using Mediation.Cases.Deadlines;
+using Mediation.Language;
 using Mediation.Security;
 using Mediation.Seeding;
 using Mediation.Workbench.CaseFile;

@@ -42,7 +42,7 @@ public class TextsTests
         Texts.Zh.Message(FieldMessage.AtMostCharacters(100)).ShouldBe("最多 100 个字符");
         Texts.En.Message(FieldMessage.AtMostCharacters(100)).ShouldBe("must be at most 100 characters");
         var refusal = new CaseRefusal.InvalidField("amount", RefusalCode.OnlyForAgreement, "is only for an agreement, as the API now says");
-        Texts.Zh.Message(FieldMessage.Refused(refusal, refusal.Reason)).ShouldBe("仅达成协议时填写");
+        Texts.Zh.Message(FieldMessage.Refused(refusal)).ShouldBe("仅达成协议时填写");
     }
 
     [Fact]

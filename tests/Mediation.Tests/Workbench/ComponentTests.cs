@@ -1,7 +1,7 @@
-using Mediation.Common;
-using Mediation.Language;
 using Bunit;
 using Mediation.Cases;
+using Mediation.Common;
+using Mediation.Language;
 using Mediation.Organisation;
 using Mediation.Workbench.CaseFile;
 using Mediation.Workbench.Layout;
@@ -24,7 +24,7 @@ public class ComponentTests : IDisposable
         var fields = _context.Render<ActionFields>(p => p
             .AddCascadingValue(Texts.Zh)
             .Add(f => f.Action, resolve)
-            .Add(f => f.Errors, new Dictionary<string, FieldMessage[]> { ["agreementForm"] = [FieldMessage.Refused(new CaseRefusal.InvalidField("agreementForm", RefusalCode.RequiredForAgreement, "is required for an agreement"), "is required for an agreement")] })
+            .Add(f => f.Errors, new Dictionary<string, FieldMessage[]> { ["agreementForm"] = [FieldMessage.Refused(new CaseRefusal.InvalidField("agreementForm", RefusalCode.RequiredForAgreement, "is required for an agreement"))] })
             .Add(f => f.Values, new ActionForm { Outcome = "AgreementReached", Amount = "1200" }));
 
         fields.FindAll("label").Select(l => l.TextContent).ShouldBe(["化解结果", "协议形式", "涉及金额（元）", "履行期限", "处理意见", "说明"]);

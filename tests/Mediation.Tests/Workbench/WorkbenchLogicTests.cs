@@ -1,7 +1,7 @@
-using Mediation.Common;
-using Mediation.Language;
 using Mediation.Cases;
 using Mediation.Cases.Deadlines;
+using Mediation.Common;
+using Mediation.Language;
 using Mediation.Organisation;
 using Mediation.Security;
 using Mediation.Workbench.CaseFile;
