@@ -2,6 +2,7 @@ using JasperFx;
 using Marten;
 using Marten.Services.BatchQuerying;
 using Mediation.Cases.Deadlines;
+using Mediation.Cases.Recording;
 using Mediation.Hosting;
 using Mediation.Idempotency;
 using Mediation.Organisation;
@@ -53,6 +54,7 @@ public sealed class CaseCommandRunner(
     IDocumentStore store,
     OrgDirectory org,
     IOptions<DeadlinePolicy> deadlines,
+    IOptions<RecordingPolicy> recording,
     TimeProvider clock,
     ILogger<CaseCommandRunner> logger)
 {
@@ -86,9 +88,10 @@ public sealed class CaseCommandRunner(
             var version = stream.CurrentVersion ?? state.Version;
             if (request.ExpectedVersion is { } wanted && wanted != version) return CommandOutcome.Refused(Problems.PreconditionFailed(wanted, version));
 
-            var events = decide(command, state, context);
+            var events = CaseTimeline.Decide(command, state, context, decide);
             stream.AppendMany(events);
-            await DeadlineWatch.ScheduleAsync(messages, state, events, context.Now);
+            if (!string.IsNullOrWhiteSpace(command.LateReason)) session.SetHeader(LateEntry.ReasonHeader, command.LateReason.Trim());
+            await DeadlineWatch.ScheduleAsync(messages, state, events.Aggregate(state, (s, e) => s.Then(e)), context.Now);
             var next = version + events.Count;
             return CommandOutcome.Done(StatusCodes.Status200OK, new CaseVersion(caseId, next), next);
         }, cancellation, caseId, batch =>
@@ -99,7 +102,7 @@ public sealed class CaseCommandRunner(
     }
 
     public async Task<DecisionContext> ContextAsync(CancellationToken cancellation) =>
-        new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value);
+        new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value) { Recording = recording.Value };
 
     /// <summary>
     /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. A refusal the

@@ -21,6 +21,20 @@ public abstract class CaseRefusal(RefusalCode code, string message, object[] arg
         public string Reason { get; } = reason;
     }
 
+    /// <summary>
+    /// An act placed earlier in the case's history (or corrected) would make an act recorded for a later
+    /// time no longer allowed where it stands: 409, naming that act and why.
+    /// </summary>
+    public sealed class Contradicts(string command, MediationCase state, CaseAct later, CaseRefusal why)
+        : CaseRefusal(RefusalCode.ContradictsLaterAct, $"{command} would contradict the {later.Event.GetType().Name} recorded as version {later.Version}: {why.Message}",
+            [later.Event.GetType().Name, later.Version, later.Event.OccurredAt.ToOffset(Common.ChinaStandardTime.Offset)])
+    {
+        public string Command { get; } = command;
+        public MediationCase State { get; } = state;
+        public CaseAct Later { get; } = later;
+        public CaseRefusal Why { get; } = why;
+    }
+
     /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its history): 400.</summary>
     public sealed class InvalidField(string field, RefusalCode code, string reason, params object[] arguments)
         : CaseRefusal(code, $"{field} {reason}", arguments)
@@ -55,10 +69,16 @@ public enum RefusalCode
     NotAnOpinion,
     ReviewWindowPassed,
     FinalAfterReReview,
+    HandledElsewhereThen,
+    ContradictsLaterAct,
 
     // A field that does not fit the case.
     InTheFuture,
-    BeforeHistory,
+    BeforeReceipt,
+    LateEntryNeedsReason,
+    NotAnAct,
+    NotCorrectable,
+    UnchangedByCorrection,
     GridOutsideScope,
     NotAGrid,
     OutcomeRequired,

@@ -1,4 +1,5 @@
 using Mediation.Cases.Deadlines;
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Organisation;
 
@@ -11,6 +12,12 @@ public interface ICaseCommand
     static abstract string Name { get; }
 
     DateTimeOffset? OccurredAt { get; }
+
+    /// <summary>Why an act is recorded late (补录): required once it is recorded long after its business time.</summary>
+    string? LateReason { get; }
+
+    /// <summary>The business time the command asks for, where a command names it otherwise (a session's <c>heldAt</c>).</summary>
+    DateTimeOffset? BusinessTime => OccurredAt;
 }
 
 /// <summary>
@@ -19,7 +26,10 @@ public interface ICaseCommand
 /// </summary>
 public delegate IReadOnlyList<ICaseEvent> CaseDecision<in TCommand>(TCommand command, MediationCase state, DecisionContext context);
 
-/// <summary>What a decision may consult besides the command and the case.</summary>
+/// <summary>
+/// What a decision may consult besides the command and the case: the clock, the organisation tree, the
+/// policies, and <see cref="At"/>, the business time the command is placed at (default: now).
+/// </summary>
 public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePolicy Deadlines)
 {
     /// <summary>How far ahead of the clock a business time may lie (clocks of clerks' machines drift).</summary>
@@ -28,18 +38,14 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     /// <summary>The earliest business time the service accepts at all.</summary>
     public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, ChinaStandardTime.Offset);
 
-    /// <summary>
-    /// The business time of a command: the one given, or now. It may not lie in the future, and a
-    /// case's history runs forward: nothing is dated before the case's latest recorded act.
-    /// </summary>
-    public DateTimeOffset BusinessTime(DateTimeOffset? requested, MediationCase state)
+    public RecordingPolicy Recording { get; init; } = new();
+
+    /// <summary>The business time of the command being decided (<see cref="Recording.CaseTimeline"/> places it).</summary>
+    public DateTimeOffset At
     {
-        var at = requested ?? Now;
-        if (at > Now + FutureTolerance)
-            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.InTheFuture, $"must not be in the future (now is {Now.ToOffset(ChinaStandardTime.Offset):O})");
-        if (at < state.LastOccurredAt)
-            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.BeforeHistory,
-                $"must not be earlier than the case's latest recorded event at {state.LastOccurredAt.ToOffset(ChinaStandardTime.Offset):O}: a case's history runs forward");
-        return at;
+        get => _at ?? Now;
+        init => _at = value;
     }
+
+    readonly DateTimeOffset? _at;
 }

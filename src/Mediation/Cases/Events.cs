@@ -1,9 +1,32 @@
+using System.Text.Json.Serialization;
+
 namespace Mediation.Cases;
 
 // One event per fact, in the past tense. OccurredAt is the business time (when it happened), which
 // may be earlier than Marten's recording time; who recorded it is event metadata (user name).
 // Parties appear by id only: their personal data lives in Party documents so it can be erased.
 
+// Polymorphic where an act is stored by its interface (MediationCase.Acts); the stream stores each event as its own type.
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[JsonDerivedType(typeof(CaseFiled), "CaseFiled")]
+[JsonDerivedType(typeof(PetitionAccepted), "PetitionAccepted")]
+[JsonDerivedType(typeof(PetitionNotAccepted), "PetitionNotAccepted")]
+[JsonDerivedType(typeof(CaseAssigned), "CaseAssigned")]
+[JsonDerivedType(typeof(MediationSessionHeld), "MediationSessionHeld")]
+[JsonDerivedType(typeof(MediationRefused), "MediationRefused")]
+[JsonDerivedType(typeof(CaseEscalated), "CaseEscalated")]
+[JsonDerivedType(typeof(CaseSentBack), "CaseSentBack")]
+[JsonDerivedType(typeof(DeadlineExtended), "DeadlineExtended")]
+[JsonDerivedType(typeof(SupervisionOrderIssued), "SupervisionOrderIssued")]
+[JsonDerivedType(typeof(CaseTransferredOut), "CaseTransferredOut")]
+[JsonDerivedType(typeof(CaseResolved), "CaseResolved")]
+[JsonDerivedType(typeof(PerformanceRecorded), "PerformanceRecorded")]
+[JsonDerivedType(typeof(FollowUpRecorded), "FollowUpRecorded")]
+[JsonDerivedType(typeof(CaseClosed), "CaseClosed")]
+[JsonDerivedType(typeof(CaseReopened), "CaseReopened")]
+[JsonDerivedType(typeof(PetitionReviewRequested), "PetitionReviewRequested")]
+[JsonDerivedType(typeof(DeadlineBreached), "DeadlineBreached")]
+[JsonDerivedType(typeof(ActCorrected), "ActCorrected")]
 public interface ICaseEvent
 {
     DateTimeOffset OccurredAt { get; }
@@ -45,7 +68,8 @@ public sealed record CaseSentBack(
 
 public sealed record DeadlineExtended(int Days, string Approver, string Reason, DateTimeOffset PreviousDueAt, DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;
 
-public sealed record SupervisionOrderIssued(SupervisionKind Kind, string? Note, DateTimeOffset OccurredAt) : ICaseEvent;
+/// <summary>A supervision order (督办); <see cref="Cause"/> names the act that raised it when the service did (a dissatisfied follow-up).</summary>
+public sealed record SupervisionOrderIssued(SupervisionKind Kind, string? Note, DateTimeOffset OccurredAt, SupervisionCause? Cause = null) : ICaseEvent;
 
 public sealed record CaseTransferredOut(TransferTarget Target, string? Note, Level Level, DateTimeOffset OccurredAt) : ICaseEvent;
 
@@ -73,3 +97,15 @@ public sealed record PetitionReviewRequested(
 
 /// <summary>Appended by the service itself at the due time of a case still open; OccurredAt is the due time.</summary>
 public sealed record DeadlineBreached(DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>
+/// 更正: a supervisor corrects an act recorded earlier (the event at <see cref="CorrectedVersion"/>): its
+/// business time or some of its fields, each with the value before and after, and why. Nothing is
+/// overwritten: the case is rebuilt with the corrected act in place of the recorded one. Its own
+/// OccurredAt is when the correction was made; it is not an act of the case's history.
+/// </summary>
+public sealed record ActCorrected(long CorrectedVersion, string CorrectedType, IReadOnlyList<FieldCorrection> Changes, string Reason,
+    DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>One corrected field of an act, its values written as the API writes them (ISO 8601 times, enum names, decimals).</summary>
+public sealed record FieldCorrection(string Field, string? Before, string? After);

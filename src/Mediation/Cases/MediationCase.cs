@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
+using JasperFx.Events;
+using Mediation.Cases.Correcting;
 
 namespace Mediation.Cases;
 
 /// <summary>
-/// A case as its event stream says it is. Immutable: <see cref="Evolve"/> returns the next state, so a
-/// state fetched for writing is never changed under the decision that reads it.
+/// A case as its event stream says it is: the fold of its acts in business-time order (ties in recording
+/// order), each as last corrected. Immutable: <see cref="Evolve"/> returns the next state, so a state
+/// fetched for writing is never changed under the decision that reads it.
 /// </summary>
 public sealed record MediationCase
 {
@@ -62,8 +65,18 @@ public sealed record MediationCase
     public DateTimeOffset? ClosedAt { get; init; }
     public ReviewStage ReviewStage { get; init; }
 
-    /// <summary>Business time of the latest event a person recorded; a case's history runs forward.</summary>
-    public DateTimeOffset LastOccurredAt { get; init; }
+    /// <summary>
+    /// The acts the state is the fold of, in business-time order (ties in recording order), each with the
+    /// version it was recorded at and its fields as last corrected. Kept in the snapshot so that an act
+    /// recorded late, or a correction, folds the case again without reading its stream.
+    /// </summary>
+    public ImmutableList<CaseAct> Acts { get; init; } = [];
+
+    /// <summary>How many events the stream holds (the version of the last one folded in).</summary>
+    public long Recorded { get; init; }
+
+    /// <summary>The business time of the latest act.</summary>
+    public DateTimeOffset LatestAt => Acts.IsEmpty ? ReceivedAt : Acts[^1].Event.OccurredAt;
 
     /// <summary>Not concluded: still being worked.</summary>
     public bool IsOpen => CaseRules.IsOpen(Status);
@@ -72,11 +85,36 @@ public sealed record MediationCase
     public bool IsOverdueAt(DateTimeOffset now) => IsOpen && now > DueAt;
 
     /// <summary>
-    /// The state after one more event, starting from <c>new()</c>: the one way a case is rebuilt from its
-    /// history. Marten's inline snapshot calls it for every event (handing over the event's data as
-    /// <c>object</c>, hence the parameter); the Create and Apply methods below are its cases.
+    /// The state after one more event of the stream, starting from <c>new()</c>: the one way a case is
+    /// rebuilt from its history (Marten's inline snapshot calls it for every event). An act dated at or
+    /// after the latest one is folded on; one dated earlier, or a correction, folds the acts again.
     /// </summary>
-    public MediationCase Evolve(object @event) => @event switch
+    public MediationCase Evolve(IEvent e) => Then(e.Data, e.Version);
+
+    /// <summary>The state after one more event, recorded as the next version.</summary>
+    public MediationCase Then(object data) => Then(data, Recorded + 1);
+
+    MediationCase Then(object data, long version) => data switch
+    {
+        ActCorrected c => Folded(Acts.Select(a => a.Version == c.CorrectedVersion ? a with { Event = Correction.Apply(a.Event, c.Changes) } : a), version),
+        ICaseEvent act when Acts.IsEmpty || act.OccurredAt >= LatestAt => Step(act) with { Acts = Acts.Add(new CaseAct(version, act)), Recorded = version },
+        ICaseEvent act => Folded(Acts.Add(new CaseAct(version, act)), version),
+        _ => this with { Recorded = version },
+    };
+
+    /// <summary>The case folded from <paramref name="acts"/> in business-time order, ties in recording order.</summary>
+    static MediationCase Folded(IEnumerable<CaseAct> acts, long recorded)
+    {
+        var ordered = acts.OrderBy(a => a.Event.OccurredAt).ThenBy(a => a.Version).ToImmutableList();
+        return ordered.Aggregate(new MediationCase(), (state, act) => state.Step(act.Event)) with { Acts = ordered, Recorded = recorded };
+    }
+
+    /// <summary>The case as it stood at business time <paramref name="at"/>: its acts up to then, as now known.</summary>
+    public MediationCase AsOf(DateTimeOffset at) =>
+        at >= LatestAt ? this : Folded(Acts.TakeWhile(a => a.Event.OccurredAt <= at), Recorded);
+
+    /// <summary>What one act does to the case; the Create and Apply methods below are its cases.</summary>
+    public MediationCase Step(ICaseEvent act) => act switch
     {
         CaseFiled e => Create(e),
         PetitionAccepted e => Apply(e),
@@ -117,14 +155,13 @@ public sealed record MediationCase
         GroupSize = e.GroupSize,
         ReceivedAt = e.OccurredAt,
         DueAt = e.DueAt,
-        LastOccurredAt = e.OccurredAt,
     };
 
     public MediationCase Apply(PetitionAccepted e) =>
-        this with { Status = CaseStatus.Accepted, AcceptedAt = e.OccurredAt, DueAt = e.DueAt, LastOccurredAt = e.OccurredAt };
+        this with { Status = CaseStatus.Accepted, AcceptedAt = e.OccurredAt, DueAt = e.DueAt };
 
     public MediationCase Apply(PetitionNotAccepted e) =>
-        this with { Status = CaseStatus.NotAccepted, LastOccurredAt = e.OccurredAt };
+        this with { Status = CaseStatus.NotAccepted };
 
     public MediationCase Apply(CaseAssigned e) => this with
     {
@@ -134,12 +171,11 @@ public sealed record MediationCase
         Assignee = e.Assignee,
         EscalatedFrom = [],
         RefusedByParty = false,
-        LastOccurredAt = e.OccurredAt,
     };
 
-    public MediationCase Apply(MediationSessionHeld e) => this with { Sessions = Sessions + 1, LastOccurredAt = e.OccurredAt };
+    public MediationCase Apply(MediationSessionHeld e) => this with { Sessions = Sessions + 1 };
 
-    public MediationCase Apply(MediationRefused e) => this with { RefusedByParty = true, LastOccurredAt = e.OccurredAt };
+    public MediationCase Apply(MediationRefused e) => this with { RefusedByParty = true };
 
     public MediationCase Apply(CaseEscalated e) => this with
     {
@@ -148,7 +184,6 @@ public sealed record MediationCase
         EscalatedFrom = EscalatedFrom.Add(new EscalationStep(e.FromNodeCode, e.FromLevel, Assignee)),
         Assignee = null,
         RefusedByParty = false,
-        LastOccurredAt = e.OccurredAt,
     };
 
     public MediationCase Apply(CaseSentBack e) => this with
@@ -157,14 +192,14 @@ public sealed record MediationCase
         Level = e.ToLevel,
         Assignee = e.ToAssignee,
         EscalatedFrom = EscalatedFrom.IsEmpty ? EscalatedFrom : EscalatedFrom.RemoveAt(EscalatedFrom.Count - 1),
-        LastOccurredAt = e.OccurredAt,
     };
 
+    // The days are added to the due date where the extension stands, so a corrected receipt moves both.
     public MediationCase Apply(DeadlineExtended e) =>
-        this with { DueAt = e.DueAt, ExtensionDays = ExtensionDays + e.Days, LastOccurredAt = e.OccurredAt };
+        this with { DueAt = DueAt.AddDays(e.Days), ExtensionDays = ExtensionDays + e.Days };
 
     public MediationCase Apply(SupervisionOrderIssued e) =>
-        this with { SupervisionOrders = SupervisionOrders + 1, LastOccurredAt = e.OccurredAt };
+        this with { SupervisionOrders = SupervisionOrders + 1 };
 
     public MediationCase Apply(CaseTransferredOut e) => this with
     {
@@ -173,7 +208,6 @@ public sealed record MediationCase
         ResolvedLevel = e.Level,
         ResolvedNodeCode = HandlingNodeCode,
         ResolvedAt = e.OccurredAt,
-        LastOccurredAt = e.OccurredAt,
     };
 
     public MediationCase Apply(CaseResolved e) => this with
@@ -189,15 +223,14 @@ public sealed record MediationCase
         ResolvedNodeCode = e.HandlingNodeCode,
         ResolvedAt = e.OccurredAt,
         RefusedByParty = false,
-        LastOccurredAt = e.OccurredAt,
     };
 
-    public MediationCase Apply(PerformanceRecorded e) => this with { Performance = e.Result, LastOccurredAt = e.OccurredAt };
+    public MediationCase Apply(PerformanceRecorded e) => this with { Performance = e.Result };
 
     public MediationCase Apply(FollowUpRecorded e) =>
-        this with { Satisfaction = e.Satisfaction, FollowUps = FollowUps + 1, LastOccurredAt = e.OccurredAt };
+        this with { Satisfaction = e.Satisfaction, FollowUps = FollowUps + 1 };
 
-    public MediationCase Apply(CaseClosed e) => this with { Status = CaseStatus.Closed, ClosedAt = e.OccurredAt, LastOccurredAt = e.OccurredAt };
+    public MediationCase Apply(CaseClosed e) => this with { Status = CaseStatus.Closed, ClosedAt = e.OccurredAt };
 
     public MediationCase Apply(CaseReopened e) => Unconcluded() with
     {
@@ -207,7 +240,6 @@ public sealed record MediationCase
         Amount = null,
         PerformanceDueAt = null,
         Performance = null,
-        LastOccurredAt = e.OccurredAt,
     };
 
     public MediationCase Apply(PetitionReviewRequested e) => Unconcluded() with
@@ -217,7 +249,6 @@ public sealed record MediationCase
         Level = e.Level,
         Assignee = null,
         DueAt = e.DueAt,
-        LastOccurredAt = e.OccurredAt,
     };
 
     /// <summary>What a reopening and a petition's review both undo: the conclusion, its follow-ups and the escalations before it.</summary>
@@ -235,9 +266,10 @@ public sealed record MediationCase
         EscalatedFrom = [],
     };
 
-    // A breach is observed by the service, not done by a person: it does not move LastOccurredAt,
-    // so a late-recorded act from before the due time can still be entered.
     public MediationCase Apply(DeadlineBreached e) => this with { BreachedDueAt = e.DueAt };
 }
 
 public sealed record EscalationStep(string NodeCode, Level Level, string? Assignee);
+
+/// <summary>An act of a case's history: the version it was recorded at and its fields as last corrected.</summary>
+public sealed record CaseAct(long Version, ICaseEvent Event);

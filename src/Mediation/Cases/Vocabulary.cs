@@ -26,6 +26,9 @@ public enum EscalationReason { MediationFailed, PartyRefused, DeadlineBreached, 
 
 public enum SupervisionKind { Reminder, Summons, Notice, Listed }
 
+/// <summary>What raised a supervision order the service issued itself.</summary>
+public enum SupervisionCause { DissatisfiedFollowUp }
+
 public enum TransferTarget { Court, Arbitration, AdministrativeReview, Discipline, Police }
 
 /// <summary>

@@ -64,6 +64,8 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage TransferIsItsOwnCommand { get; } = Of("a transfer out is recorded with transfer-out");
     public static FieldMessage OneToTwentyMediators { get; } = Of("one to twenty mediators are required");
     public static FieldMessage EqualsHeldAt { get; } = Of("when given with heldAt, must equal it");
+    public static FieldMessage CorrectionIsRecordedNow { get; } = Of("a correction is made now; correct an act's business time with changes.occurredAt");
+    public static FieldMessage OneToTenChanges { get; } = Of("name one to ten fields to correct, each with its new value");
 
     // Organisation, users and passwords.
     public static FieldMessage NodeCodeShape { get; } = Of("must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit");

@@ -98,6 +98,19 @@ public static class Problems
             {
                 ["command"] = notAllowed.Command, ["state"] = notAllowed.State.Status.ToString(), ["level"] = notAllowed.State.Level.ToString(),
             }),
+        Cases.CaseRefusal.Contradicts contradicts => Conflict(
+            $"'{contradicts.Command}' would contradict a later act of the case",
+            $"Cannot {contradicts.Command} case {contradicts.State.CaseNumber} at that time: the {contradicts.Later.Event.GetType().Name} of " +
+            $"{contradicts.Later.Event.OccurredAt.ToOffset(ChinaStandardTime.Offset):O} (version {contradicts.Later.Version}) would no longer be allowed: {contradicts.Why.Message}",
+            new Dictionary<string, object?>
+            {
+                ["command"] = contradicts.Command, ["state"] = contradicts.State.Status.ToString(), ["level"] = contradicts.State.Level.ToString(),
+                ["contradicts"] = new Dictionary<string, object?>
+                {
+                    ["version"] = contradicts.Later.Version, ["type"] = contradicts.Later.Event.GetType().Name,
+                    ["occurredAt"] = contradicts.Later.Event.OccurredAt.ToOffset(ChinaStandardTime.Offset),
+                },
+            }),
         Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, FieldMessage.Refused(invalid)),
         Cases.CaseRefusal.UnknownNode unknown => NoNode(unknown.NodeCode),
         _ => throw new System.Diagnostics.UnreachableException($"No answer for the refusal {refusal.GetType().Name}"),

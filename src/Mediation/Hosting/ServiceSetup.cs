@@ -31,6 +31,7 @@ public static class ServiceSetup
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
         services.AddOptions<Cases.Deadlines.DeadlinePolicy>().BindConfiguration(Cases.Deadlines.DeadlinePolicy.Section);
+        services.AddOptions<Cases.Recording.RecordingPolicy>().BindConfiguration(Cases.Recording.RecordingPolicy.Section);
         services.AddOptions<Statistics.StatisticsOptions>().BindConfiguration(Statistics.StatisticsOptions.Section);
         services.AddSingleton<Statistics.Settlement.SettlementQuery>();
         services.AddSingleton<Statistics.BacklogQuery>();
@@ -158,8 +159,18 @@ public static class Json
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // PostgreSQL's jsonb orders an object's keys by length, so a type discriminator is not always first.
+        options.AllowOutOfOrderMetadataProperties = true;
         if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
             options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+    }
+
+    /// <summary>New options of the one JSON shape, for code that reads or writes stored JSON itself.</summary>
+    public static JsonSerializerOptions Configured()
+    {
+        var options = new JsonSerializerOptions();
+        Configure(options);
+        return options;
     }
 
     /// <summary>

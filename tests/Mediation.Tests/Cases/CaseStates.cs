@@ -8,44 +8,44 @@ public static class CaseStates
     public static readonly DateTimeOffset Received = new(2026, 3, 2, 1, 30, 0, TimeSpan.Zero);
 
     public static MediationCase Filed(CaseKind kind = CaseKind.Dispute, string node = "S1C1", Level level = Level.Community) =>
-        new MediationCase().Evolve(new CaseFiled(Guid.NewGuid(), "2026-000001", kind, kind == CaseKind.Petition ? PetitionType.Claim : null,
+        new MediationCase().Then(new CaseFiled(Guid.NewGuid(), "2026-000001", kind, kind == CaseKind.Petition ? PetitionType.Claim : null,
             Channel.WalkIn, "Neighbour", "summary", node, level, [new PartyReference(Guid.NewGuid(), PartyRole.Applicant)],
             RiskLevel.Low, 1, Received.AddDays(kind == CaseKind.Petition ? 15 : 30), Received));
 
     static DateTimeOffset At(int hours) => Received.AddHours(hours);
 
     public static MediationCase Accepted() => Filed(CaseKind.Petition, "S1", Level.Street)
-        .Evolve(new PetitionAccepted(NoticeMethod.Written, null, At(1).AddDays(60), At(1)));
+        .Then(new PetitionAccepted(NoticeMethod.Written, null, At(1).AddDays(60), At(1)));
 
     public static MediationCase NotAccepted() => Filed(CaseKind.Petition, "S1", Level.Street)
-        .Evolve(new PetitionNotAccepted(NoticeMethod.Written, "不属于信访事项", At(1)));
+        .Then(new PetitionNotAccepted(NoticeMethod.Written, "不属于信访事项", At(1)));
 
     public static MediationCase Assigned(CaseKind kind = CaseKind.Dispute) =>
-        (kind == CaseKind.Petition ? Accepted() : Filed(kind)).Evolve(new CaseAssigned("S1C1G1", "网格员甲", At(2)));
+        (kind == CaseKind.Petition ? Accepted() : Filed(kind)).Then(new CaseAssigned("S1C1G1", "网格员甲", At(2)));
 
     public static MediationCase Escalated() =>
-        Assigned().Evolve(new CaseEscalated(EscalationReason.MediationFailed, null, "S1C1G1", Level.Grid, "S1C1", Level.Community, At(3)));
+        Assigned().Then(new CaseEscalated(EscalationReason.MediationFailed, null, "S1C1G1", Level.Grid, "S1C1", Level.Community, At(3)));
 
     public static MediationCase Resolved(CaseKind kind = CaseKind.Dispute, Outcome outcome = Outcome.AgreementReached) =>
-        Assigned(kind).Evolve(new CaseResolved(outcome, outcome == Outcome.AgreementReached ? AgreementForm.Written : null, null, null,
+        Assigned(kind).Then(new CaseResolved(outcome, outcome == Outcome.AgreementReached ? AgreementForm.Written : null, null, null,
             outcome == Outcome.OpinionIssued ? Opinion.Explain : null, null, Level.Grid, "S1C1G1", At(4)));
 
     public static MediationCase Closed(CaseKind kind = CaseKind.Dispute, Outcome outcome = Outcome.AgreementReached) =>
-        Resolved(kind, outcome).Evolve(new CaseClosed(At(5)));
+        Resolved(kind, outcome).Then(new CaseClosed(At(5)));
 
-    public static MediationCase TransferredOut() => Assigned().Evolve(new CaseTransferredOut(TransferTarget.Court, null, Level.Grid, At(4)));
+    public static MediationCase TransferredOut() => Assigned().Then(new CaseTransferredOut(TransferTarget.Court, null, Level.Grid, At(4)));
 
-    public static MediationCase Refused() => Assigned().Evolve(new MediationRefused(PartyRole.Respondent, "拒绝调解", At(3)));
+    public static MediationCase Refused() => Assigned().Then(new MediationRefused(PartyRole.Respondent, "拒绝调解", At(3)));
 
     public static MediationCase Reviewed(ReviewStage stage)
     {
         var state = Closed(CaseKind.Petition, Outcome.OpinionIssued)
-            .Evolve(new PetitionReviewRequested(ReviewStage.Review, "不服", "S1C1G1", "S1C1", Level.Community, At(40), At(10)));
+            .Then(new PetitionReviewRequested(ReviewStage.Review, "不服", "S1C1G1", "S1C1", Level.Community, At(40), At(10)));
         if (stage == ReviewStage.Review) return state;
         return state
-            .Evolve(new CaseResolved(Outcome.OpinionIssued, null, null, null, Opinion.Explain, null, Level.Community, "S1C1", At(11)))
-            .Evolve(new PetitionReviewRequested(ReviewStage.ReReview, "仍不服", "S1C1", "S1", Level.Street, At(50), At(12)))
-            .Evolve(new CaseResolved(Outcome.OpinionIssued, null, null, null, Opinion.Explain, null, Level.Street, "S1", At(13)))
-            .Evolve(new CaseClosed(At(14)));
+            .Then(new CaseResolved(Outcome.OpinionIssued, null, null, null, Opinion.Explain, null, Level.Community, "S1C1", At(11)))
+            .Then(new PetitionReviewRequested(ReviewStage.ReReview, "仍不服", "S1C1", "S1", Level.Street, At(50), At(12)))
+            .Then(new CaseResolved(Outcome.OpinionIssued, null, null, null, Opinion.Explain, null, Level.Street, "S1", At(13)))
+            .Then(new CaseClosed(At(14)));
     }
 }

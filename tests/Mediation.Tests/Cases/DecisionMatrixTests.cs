@@ -2,6 +2,7 @@ using Mediation.Cases;
 using Mediation.Cases.Accepting;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
+using Mediation.Cases.Correcting;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.FollowingUp;
@@ -61,6 +62,9 @@ public class DecisionMatrixTests
             [typeof(CloseCase)] = (_ => new CloseCase(null), typeof(CaseClosed)),
             [typeof(Reopen)] = (_ => new Reopen("当事人反映协议未履行", null), typeof(CaseReopened)),
             [typeof(RequestReview)] = (_ => new RequestReview("不服处理意见", null), typeof(PetitionReviewRequested)),
+            // The filing's channel can be corrected whatever became of the case.
+            [typeof(CorrectAct)] = (_ => new CorrectAct(1, new() { ["channel"] = System.Text.Json.JsonSerializer.SerializeToElement("Phone") }, "登记时误选"),
+                typeof(ActCorrected)),
         };
 
     /// <summary>
@@ -72,26 +76,26 @@ public class DecisionMatrixTests
             c => c.Name,
             c => ((Func<MediationCase, IReadOnlyList<ICaseEvent>>)(state => c.Decide((ICaseCommand)Samples[c.Record].command(state), state, Context)), Samples[c.Record].produces));
 
-    const string Working = "assign sessions refusal escalate extend-deadline supervise transfer-out resolve";
+    const string Working = "assign sessions refusal escalate extend-deadline supervise transfer-out resolve corrections";
 
     public static readonly IReadOnlyList<(string name, Func<MediationCase> state, string allowed)> States =
     [
         ("registered dispute", () => CaseStates.Filed(), Working),
-        ("registered petition", () => CaseStates.Filed(CaseKind.Petition, "S1", Level.Street), "accept not-accept supervise transfer-out"),
+        ("registered petition", () => CaseStates.Filed(CaseKind.Petition, "S1", Level.Street), "accept not-accept supervise transfer-out corrections"),
         ("accepted petition", CaseStates.Accepted, Working),
-        ("not-accepted petition", CaseStates.NotAccepted, ""),
+        ("not-accepted petition", CaseStates.NotAccepted, "corrections"),
         ("assigned dispute", () => CaseStates.Assigned(), Working),
         ("assigned help request", () => CaseStates.Assigned(CaseKind.HelpRequest), Working),
         ("escalated dispute", CaseStates.Escalated, Working + " send-back"),
-        ("dispute a party refused", CaseStates.Refused, "assign refusal escalate extend-deadline supervise transfer-out resolve"),
-        ("dispute resolved by agreement", () => CaseStates.Resolved(), "performance follow-up close"),
-        ("dispute withdrawn", () => CaseStates.Resolved(CaseKind.Dispute, Outcome.Withdrawn), "follow-up close"),
-        ("petition with an opinion", () => CaseStates.Resolved(CaseKind.Petition, Outcome.OpinionIssued), "follow-up close review"),
-        ("closed dispute with agreement", () => CaseStates.Closed(), "performance reopen"),
-        ("closed petition with an opinion", () => CaseStates.Closed(CaseKind.Petition, Outcome.OpinionIssued), "reopen review"),
+        ("dispute a party refused", CaseStates.Refused, "assign refusal escalate extend-deadline supervise transfer-out resolve corrections"),
+        ("dispute resolved by agreement", () => CaseStates.Resolved(), "performance follow-up close corrections"),
+        ("dispute withdrawn", () => CaseStates.Resolved(CaseKind.Dispute, Outcome.Withdrawn), "follow-up close corrections"),
+        ("petition with an opinion", () => CaseStates.Resolved(CaseKind.Petition, Outcome.OpinionIssued), "follow-up close review corrections"),
+        ("closed dispute with agreement", () => CaseStates.Closed(), "performance follow-up reopen corrections"),
+        ("closed petition with an opinion", () => CaseStates.Closed(CaseKind.Petition, Outcome.OpinionIssued), "follow-up reopen review corrections"),
         ("petition under review", () => CaseStates.Reviewed(ReviewStage.Review), Working),
-        ("re-reviewed petition", () => CaseStates.Reviewed(ReviewStage.ReReview), ""),
-        ("transferred out", CaseStates.TransferredOut, ""),
+        ("re-reviewed petition", () => CaseStates.Reviewed(ReviewStage.ReReview), "follow-up corrections"),
+        ("transferred out", CaseStates.TransferredOut, "corrections"),
     ];
 
     public static TheoryData<string, string> Matrix()

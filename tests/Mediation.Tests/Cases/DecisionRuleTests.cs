@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Cases;
 using Mediation.Cases.Accepting;
 using Mediation.Cases.Assigning;
@@ -21,7 +22,7 @@ public class DecisionRuleTests
     static readonly DecisionContext Context = ContextAt(CaseStates.Received.AddDays(10));
 
     static MediationCase Evolve(MediationCase state, IEnumerable<ICaseEvent> events) =>
-        events.Aggregate(state, (s, e) => s.Evolve(e));
+        events.Aggregate(state, (s, e) => s.Then(e));
 
     [Fact]
     public void Assignment_goes_only_to_a_grid_under_the_handling_community_or_street()
@@ -90,24 +91,27 @@ public class DecisionRuleTests
     [Fact]
     public void Acceptance_starts_the_sixty_day_handling_deadline()
     {
-        var accepted = (PetitionAccepted)AcceptPetitionEndpoint.Decide(
-            new AcceptPetition(NoticeMethod.Written, null, CaseStates.Received.AddDays(3)), CaseStates.Filed(CaseKind.Petition), Context).Single();
+        var accepted = (PetitionAccepted)CaseTimeline.Decide(new AcceptPetition(NoticeMethod.Written, null, CaseStates.Received.AddDays(3), "纸质登记补录"),
+            CaseStates.Filed(CaseKind.Petition), Context, AcceptPetitionEndpoint.Decide).Single();
         accepted.DueAt.ShouldBe(CaseStates.Received.AddDays(63));
     }
 
     [Fact]
-    public void Business_time_may_not_lie_in_the_future_nor_before_the_latest_recorded_act()
+    public void Business_time_may_not_lie_in_the_future_nor_before_the_receipt_and_a_late_entry_needs_a_reason()
     {
         var state = CaseStates.Assigned();
-        var session = (DateTimeOffset at) => RecordSessionEndpoint.Decide(new RecordSession(SessionMode.Phone, ["王"], HeldAt: at), state, Context);
+        var session = (DateTimeOffset at, string? why) => CaseTimeline.Decide(new RecordSession(SessionMode.Phone, ["王"], HeldAt: at, LateReason: why),
+            state, Context, RecordSessionEndpoint.Decide);
 
-        Should.Throw<CaseRefusal.InvalidField>(() => session(Context.Now.AddMinutes(6))).Field.ShouldBe("occurredAt");
-        session(Context.Now.AddMinutes(4)).ShouldHaveSingleItem();
-        Should.Throw<CaseRefusal.InvalidField>(() => session(state.LastOccurredAt.AddSeconds(-1))).Field.ShouldBe("occurredAt");
+        Should.Throw<CaseRefusal.InvalidField>(() => session(Context.Now.AddMinutes(6), null)).Field.ShouldBe("occurredAt");
+        session(Context.Now.AddMinutes(4), null).ShouldHaveSingleItem();
+        Should.Throw<CaseRefusal.InvalidField>(() => session(state.ReceivedAt.AddSeconds(-1), "纸质记录补录")).Field.ShouldBe("occurredAt");
 
-        // Recorded late but after the latest act: lands at its own business time.
-        var lateButInOrder = state.LastOccurredAt.AddHours(1);
-        session(lateButInOrder).Single().OccurredAt.ShouldBe(lateButInOrder);
+        // Before the latest act, but still allowed where it stands: lands at its own business time.
+        var beforeLatest = state.LatestAt.AddHours(-1);
+        Should.Throw<CaseRefusal.InvalidField>(() => session(beforeLatest, null)).Field.ShouldBe("lateReason");
+        session(beforeLatest, "纸质记录补录").Single().OccurredAt.ShouldBe(beforeLatest);
+        session(Context.Now.AddDays(-2), null).Single().OccurredAt.ShouldBe(Context.Now.AddDays(-2));
     }
 
     [Fact]
@@ -117,7 +121,8 @@ public class DecisionRuleTests
         var breached = Evolve(state, [new DeadlineBreached(state.DueAt, state.DueAt)]);
         var afterDue = ContextAt(state.DueAt.AddDays(1));
         var resolvedBeforeDue = state.DueAt.AddDays(-1);
-        ResolveEndpoint.Decide(new Resolve(Outcome.Withdrawn, null, null, null, null, null, resolvedBeforeDue), breached, afterDue)
+        CaseTimeline.Decide(new Resolve(Outcome.Withdrawn, null, null, null, null, null, resolvedBeforeDue, LateReason: "纸质记录补录"), breached, afterDue,
+                ResolveEndpoint.Decide)
             .Single().OccurredAt.ShouldBe(resolvedBeforeDue);
     }
 
@@ -174,7 +179,7 @@ public class DecisionRuleTests
         DeadlineBreach.Decide(due, state, state.DueAt.AddSeconds(-1)).ShouldBeEmpty();
         DeadlineBreach.Decide(due, Evolve(state, [new DeadlineBreached(state.DueAt, state.DueAt)]), state.DueAt).ShouldBeEmpty();
         DeadlineBreach.Decide(due, CaseStates.Resolved(), state.DueAt).ShouldBeEmpty();
-        var extended = Evolve(state, [new DeadlineExtended(5, "主任", "复杂", state.DueAt, state.DueAt.AddDays(5), state.LastOccurredAt)]);
+        var extended = Evolve(state, [new DeadlineExtended(5, "主任", "复杂", state.DueAt, state.DueAt.AddDays(5), state.LatestAt)]);
         DeadlineBreach.Decide(due, extended, state.DueAt.AddDays(1)).ShouldBeEmpty();
     }
 

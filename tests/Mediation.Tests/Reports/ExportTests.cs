@@ -37,7 +37,7 @@ public class ExportFixture(PostgresForTests postgres) : CaseFixture(postgres)
         {
             Id = Guid.NewGuid(), CaseNumber = $"X-{i:000000}", Kind = CaseKind.Dispute, Channel = Channel.WalkIn, Category = "Neighbour",
             Summary = summary, NodeCode = "S1C1", HandlingNodeCode = "S1C1", Level = Level.Community, Status = CaseStatus.Registered,
-            ReceivedAt = start.AddMinutes(i), DueAt = start.AddMinutes(i).AddDays(30), LastOccurredAt = start.AddMinutes(i),
+            ReceivedAt = start.AddMinutes(i), DueAt = start.AddMinutes(i).AddDays(30),
         });
         await Store.BulkInsertAsync(cases.ToList(), BulkInsertMode.InsertsOnly, batchSize: 2_000, TestContext.Current.CancellationToken);
     }

@@ -27,7 +27,7 @@ public class ComponentTests : IDisposable
             .Add(f => f.Errors, new Dictionary<string, FieldMessage[]> { ["agreementForm"] = [FieldMessage.Refused(new CaseRefusal.InvalidField("agreementForm", RefusalCode.RequiredForAgreement, "is required for an agreement"))] })
             .Add(f => f.Values, new ActionForm { Outcome = "AgreementReached", Amount = "1200" }));
 
-        fields.FindAll("label").Select(l => l.TextContent).ShouldBe(["化解结果", "协议形式", "涉及金额（元）", "履行期限", "处理意见", "说明"]);
+        fields.FindAll("label").Select(l => l.TextContent).ShouldBe(["化解结果", "协议形式", "涉及金额（元）", "履行期限", "处理意见", "说明", "发生时间", "补录原因"]);
         fields.Find("select[name='Act.Outcome'] option[selected]").GetAttribute("value").ShouldBe("AgreementReached");
         fields.FindAll("select[name='Act.Outcome'] option").Select(o => o.GetAttribute("value")).ShouldNotContain("TransferredOut");
         fields.Find("input[name='Act.Amount']").GetAttribute("value").ShouldBe("1200");

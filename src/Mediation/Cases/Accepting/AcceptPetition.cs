@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Accepting;
 
 /// <summary>受理: the petition is accepted, with a written or other notice to the petitioner.</summary>
-public sealed record AcceptPetition(NoticeMethod? NoticeMethod, string? Reason = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record AcceptPetition(NoticeMethod? NoticeMethod, string? Reason = null, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => AcceptPetitionEndpoint.Command;
 }
@@ -18,14 +19,14 @@ public static class AcceptPetitionEndpoint
     public static ProblemDetails Validate(AcceptPetition command) => command is null ? Problems.MissingBody : new Validation()
         .Enum(command.NoticeMethod, "noticeMethod")
         .Text(command.Reason, "reason", 2000, required: false)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     /// <summary>The handling deadline starts at acceptance.</summary>
     public static IReadOnlyList<ICaseEvent> Decide(AcceptPetition command, MediationCase state, DecisionContext context)
     {
-        Guards.Petition(state, Command);
-        Guards.Status(state, Command, CaseStatus.Registered);
-        var at = context.BusinessTime(command.OccurredAt, state);
+        ActRules.Accepting(state, Command);
+        var at = context.At;
         return [new PetitionAccepted(command.NoticeMethod!.Value, command.Reason?.Trim(), at + context.Deadlines.Petition, at)];
     }
 

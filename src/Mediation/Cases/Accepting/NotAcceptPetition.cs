@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Accepting;
 
 /// <summary>不予受理: the petition is not accepted; the notice must give the reason.</summary>
-public sealed record NotAcceptPetition(NoticeMethod? NoticeMethod, string? Reason, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record NotAcceptPetition(NoticeMethod? NoticeMethod, string? Reason, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => NotAcceptPetitionEndpoint.Command;
 }
@@ -18,13 +19,13 @@ public static class NotAcceptPetitionEndpoint
     public static ProblemDetails Validate(NotAcceptPetition command) => command is null ? Problems.MissingBody : new Validation()
         .Enum(command.NoticeMethod, "noticeMethod")
         .Text(command.Reason, "reason", 2000)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(NotAcceptPetition command, MediationCase state, DecisionContext context)
     {
-        Guards.Petition(state, Command);
-        Guards.Status(state, Command, CaseStatus.Registered);
-        var at = context.BusinessTime(command.OccurredAt, state);
+        ActRules.Accepting(state, Command);
+        var at = context.At;
         return [new PetitionNotAccepted(command.NoticeMethod!.Value, command.Reason!.Trim(), at)];
     }
 

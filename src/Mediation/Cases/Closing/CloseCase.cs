@@ -6,7 +6,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Closing;
 
 /// <summary>Closing fixes the outcome and the level the case was resolved at.</summary>
-public sealed record CloseCase(DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record CloseCase(DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => CloseCaseEndpoint.Command;
 }
@@ -15,12 +15,14 @@ public static class CloseCaseEndpoint
 {
     public const string Command = "close";
 
-    public static ProblemDetails Validate(CloseCase command) => command is null ? Problems.MissingBody : new Validation().Result();
+    public static ProblemDetails Validate(CloseCase command) => command is null ? Problems.MissingBody : new Validation()
+        .Text(command.LateReason, "lateReason", 1000, required: false)
+        .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(CloseCase command, MediationCase state, DecisionContext context)
     {
         Guards.Status(state, Command, CaseStatus.Resolved);
-        var at = context.BusinessTime(command.OccurredAt, state);
+        var at = context.At;
         return [new CaseClosed(at)];
     }
 

@@ -12,23 +12,14 @@ public sealed record DeadlineDue(Guid CaseId, DateTimeOffset DueAt);
 
 public static class DeadlineWatch
 {
-    /// <summary>Schedules a check for every due date the new events set, and for a reopened case's.</summary>
-    public static async ValueTask ScheduleAsync(IMessageBus bus, MediationCase? before, IEnumerable<ICaseEvent> events, DateTimeOffset now)
+    /// <summary>
+    /// Schedules a check at the due date of a case open after a command, when the command opened it or moved
+    /// its due date (filing, acceptance, an extension, a reopening or review, a late act or a correction).
+    /// </summary>
+    public static async ValueTask ScheduleAsync(IMessageBus bus, MediationCase? before, MediationCase after, DateTimeOffset now)
     {
-        foreach (var e in events)
-        {
-            var (caseId, dueAt) = e switch
-            {
-                CaseFiled filed => (filed.CaseId, filed.DueAt),
-                PetitionAccepted accepted => (before!.Id, accepted.DueAt),
-                DeadlineExtended extended => (before!.Id, extended.DueAt),
-                PetitionReviewRequested review => (before!.Id, review.DueAt),
-                CaseReopened => (before!.Id, before.DueAt),
-                _ => (Guid.Empty, default),
-            };
-            if (caseId == Guid.Empty) continue;
-            await bus.ScheduleAsync(new DeadlineDue(caseId, dueAt), dueAt > now ? dueAt : now);
-        }
+        if (!after.IsOpen || (before is { IsOpen: true } && before.DueAt == after.DueAt)) return;
+        await bus.ScheduleAsync(new DeadlineDue(after.Id, after.DueAt), after.DueAt > now ? after.DueAt : now);
     }
 }
 

@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Deadlines;
 
 /// <summary>An approved extension of the handling deadline, within the policy's limit per kind.</summary>
-public sealed record ExtendDeadline(int? Days, string? Approver, string? Reason, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record ExtendDeadline(int? Days, string? Approver, string? Reason, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => ExtendDeadlineEndpoint.Command;
 }
@@ -20,17 +21,14 @@ public static class ExtendDeadlineEndpoint
         .Within(command.Days, "days", 1, 90)
         .Text(command.Approver, "approver", 64)
         .Text(command.Reason, "reason", 2000)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(ExtendDeadline command, MediationCase state, DecisionContext context)
     {
-        Guards.Handling(state, Command);
-        var max = context.Deadlines.MaxExtensionDays(state.Kind);
         var days = command.Days!.Value;
-        if (state.ExtensionDays + days > max)
-            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.ExtensionLimit,
-                $"extensions may add at most {max} days to a {state.Kind}, and {state.ExtensionDays} are already granted", max, state.ExtensionDays);
-        var at = context.BusinessTime(command.OccurredAt, state);
+        ActRules.Extending(state, Command, days, context);
+        var at = context.At;
         return [new DeadlineExtended(days, command.Approver!.Trim(), command.Reason!.Trim(), state.DueAt, state.DueAt.AddDays(days), at)];
     }
 

@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Escalating;
 
 /// <summary>The case goes back down to the node it was escalated from (and to whoever held it there).</summary>
-public sealed record SendBack(string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record SendBack(string? Note = null, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => SendBackEndpoint.Command;
 }
@@ -17,14 +18,13 @@ public static class SendBackEndpoint
 
     public static ProblemDetails Validate(SendBack command) => command is null ? Problems.MissingBody : new Validation()
         .Text(command.Note, "note", 4000, required: false)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(SendBack command, MediationCase state, DecisionContext context)
     {
-        Guards.Handling(state, Command);
-        if (state.EscalatedFrom.IsEmpty)
-            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NotEscalated, "it was not escalated to where it is handled, so there is nowhere to send it back to");
-        var at = context.BusinessTime(command.OccurredAt, state);
+        ActRules.SendingBack(state, Command);
+        var at = context.At;
         var to = state.EscalatedFrom[^1];
         return [new CaseSentBack(command.Note?.Trim(), state.HandlingNodeCode, state.Level, to.NodeCode, to.Level, to.Assignee, at)];
     }

@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -5,8 +6,8 @@ using Wolverine.Http;
 
 namespace Mediation.Cases.FollowingUp;
 
-/// <summary>回访: a follow-up visit after resolution, with the party's satisfaction.</summary>
-public sealed record RecordFollowUp(Satisfaction? Satisfaction, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
+/// <summary>回访: a follow-up visit after resolution (often after closing), with the party's satisfaction; a dissatisfied party raises a supervision order.</summary>
+public sealed record RecordFollowUp(Satisfaction? Satisfaction, string? Note = null, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => RecordFollowUpEndpoint.Command;
 }
@@ -18,13 +19,18 @@ public static class RecordFollowUpEndpoint
     public static ProblemDetails Validate(RecordFollowUp command) => command is null ? Problems.MissingBody : new Validation()
         .Enum(command.Satisfaction, "satisfaction")
         .Text(command.Note, "note", 4000, required: false)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(RecordFollowUp command, MediationCase state, DecisionContext context)
     {
-        Guards.Status(state, Command, CaseStatus.Resolved);
-        var at = context.BusinessTime(command.OccurredAt, state);
-        return [new FollowUpRecorded(command.Satisfaction!.Value, command.Note?.Trim(), at)];
+        ActRules.FollowingUp(state, Command);
+        var at = context.At;
+        FollowUpRecorded visit = new(command.Satisfaction!.Value, command.Note?.Trim(), at);
+        // A dissatisfied party is a case a supervisor must look at again, closed or not.
+        return visit.Satisfaction == Satisfaction.Dissatisfied
+            ? [visit, new SupervisionOrderIssued(SupervisionKind.Reminder, command.Note?.Trim(), at, SupervisionCause.DissatisfiedFollowUp)]
+            : [visit];
     }
 
     [WolverinePost("/api/cases/{id}/follow-up", OperationId = "RecordFollowUp")]

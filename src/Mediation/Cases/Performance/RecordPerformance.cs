@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Performance;
 
 /// <summary>Whether the parties carried out their agreement; may be recorded again as it progresses.</summary>
-public sealed record RecordPerformance(PerformanceResult? Result, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record RecordPerformance(PerformanceResult? Result, string? Note = null, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => RecordPerformanceEndpoint.Command;
 }
@@ -18,14 +19,13 @@ public static class RecordPerformanceEndpoint
     public static ProblemDetails Validate(RecordPerformance command) => command is null ? Problems.MissingBody : new Validation()
         .Enum(command.Result, "result")
         .Text(command.Note, "note", 4000, required: false)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(RecordPerformance command, MediationCase state, DecisionContext context)
     {
-        Guards.Status(state, Command, CaseStatus.Resolved, CaseStatus.Closed);
-        if (state.Outcome != Outcome.AgreementReached)
-            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NotAnAgreement, $"performance is recorded for an agreement, and this case ended {state.Outcome}");
-        var at = context.BusinessTime(command.OccurredAt, state);
+        ActRules.Performance(state, Command);
+        var at = context.At;
         return [new PerformanceRecorded(command.Result!.Value, command.Note?.Trim(), at)];
     }
 

@@ -12,7 +12,13 @@ using Wolverine.Http;
 
 namespace Mediation.Cases.Reading;
 
-public sealed record HistoryEntry(long Version, string Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? RecordedBy, object Data);
+/// <summary>
+/// One event of a case's history, in recording order. <see cref="Late"/>: recorded long after its business
+/// time (补录), with <see cref="LateReason"/>. <see cref="CorrectedBy"/>: the versions of the corrections
+/// (更正) made to it since; the case follows the last of them, and the act stays here as recorded.
+/// </summary>
+public sealed record HistoryEntry(long Version, string Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? RecordedBy, object Data,
+    bool Late, string? LateReason, IReadOnlyList<long> CorrectedBy);
 
 public static class ReadCaseEndpoints
 {
@@ -64,21 +70,28 @@ public static class ReadCaseEndpoints
     /// <summary>Every event of the case in order, with its business time, recording time and recorder.</summary>
     [WolverineGet("/api/cases/{id}/history", OperationId = "GetCaseHistory")]
     [ProducesResponseType<IReadOnlyList<HistoryEntry>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> History(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, CancellationToken cancellation)
+    public static async Task<IResult> History(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory,
+        Microsoft.Extensions.Options.IOptions<Recording.RecordingPolicy> recording, CancellationToken cancellation)
     {
-        var history = await HistoryAsync(id, CurrentUser.From(http), session, directory, cancellation);
+        var history = await HistoryAsync(id, CurrentUser.From(http), session, directory, recording.Value, cancellation);
         return history is null ? Problems.NotFound($"There is no case {id}.").ToResult() : Results.Ok(history);
     }
 
     /// <summary>The case's events for this user; null when there is no such case in their jurisdiction.</summary>
     public static async Task<IReadOnlyList<HistoryEntry>?> HistoryAsync(Guid id, CurrentUser user, IQuerySession session, OrgDirectory directory,
-        CancellationToken cancellation)
+        Recording.RecordingPolicy recording, CancellationToken cancellation)
     {
         var state = await session.LoadAsync<MediationCase>(id, cancellation);
         if (state is null || !user.Sees(await directory.CurrentAsync(cancellation), state)) return null;
         var events = await session.Events.FetchStreamAsync(id, token: cancellation);
-        return events.Select(e => new HistoryEntry(
-            e.Version, e.EventType.Name, ((ICaseEvent)e.Data).OccurredAt, e.Timestamp, e.UserName, e.Data)).ToList();
+        var corrections = events.Where(e => e.Data is ActCorrected).ToLookup(e => ((ActCorrected)e.Data).CorrectedVersion, e => e.Version);
+        return events.Select(e =>
+        {
+            var occurredAt = ((ICaseEvent)e.Data).OccurredAt;
+            var reason = e.Headers?.GetValueOrDefault(Recording.LateEntry.ReasonHeader)?.ToString();
+            return new HistoryEntry(e.Version, e.EventType.Name, occurredAt, e.Timestamp, e.UserName, e.Data,
+                e.Data is not ActCorrected && Recording.LateEntry.IsLate(occurredAt, e.Timestamp, recording), reason, corrections[e.Version].ToList());
+        }).ToList();
     }
 
     /// <summary>
@@ -176,16 +189,11 @@ public static class ReadCaseEndpoints
 
         if (asOf is { } moment)
         {
-            var events = await session.Events.FetchStreamAsync(id, token: cancellation);
-            // Business time: what had happened by then, whenever it was recorded.
-            var upTo = events.Where(e => ((ICaseEvent)e.Data).OccurredAt <= moment).ToList();
-            if (upTo.Count == 0 || upTo[0].Data is not CaseFiled)
-                return (null, now, Problems.NotFound($"Case {id} had not been received at {moment:O}."));
-            var state = await ((DocumentStore)session.DocumentStore).Options.Projections.AggregatorFor<MediationCase>()
-                .BuildAsync(upTo, session, null, cancellation);
-            return (state! with { Version = upTo[^1].Version }, moment, null);
+            // Business time: what had happened by then, whenever it was recorded, as corrected since.
+            if (moment < current.ReceivedAt) return (null, now, Problems.NotFound($"Case {id} had not been received at {moment:O}."));
+            var then = current.AsOf(moment);
+            return (then with { Version = then.Acts.Max(a => a.Version) }, moment, null);
         }
-
         // The inline snapshot is the case as of its latest event.
         return (current, now, null);
     }

@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Reopening;
 
 /// <summary>A closed case is taken up again at the node and level it was resolved at.</summary>
-public sealed record Reopen(string? Reason, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record Reopen(string? Reason, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => ReopenEndpoint.Command;
 }
@@ -17,15 +18,14 @@ public static class ReopenEndpoint
 
     public static ProblemDetails Validate(Reopen command) => command is null ? Problems.MissingBody : new Validation()
         .Text(command.Reason, "reason", 2000)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     /// <summary>The due date does not move (only approved extensions move it): a reopened case may be overdue at once.</summary>
     public static IReadOnlyList<ICaseEvent> Decide(Reopen command, MediationCase state, DecisionContext context)
     {
-        Guards.Status(state, Command, CaseStatus.Closed);
-        if (state.ReviewStage == ReviewStage.ReReview)
-            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.FinalAfterReReview, "the petition was re-reviewed, and after re-review the same request is final");
-        var at = context.BusinessTime(command.OccurredAt, state);
+        ActRules.Reopening(state, Command);
+        var at = context.At;
         return [new CaseReopened(command.Reason!.Trim(), state.ResolvedNodeCode ?? state.HandlingNodeCode, state.ResolvedLevel ?? state.Level, at)];
     }
 

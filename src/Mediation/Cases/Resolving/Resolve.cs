@@ -17,7 +17,7 @@ public sealed record Resolve(
     DateTimeOffset? PerformanceDueAt = null,
     Opinion? Opinion = null,
     string? Note = null,
-    DateTimeOffset? OccurredAt = null) : ICaseCommand
+    DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => ResolveEndpoint.Command;
 }
@@ -37,6 +37,7 @@ public static class ResolveEndpoint
         .Require(command.Amount is null || decimal.Round(command.Amount.Value, 2) == command.Amount, "amount", FieldMessage.AtMostTwoDecimals)
         .Require(command.PerformanceDueAt is null || command.PerformanceDueAt >= DecisionContext.Earliest, "performanceDueAt", FieldMessage.NotBefore2000)
         .Text(command.Note, "note", 4000, required: false)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     static readonly IReadOnlyDictionary<CaseKind, Outcome[]> OutcomesByKind = new Dictionary<CaseKind, Outcome[]>
@@ -49,33 +50,37 @@ public static class ResolveEndpoint
     public static IReadOnlyList<ICaseEvent> Decide(Resolve command, MediationCase state, DecisionContext context)
     {
         Guards.Handling(state, Command);
-        var at = context.BusinessTime(command.OccurredAt, state);
-
         // A petition's handling opinion is its outcome when no other is named.
         var outcome = command.Outcome ?? (state.Kind == CaseKind.Petition && command.Opinion is not null ? Outcome.OpinionIssued : (Outcome?)null)
                       ?? throw new CaseRefusal.InvalidField("outcome", RefusalCode.OutcomeRequired, "is required");
-        var allowed = OutcomesByKind[state.Kind];
-        if (!allowed.Contains(outcome))
-            throw new CaseRefusal.InvalidField("outcome", RefusalCode.OutcomeNotForKind, $"a {state.Kind} is resolved with {string.Join(", ", allowed)}");
+        var resolved = new CaseResolved(outcome, command.AgreementForm, command.Amount, command.PerformanceDueAt, command.Opinion,
+            command.Note?.Trim(), state.Level, state.HandlingNodeCode, context.At);
+        CheckOutcome(resolved, state.Kind);
+        return [resolved];
+    }
 
-        var agreement = outcome == Outcome.AgreementReached;
-        if (agreement && command.AgreementForm is null)
+    /// <summary>An outcome the case's kind can end with, and the fields that go with it (as resolved, or as corrected).</summary>
+    public static void CheckOutcome(CaseResolved resolved, CaseKind kind)
+    {
+        var allowed = OutcomesByKind[kind];
+        if (!allowed.Contains(resolved.Outcome))
+            throw new CaseRefusal.InvalidField("outcome", RefusalCode.OutcomeNotForKind, $"a {kind} is resolved with {string.Join(", ", allowed)}");
+
+        var agreement = resolved.Outcome == Outcome.AgreementReached;
+        if (agreement && resolved.AgreementForm is null)
             throw new CaseRefusal.InvalidField("agreementForm", RefusalCode.RequiredForAgreement, "is required for an agreement");
-        if (!agreement && command.AgreementForm is not null)
+        if (!agreement && resolved.AgreementForm is not null)
             throw new CaseRefusal.InvalidField("agreementForm", RefusalCode.OnlyForAgreement, "is only for an agreement");
-        if (!agreement && command.Amount is not null)
+        if (!agreement && resolved.Amount is not null)
             throw new CaseRefusal.InvalidField("amount", RefusalCode.OnlyForAgreement, "is only for an agreement");
-        if (!agreement && command.PerformanceDueAt is not null)
+        if (!agreement && resolved.PerformanceDueAt is not null)
             throw new CaseRefusal.InvalidField("performanceDueAt", RefusalCode.OnlyForAgreement, "is only for an agreement");
-        if (command.PerformanceDueAt is { } due && due < at)
+        if (resolved.PerformanceDueAt is { } due && due < resolved.OccurredAt)
             throw new CaseRefusal.InvalidField("performanceDueAt", RefusalCode.PerformanceDueBeforeAgreement, "must not be before the agreement");
-        if (outcome == Outcome.OpinionIssued && command.Opinion is null)
+        if (resolved.Outcome == Outcome.OpinionIssued && resolved.Opinion is null)
             throw new CaseRefusal.InvalidField("opinion", RefusalCode.RequiredForOpinion, "is required for a handling opinion");
-        if (outcome != Outcome.OpinionIssued && command.Opinion is not null)
+        if (resolved.Outcome != Outcome.OpinionIssued && resolved.Opinion is not null)
             throw new CaseRefusal.InvalidField("opinion", RefusalCode.OnlyForOpinion, "is only for a petition's handling opinion");
-
-        return [new CaseResolved(outcome, command.AgreementForm, command.Amount, command.PerformanceDueAt, command.Opinion,
-            command.Note?.Trim(), state.Level, state.HandlingNodeCode, at)];
     }
 
     [WolverinePost("/api/cases/{id}/resolve", OperationId = "ResolveCase")]

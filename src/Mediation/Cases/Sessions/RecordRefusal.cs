@@ -9,7 +9,7 @@ namespace Mediation.Cases.Sessions;
 /// A party expressly refuses mediation. Mediation cannot go on: no session is recorded until the case
 /// is escalated, sent back, reassigned or concluded.
 /// </summary>
-public sealed record RecordRefusal(PartyRole? PartyRole, string? Note, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record RecordRefusal(PartyRole? PartyRole, string? Note, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => RecordRefusalEndpoint.Command;
 }
@@ -21,12 +21,13 @@ public static class RecordRefusalEndpoint
     public static ProblemDetails Validate(RecordRefusal command) => command is null ? Problems.MissingBody : new Validation()
         .Enum(command.PartyRole, "partyRole")
         .Text(command.Note, "note", 4000)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(RecordRefusal command, MediationCase state, DecisionContext context)
     {
         Guards.Handling(state, Command);
-        var at = context.BusinessTime(command.OccurredAt, state);
+        var at = context.At;
         return [new MediationRefused(command.PartyRole!.Value, command.Note!.Trim(), at)];
     }
 

@@ -1,3 +1,4 @@
+using Mediation.Cases.Recording;
 using Mediation.Common;
 using Mediation.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -7,9 +8,11 @@ namespace Mediation.Cases.Sessions;
 
 /// <summary>调解记录: a mediation session held; its business time is when it was held.</summary>
 public sealed record RecordSession(SessionMode? Mode, IReadOnlyList<string>? Mediators, DateTimeOffset? HeldAt = null, string? Note = null,
-    DateTimeOffset? OccurredAt = null) : ICaseCommand
+    DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => RecordSessionEndpoint.Command;
+
+    public DateTimeOffset? BusinessTime => HeldAt ?? OccurredAt;
 }
 
 public static class RecordSessionEndpoint
@@ -27,16 +30,13 @@ public static class RecordSessionEndpoint
         if (command.Mediators is not { Count: > 0 and <= 20 }) check.Add("mediators", FieldMessage.OneToTwentyMediators);
         else
             for (var i = 0; i < command.Mediators.Count; i++) check.Text(command.Mediators[i], $"mediators[{i}]", 64);
-        return check.Result();
+        return check.Text(command.LateReason, "lateReason", 1000, required: false).Result();
     }
 
     public static IReadOnlyList<ICaseEvent> Decide(RecordSession command, MediationCase state, DecisionContext context)
     {
-        Guards.Handling(state, Command);
-        if (state.RefusedByParty)
-            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.PartyRefusedMediation, "a party refused mediation; escalate or conclude the case");
-        var at = context.BusinessTime(command.HeldAt ?? command.OccurredAt, state);
-        return [new MediationSessionHeld(command.Mode!.Value, command.Mediators!.Select(m => m.Trim()).ToList(), command.Note?.Trim(), at)];
+        ActRules.Session(state, Command);
+        return [new MediationSessionHeld(command.Mode!.Value, command.Mediators!.Select(m => m.Trim()).ToList(), command.Note?.Trim(), context.At)];
     }
 
     [WolverinePost("/api/cases/{id}/sessions", OperationId = "RecordSession")]

@@ -6,7 +6,7 @@ using Wolverine.Http;
 namespace Mediation.Cases.Supervising;
 
 /// <summary>督办: a supervisor's order on an open case.</summary>
-public sealed record Supervise(SupervisionKind? Kind, string? Note = null, DateTimeOffset? OccurredAt = null) : ICaseCommand
+public sealed record Supervise(SupervisionKind? Kind, string? Note = null, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => SuperviseEndpoint.Command;
 }
@@ -18,12 +18,13 @@ public static class SuperviseEndpoint
     public static ProblemDetails Validate(Supervise command) => command is null ? Problems.MissingBody : new Validation()
         .Enum(command.Kind, "kind")
         .Text(command.Note, "note", 4000, required: false)
+        .Text(command.LateReason, "lateReason", 1000, required: false)
         .Result();
 
     public static IReadOnlyList<ICaseEvent> Decide(Supervise command, MediationCase state, DecisionContext context)
     {
         Guards.Open(state, Command);
-        var at = context.BusinessTime(command.OccurredAt, state);
+        var at = context.At;
         return [new SupervisionOrderIssued(command.Kind!.Value, command.Note?.Trim(), at)];
     }
 

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Mediation.Organisation;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,13 +17,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Mediation.Organisation.OrgDirectory _orgDirectory;
+        private readonly Microsoft.Extensions.Options.IOptions<Mediation.Cases.Recording.RecordingPolicy> _optionsOfRecordingPolicy;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_cases_id_history(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Mediation.Organisation.OrgDirectory orgDirectory, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_cases_id_history(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Mediation.Organisation.OrgDirectory orgDirectory, Microsoft.Extensions.Options.IOptions<Mediation.Cases.Recording.RecordingPolicy> optionsOfRecordingPolicy, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _orgDirectory = orgDirectory;
+            _optionsOfRecordingPolicy = optionsOfRecordingPolicy;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -47,7 +50,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Cases.Reading.ReadCaseEndpoints.History(id, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Cases.Reading.ReadCaseEndpoints.History(id, httpContext, ((Marten.IQuerySession)documentSession), _orgDirectory, _optionsOfRecordingPolicy, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,74 @@
+using Mediation.Common;
+
+namespace Mediation.Cases.Recording;
+
+/// <summary>
+/// Places a command at its business time in a case's history (docs/domain.md, "Late entries"): the
+/// decision is taken on the case as it stood then, and every act recorded for a later time must still be
+/// allowed where it stands once the new acts are in place. Pure.
+/// </summary>
+public static class CaseTimeline
+{
+    /// <summary>The events of <paramref name="command"/> placed at its business time, or a refusal.</summary>
+    public static IReadOnlyList<ICaseEvent> Decide<TCommand>(TCommand command, MediationCase state, DecisionContext context, CaseDecision<TCommand> decide)
+        where TCommand : ICaseCommand
+    {
+        var at = BusinessTime(command.BusinessTime, state, context);
+        if (context.Now - at > context.Recording.LateEntryAfter && string.IsNullOrWhiteSpace(command.LateReason))
+            throw new CaseRefusal.InvalidField("lateReason", RefusalCode.LateEntryNeedsReason,
+                $"is required: the act happened more than {context.Recording.LateEntryAfter.TotalDays:0} days before it is recorded",
+                (int)context.Recording.LateEntryAfter.TotalDays);
+
+        var then = state.AsOf(at);
+        var events = decide(command, then, context with { At = at });
+        var after = events.Aggregate(then, (s, e) => s.Step(e));
+        CheckLater(TCommand.Name, state, after, state.Acts.Where(a => a.Event.OccurredAt > at), context);
+        return events;
+    }
+
+    /// <summary>
+    /// The business time a command gives (or now): not ahead of the clock beyond its drift, and not before
+    /// the case was received.
+    /// </summary>
+    static DateTimeOffset BusinessTime(DateTimeOffset? requested, MediationCase state, DecisionContext context)
+    {
+        var at = requested ?? context.Now;
+        if (at > context.Now + DecisionContext.FutureTolerance)
+            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.InTheFuture,
+                $"must not be in the future (now is {context.Now.ToOffset(ChinaStandardTime.Offset):O})", context.Now.ToOffset(ChinaStandardTime.Offset));
+        if (at < state.ReceivedAt)
+            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.BeforeReceipt,
+                $"must not be before the case was received ({state.ReceivedAt.ToOffset(ChinaStandardTime.Offset):O})", state.ReceivedAt.ToOffset(ChinaStandardTime.Offset));
+        return at;
+    }
+
+    /// <summary>
+    /// Folds <paramref name="later"/> on <paramref name="from"/>, each act checked where it stands; the first
+    /// that is no longer allowed refuses <paramref name="command"/>, naming that act.
+    /// </summary>
+    public static MediationCase CheckLater(string command, MediationCase state, MediationCase from, IEnumerable<CaseAct> later, DecisionContext context)
+    {
+        var s = from;
+        foreach (var act in later)
+        {
+            try
+            {
+                ActRules.Check(act.Event, s, context);
+            }
+            catch (CaseRefusal why)
+            {
+                throw new CaseRefusal.Contradicts(command, state, act, why);
+            }
+            s = s.Step(act.Event);
+        }
+        return s;
+    }
+
+    /// <summary>Every act of <paramref name="acts"/> (in business-time order) allowed where it stands: for a correction.</summary>
+    public static void CheckAll(string command, MediationCase state, IReadOnlyList<CaseAct> acts, DecisionContext context)
+    {
+        if (acts.Count == 0 || acts[0].Event is not CaseFiled filed)
+            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.BeforeReceipt, "must not be before the case was received");
+        CheckLater(command, state, new MediationCase().Step(filed), acts.Skip(1), context);
+    }
+}
