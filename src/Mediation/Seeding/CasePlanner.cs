@@ -142,6 +142,9 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             return true;
         }
 
+        // The seed stands for a county's past year entered from its paper records: every act is a late entry.
+        const string Imported = "据历史台账录入";
+
         void Add<T>(T command) where T : ICaseCommand => _steps.Add(new SeedStep(CaseCommands.For<T>(), command));
 
         public IReadOnlyList<SeedStep> Steps()
@@ -171,31 +174,31 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
 
             if (r.NextDouble() < 0.03)
             {
-                Add(new TransferOut(Weighted(r, [(TransferTarget.Court, 60), (TransferTarget.Arbitration, 20), (TransferTarget.Police, 20)]), "依法引导至相应渠道", _at));
+                Add(new TransferOut(Weighted(r, [(TransferTarget.Court, 60), (TransferTarget.Arbitration, 20), (TransferTarget.Police, 20)]), "依法引导至相应渠道", _at, Imported));
                 return _steps;
             }
             var outcome = Resolve();
             if (outcome == Outcome.AgreementReached && r.NextDouble() < 0.7 && After(24 * 7, 24 * 30))
-                Add(new RecordPerformance(Weighted(r, [(PerformanceResult.Full, 80), (PerformanceResult.Partial, 12), (PerformanceResult.None, 8)]), null, _at));
+                Add(new RecordPerformance(Weighted(r, [(PerformanceResult.Full, 80), (PerformanceResult.Partial, 12), (PerformanceResult.None, 8)]), null, _at, Imported));
             if (r.NextDouble() < 0.75 && After(24 * 3, 24 * 14))
-                Add(new RecordFollowUp(Weighted(r, [(Satisfaction.Satisfied, 70), (Satisfaction.BasicallySatisfied, 22), (Satisfaction.Dissatisfied, 8)]), "电话回访", _at));
+                Add(new RecordFollowUp(Weighted(r, [(Satisfaction.Satisfied, 70), (Satisfaction.BasicallySatisfied, 22), (Satisfaction.Dissatisfied, 8)]), "电话回访", _at, Imported));
             // A review is requested within 30 days of the opinion, or not at all.
             var reviewWindow = _resolvedAt.AddDays(30) - _at;
             if (outcome == Outcome.OpinionIssued && r.NextDouble() < 0.08 && reviewWindow > TimeSpan.FromDays(1)
                 && _at.AddHours(2) <= planner._windowEnd)
             {
                 _at = _at.AddHours(1 + r.NextDouble() * Math.Min(reviewWindow.TotalHours - 2, (planner._windowEnd - _at).TotalHours - 1));
-                Add(new RequestReview("对处理意见不服，申请复查", _at));
+                Add(new RequestReview("对处理意见不服，申请复查", _at, Imported));
                 if (After(24 * 5, 24 * 25)) Resolve();
             }
             if (r.NextDouble() < 0.9 && After(24, 24 * 10))
             {
-                Add(new CloseCase(_at));
+                Add(new CloseCase(_at, Imported));
                 if (r.NextDouble() < 0.02 && After(24 * 10, 24 * 60))
                 {
-                    Add(new Reopen("当事人反映协议未履行", _at));
+                    Add(new Reopen("当事人反映协议未履行", _at, Imported));
                     if (After(24 * 3, 24 * 20) && Resolve() is not null && After(24, 24 * 5))
-                        Add(new CloseCase(_at));
+                        Add(new CloseCase(_at, Imported));
                 }
             }
             return _steps;
@@ -206,10 +209,10 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             if (r.NextDouble() < 0.05 || !After(24, 24 * 10)) return false; // still awaiting a decision
             if (r.NextDouble() < 0.12)
             {
-                Add(new NotAcceptPetition(NoticeMethod.Written, "已经或者依法应当通过诉讼、仲裁途径解决", _at));
+                Add(new NotAcceptPetition(NoticeMethod.Written, "已经或者依法应当通过诉讼、仲裁途径解决", _at, Imported));
                 return false;
             }
-            Add(new AcceptPetition(Weighted(r, [(NoticeMethod.Written, 80), (NoticeMethod.Sms, 20)]), null, _at));
+            Add(new AcceptPetition(Weighted(r, [(NoticeMethod.Written, 80), (NoticeMethod.Sms, 20)]), null, _at, Imported));
             return true;
         }
 
@@ -226,7 +229,7 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             var scope = planner._org.AssignmentScope(_handling.Id)!;
             var grids = planner._grids.Where(g => planner._org.IsWithin(g.Id, scope.Id)).ToArray();
             var grid = _handling.Level == Level.Grid && r.NextDouble() < 0.85 ? _handling : Pick(r, grids);
-            Add(new AssignCase(grid.Id, $"网格员{grid.Id[^5..]}", _at));
+            Add(new AssignCase(grid.Id, $"网格员{grid.Id[^5..]}", _at, Imported));
             _handling = grid;
             _escalatedFrom.Clear();
             return true;
@@ -235,7 +238,7 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
         bool Session()
         {
             Add(new RecordSession(HeldAt: _at, Mode: Weighted(r, [(SessionMode.InPerson, 70), (SessionMode.Phone, 20), (SessionMode.Video, 10)]),
-                Mediators: [$"{planner._org.Find(_handling.Id)!.Name}调解员"], Note: "组织双方当事人调解"));
+                Mediators: [$"{planner._org.Find(_handling.Id)!.Name}调解员"], Note: "组织双方当事人调解", LateReason: Imported));
             return true;
         }
 
@@ -245,19 +248,19 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             if (parent is null) return true; // at the county already: nowhere higher to go
             if (!After(24, 24 * 10)) return false;
             Add(new Escalate(Weighted(r, [(EscalationReason.MediationFailed, 50), (EscalationReason.HighRisk, 15), (EscalationReason.PartyRefused, 15),
-                    (EscalationReason.CrossDepartment, 10), (EscalationReason.GroupCase, 5), (EscalationReason.RepeatVisit, 5)]), "调解未果，提请上级", _at));
+                    (EscalationReason.CrossDepartment, 10), (EscalationReason.GroupCase, 5), (EscalationReason.RepeatVisit, 5)]), "调解未果，提请上级", _at, Imported));
             _escalatedFrom.Push(_handling);
             _handling = parent;
             return true;
         }
 
         void Extend() =>
-            Add(new ExtendDeadline(kind == CaseKind.HelpRequest ? r.Next(1, 8) : r.Next(5, 31), "中心主任", "案情复杂，需延长办理期限", _at));
+            Add(new ExtendDeadline(kind == CaseKind.HelpRequest ? r.Next(1, 8) : r.Next(5, 31), "中心主任", "案情复杂，需延长办理期限", _at, Imported));
 
         void Supervise()
         {
             if (After(24 * 31, 24 * 45))
-                Add(new Supervise(Weighted(r, [(SupervisionKind.Reminder, 60), (SupervisionKind.Notice, 25), (SupervisionKind.Listed, 15)]), "逾期未办结，请加快办理", _at));
+                Add(new Supervise(Weighted(r, [(SupervisionKind.Reminder, 60), (SupervisionKind.Notice, 25), (SupervisionKind.Listed, 15)]), "逾期未办结，请加快办理", _at, Imported));
         }
 
         Outcome? Resolve()
@@ -271,16 +274,16 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
                     resolve = outcome == Outcome.AgreementReached
                         ? new Resolve(outcome, Weighted(r, [(AgreementForm.Written, 75), (AgreementForm.Oral, 25)]),
                             r.NextDouble() < 0.6 ? Math.Round((decimal)Math.Exp(6 + 6 * r.NextDouble()), 2) : null,
-                            r.NextDouble() < 0.5 ? _at.AddDays(r.Next(7, 60)) : null, null, "双方自愿达成调解协议", _at)
-                        : new Resolve(outcome, null, null, null, null, outcome == Outcome.Withdrawn ? "申请人撤回申请" : "调解不成，告知其他救济途径", _at);
+                            r.NextDouble() < 0.5 ? _at.AddDays(r.Next(7, 60)) : null, null, "双方自愿达成调解协议", _at, Imported)
+                        : new Resolve(outcome, null, null, null, null, outcome == Outcome.Withdrawn ? "申请人撤回申请" : "调解不成，告知其他救济途径", _at, Imported);
                     break;
                 case CaseKind.Petition:
                     resolve = new Resolve(Outcome.OpinionIssued, null, null, null,
-                        Weighted(r, [(Opinion.Explain, 50), (Opinion.Support, 25), (Opinion.NotSupport, 25)]), "出具处理意见书", _at);
+                        Weighted(r, [(Opinion.Explain, 50), (Opinion.Support, 25), (Opinion.NotSupport, 25)]), "出具处理意见书", _at, Imported);
                     break;
                 default:
                     var help = Weighted(r, [(Outcome.Done, 92), (Outcome.Withdrawn, 5), (Outcome.TerminatedUnresolved, 3)]);
-                    resolve = new Resolve(help, null, null, null, null, help == Outcome.Done ? "已协调解决" : null, _at);
+                    resolve = new Resolve(help, null, null, null, null, help == Outcome.Done ? "已协调解决" : null, _at, Imported);
                     break;
             }
             Add(resolve);

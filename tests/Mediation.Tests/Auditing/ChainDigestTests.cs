@@ -98,7 +98,8 @@ public class ChainDigestTests(PostgresForTests postgres)
         var rewritten = county.Cases[0];
         await ChainTests.SqlAsync(county.Database, """
             update mediation.mt_events set data = jsonb_set(data, '{assignee}', '"别人"') where stream_id = $1 and version = 2;
-            update mediation.mt_doc_mediationcase set data = jsonb_set(data, '{assignee}', '"别人"'), assignee = '别人' where id = $1
+            update mediation.mt_doc_mediationcase
+              set data = jsonb_set(jsonb_set(data, '{assignee}', '"别人"'), '{acts,1,event,assignee}', '"别人"'), assignee = '别人' where id = $1
             """, rewritten);
         await RechainAsync(county.Database, rewritten);
         var verifier = county.Host.Services.GetRequiredService<ChainVerifier>();

@@ -5,6 +5,14 @@ public static class Requests
 {
     public const string ValidIdNumber = "11010519491231002X";
 
+    /// <summary><paramref name="body"/> entered late (补录), with the reason a clerk gives.</summary>
+    public static System.Text.Json.Nodes.JsonObject Late(object body, string reason = "据纸质台账补录")
+    {
+        var late = System.Text.Json.JsonSerializer.SerializeToNode(body)!.AsObject();
+        late["lateReason"] = reason;
+        return late;
+    }
+
     public static object Party(string role = "Applicant", string name = "张三", string? idNumber = ValidIdNumber, string? phone = "13812345678") =>
         new { role, name, idNumber, phone, address = "测试县城关街道东门社区幸福路1号" };
 

@@ -18,7 +18,9 @@ public class ReportTests(StatisticsFixture service) : IClassFixture<StatisticsFi
 
     static DateTimeOffset Day(int month, int day, int hour = 9) => new(2026, month, day, hour, 0, 0, Cst);
 
-    async Task Do(Guid id, string action, object body) => (await Api.Post($"/api/cases/{id}/{action}", body)).ShouldBe(HttpStatusCode.OK);
+    // Acts of a past month, entered now: late entries, with their reason.
+    async Task Do(Guid id, string action, object body) =>
+        (await Api.Post($"/api/cases/{id}/{action}", Requests.Late(body))).ShouldBe(HttpStatusCode.OK);
 
     /// <summary>A spread of cases over S1 and S2 and both levels, concluded or not, once per fixture.</summary>
     async Task SeedAsync()

@@ -41,6 +41,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         ["POST /api/cases/{id}/follow-up"] = _ => new { satisfaction = "Satisfied", note = "回访" },
         ["POST /api/cases/{id}/close"] = _ => new { },
         ["POST /api/cases/{id}/reopen"] = _ => new { reason = "当事人反悔" },
+        ["POST /api/cases/{id}/corrections"] = _ => new { correctsVersion = 1, changes = new { channel = "Letter" }, reason = "登记时误选来源" },
         ["POST /api/cases/{id}/review"] = _ => new { reason = "不服处理意见" },
         ["POST /api/parties/{id}/erase"] = _ => new { reason = "当事人申请删除，保存期限已满" },
     };

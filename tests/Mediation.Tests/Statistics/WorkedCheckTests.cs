@@ -15,7 +15,9 @@ public class WorkedCheckTests(StatisticsFixture service) : IClassFixture<Statist
     async Task<Guid> DisputeAt(string node, DateTimeOffset received) =>
         (await Api.Post("/api/cases", Requests.Dispute(node, received))).ShouldBe(HttpStatusCode.Created).Id;
 
-    async Task Do(Guid id, string action, object body) => (await Api.Post($"/api/cases/{id}/{action}", body)).ShouldBe(HttpStatusCode.OK);
+    // Acts of a past month, entered now: late entries, with their reason.
+    async Task Do(Guid id, string action, object body) =>
+        (await Api.Post($"/api/cases/{id}/{action}", Requests.Late(body))).ShouldBe(HttpStatusCode.OK);
 
     [Fact]
     public async Task Three_disputes_received_in_March_at_one_community()

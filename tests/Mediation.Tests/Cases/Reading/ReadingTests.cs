@@ -13,9 +13,9 @@ public class ReadingTests(CaseFixture service) : IClassFixture<CaseFixture>
     {
         var received = new DateTimeOffset(2026, 3, 2, 9, 30, 0, Cst);
         var id = (await Api.Post("/api/cases", Requests.Dispute(receivedAt: received))).ShouldBe(HttpStatusCode.Created).Id;
-        (await Api.Post($"/api/cases/{id}/assign", new { gridCode = "S1C1G1", assignee = "甲", occurredAt = received.AddDays(1) })).ShouldBe(HttpStatusCode.OK);
-        (await Api.Post($"/api/cases/{id}/escalate", new { reason = "MediationFailed", occurredAt = received.AddDays(5) })).ShouldBe(HttpStatusCode.OK);
-        (await Api.Post($"/api/cases/{id}/resolve", new { outcome = "Withdrawn", occurredAt = received.AddDays(9) })).ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/cases/{id}/assign", new { gridCode = "S1C1G1", assignee = "甲", occurredAt = received.AddDays(1), lateReason = "据纸质台账补录" })).ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/cases/{id}/escalate", new { reason = "MediationFailed", occurredAt = received.AddDays(5), lateReason = "据纸质台账补录" })).ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/cases/{id}/resolve", new { outcome = "Withdrawn", occurredAt = received.AddDays(9), lateReason = "据纸质台账补录" })).ShouldBe(HttpStatusCode.OK);
 
         var v2 = (await Api.Get($"/api/cases/{id}?version=2")).ShouldBe(HttpStatusCode.OK);
         (v2.Body["status"]!.GetValue<string>(), v2.Body["level"]!.GetValue<string>(), v2.Body["version"]!.GetValue<long>()).ShouldBe(("Assigned", "Grid", 2L));
