@@ -91,6 +91,7 @@ public sealed class CaseCommandRunner(
             var events = CaseTimeline.Decide(command, state, context, decide);
             stream.AppendMany(events);
             if (!string.IsNullOrWhiteSpace(command.LateReason)) session.SetHeader(LateEntry.ReasonHeader, command.LateReason.Trim());
+            if (events.Count > 0 && events[0].OccurredAt < state.LatestAt) session.SetHeader(LateEntry.PlacedEarlierHeader, true);
             await DeadlineWatch.ScheduleAsync(messages, state, events.Aggregate(state, (s, e) => s.Then(e)), context.Now);
             var next = version + events.Count;
             return CommandOutcome.Done(StatusCodes.Status200OK, new CaseVersion(caseId, next), next);

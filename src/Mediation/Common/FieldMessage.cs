@@ -44,6 +44,7 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage TimeWithOffset(string example) => Of($"must be a time in ISO 8601 with its offset, e.g. {example}", [example]);
     public static FieldMessage Date { get; } = Of("must be a date, yyyy-MM-dd");
     public static FieldMessage NotBefore2000 { get; } = Of("must not be before 2000");
+    public static FieldMessage NotInTheFuture { get; } = Of("must not be in the future");
     public static FieldMessage YearsOfService { get; } = Of("must be in the years 2000 to 2999");
     public static FieldMessage NotBeforeFrom { get; } = Of("must not be before from");
     public static FieldMessage AfterFrom { get; } = Of("must be after from (from is inclusive, to exclusive)");

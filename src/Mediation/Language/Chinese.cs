@@ -300,7 +300,7 @@ static class Chinese
         ["PartyRole.Respondent"] = "被申请人",
         ["PartyRole.ThirdParty"] = "第三人",
         ["PartyRole.Agent"] = "代理人",
-        ["Report.SettlementTitle"] = "{0}矛盾纠纷调处化解情况统计表（{1:yyyy年M月d日}至{2:yyyy年M月d日}）",
+        ["Report.SettlementTitle"] = "{0}矛盾纠纷调处化解情况统计表（{1:yyyy年M月d日}至{2:yyyy年M月d日}；截至{3:yyyy年M月d日 HH:mm}，数据登记截至{4:yyyy-MM-ddTHH:mm:ss.ffffffzzz}）",
         ["Report.CaseListTitle"] = "{0}案件清单（导出时间 {1:yyyy-MM-dd HH:mm}，个人信息已脱敏）",
         ["Report.Received"] = "受理数",
         ["Report.Concluded"] = "办结数",

@@ -63,6 +63,7 @@ static class ChineseMessages
         ["Message.NotCurrentPassword"] = "当前密码不正确，或账号因多次失败暂被锁定",
         ["Message.IdempotencyKeyShape"] = "须为 1 至 200 个可见 ASCII 字符",
         ["Message.ETagShape"] = "须为案件的 ETag，即带引号的版本号，如 \"3\"",
+        ["Message.NotInTheFuture"] = "不能晚于当前时间",
         ["Message.CorrectionIsRecordedNow"] = "更正以当前时间登记；如需更正办理时间，请在更正项中填写 occurredAt",
         ["Message.OneToTenChanges"] = "请填写 1 至 10 个更正项及其新值",
         ["Rule.NotOpen"] = "案件已不在办理中，不能再办理此操作。",

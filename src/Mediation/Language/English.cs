@@ -300,7 +300,7 @@ static class English
         ["PartyRole.Respondent"] = "Respondent",
         ["PartyRole.ThirdParty"] = "ThirdParty",
         ["PartyRole.Agent"] = "Agent",
-        ["Report.SettlementTitle"] = "Dispute settlement statistics, {0}, {1:yyyy-MM-dd} to {2:yyyy-MM-dd}",
+        ["Report.SettlementTitle"] = "Dispute settlement statistics, {0}, {1:yyyy-MM-dd} to {2:yyyy-MM-dd}; as of {3:yyyy-MM-dd HH:mm}, as recorded by {4:yyyy-MM-ddTHH:mm:ss.ffffffzzz}",
         ["Report.CaseListTitle"] = "Case list, {0} (exported {1:yyyy-MM-dd HH:mm} China time; personal data masked)",
         ["Report.Received"] = "Received",
         ["Report.Concluded"] = "Concluded",

@@ -26,6 +26,12 @@ public sealed class ExportInput : NetCoreInput
     [Description("The unit (node code; default: the single root)")]
     public string? NodeFlag { get; set; }
 
+    [Description("Settlement: the business moment the figures are taken at, ISO 8601 with offset (default: now)")]
+    public string? AsOfFlag { get; set; }
+
+    [Description("Settlement: the recording moment the figures are as known at, ISO 8601 with offset (default: now); reproduces a report made then")]
+    public string? KnownAtFlag { get; set; }
+
     [Description("xlsx (default) or csv")]
     public string FormatFlag { get; set; } = "xlsx";
 
@@ -53,7 +59,7 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
         var language = ReportLanguage.Parse(input.LangFlag);
         if (format is null || language is null || input.OutFlag.Length == 0 || input.What is not ("settlement" or "cases"))
         {
-            AnsiConsole.MarkupLine("[red]export settlement|cases --out FILE [[--from --to --node --format xlsx|csv --lang zh|en --status]][/]");
+            AnsiConsole.MarkupLine("[red]export settlement|cases --out FILE [[--from --to --node --as-of --known-at --format xlsx|csv --lang zh|en --status]][/]");
             return false;
         }
         using var host = input.BuildHost();
@@ -64,6 +70,8 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
         if (input.FromFlag is not null) query["from"] = input.FromFlag;
         if (input.ToFlag is not null) query["to"] = input.ToFlag;
         if (input.NodeFlag is not null) query["nodeCode"] = input.NodeFlag;
+        if (input.AsOfFlag is not null) query["asOf"] = input.AsOfFlag;
+        if (input.KnownAtFlag is not null) query["knownAt"] = input.KnownAtFlag;
         if (input.StatusFlag is not null) query["status"] = input.StatusFlag;
         // The command line acts for the whole organisation, as an administrator would.
         var user = new CurrentUser("export-command", null, new HashSet<string>(Roles.All));
@@ -71,7 +79,8 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
         IReadOnlyList<ReportSheet> sheets;
         if (input.What == "settlement")
         {
-            var (scope, problem) = ReportScope.Parse(new ScopeQuery(input.FromFlag, input.ToFlag, input.NodeFlag), org, user, now, grouping: false);
+            var (scope, problem) = ReportScope.Parse(new ScopeQuery(input.FromFlag, input.ToFlag, input.NodeFlag, input.AsOfFlag, KnownAt: input.KnownAtFlag),
+                org, user, now, grouping: false);
             if (problem is not null) return Fail(problem.Detail);
             sheets = await services.GetRequiredService<SettlementReportBuilder>().BuildAsync(scope!, org, language, CancellationToken.None);
             await using var file = File.Create(input.OutFlag);

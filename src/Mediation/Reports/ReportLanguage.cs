@@ -27,7 +27,9 @@ public sealed class ReportLanguage
     /// <summary>The rate shown where its denominator is zero.</summary>
     public const string NoRate = "—";
 
-    public string SettlementTitle(string unit, DateOnly from, DateOnly to) => _texts.Format("Report.SettlementTitle", unit, from, to.AddDays(-1));
+    /// <summary>The report's title: the unit, the period, the moment the figures are taken at and the recording moment they are as known at.</summary>
+    public string SettlementTitle(string unit, DateOnly from, DateOnly to, DateTimeOffset asOf, DateTimeOffset knownAt) =>
+        _texts.Format("Report.SettlementTitle", unit, from, to.AddDays(-1), asOf.ToOffset(Common.ChinaStandardTime.Offset), knownAt.ToOffset(Common.ChinaStandardTime.Offset));
 
     public string CaseListTitle(string unit, DateTimeOffset at) => _texts.Format("Report.CaseListTitle", unit, at.ToOffset(ChinaStandardTime.Offset));
 

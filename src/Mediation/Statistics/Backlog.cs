@@ -20,7 +20,11 @@ public sealed record BacklogReport(
     string NodeCode,
     string NodeName,
     DateTimeOffset AsOf,
-    int LegacyDays);
+    int LegacyDays)
+{
+    /// <summary>The recording moment the figures are as known at.</summary>
+    public DateTimeOffset KnownAt { get; init; }
+}
 
 /// <summary>
 /// Open means received (petitions: accepted) and not concluded. Age is whole days since receipt;
@@ -75,7 +79,7 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
             Count("open"), Count("overdue"), Count("legacy"),
             Enum.GetValues<Level>().ToDictionary(level => level.ToString(), level => Count(LevelColumn(level))),
             Ages.Select((age, i) => (age.Label, count: Count(AgeColumn(i)))).ToDictionary(a => a.Label, a => a.count),
-            scope.Node.Id, scope.Node.Name, scope.AsOf, legacyDays);
+            scope.Node.Id, scope.Node.Name, scope.AsOf, legacyDays) { KnownAt = scope.KnownAt };
     }
 }
 
@@ -86,10 +90,11 @@ public static class BacklogEndpoint
     public static async Task<IResult> Get(
         [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
         [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
+        [QueryParameter(typeof(DateTimeOffset), ScopeQuery.KnownAtText)] string? knownAt,
         HttpContext http, BacklogQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
-        var (scope, problem) = ReportScope.Parse(new ScopeQuery(NodeCode: nodeCode, AsOf: asOf), org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
+        var (scope, problem) = ReportScope.Parse(new ScopeQuery(NodeCode: nodeCode, AsOf: asOf, KnownAt: knownAt), org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
         if (problem is not null) return problem.ToResult();
         return Results.Ok(await query.RunAsync(scope!, cancellation));
     }

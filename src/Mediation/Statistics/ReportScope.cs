@@ -13,24 +13,35 @@ public enum GroupBy { Category, Channel, Kind, Level, Node, Month }
 /// <see cref="ReportScope.Parse"/> can say what is wrong with it. The endpoints bind each of these they
 /// read as a query parameter, described in the OpenAPI document by what it is parsed as.
 /// </summary>
-public sealed record ScopeQuery(string? From = null, string? To = null, string? NodeCode = null, string? AsOf = null, string? GroupBy = null)
+public sealed record ScopeQuery(string? From = null, string? To = null, string? NodeCode = null, string? AsOf = null, string? GroupBy = null,
+    string? KnownAt = null)
 {
     public const string FromText = "First day of the period (by receipt, China Standard Time), inclusive; default 1 January of this year.";
     public const string ToText = "Day after the period, exclusive; default tomorrow.";
     public const string NodeCodeText = "The unit: this node and everything below it; default the caller's node (or the single root).";
-    public const string AsOfText = "The moment the figures are taken at, ISO 8601 with its offset; default now.";
+    public const string AsOfText = "The moment the figures are taken at (business time: what had happened by then), ISO 8601 with its offset; default now.";
+    public const string KnownAtText =
+        "The recording moment the figures are taken as known at (only acts, late entries and corrections recorded by then), ISO 8601 with its offset; default now. " +
+        "A report produced at some moment is reproduced exactly by giving that moment.";
     public const string GroupByText = "Break the figures down by this.";
 
     /// <summary>The same, read from a page's or a command line's query collection.</summary>
-    public static ScopeQuery Of(IQueryCollection query) => new(query["from"], query["to"], query["nodeCode"], query["asOf"], query["groupBy"]);
+    public static ScopeQuery Of(IQueryCollection query) => new(query["from"], query["to"], query["nodeCode"], query["asOf"], query["groupBy"], query["knownAt"]);
 }
 
 /// <summary>
 /// What a statistics request covers: the cases received in [<see cref="From"/>, <see cref="To"/>)
-/// (local dates, China Standard Time) at <see cref="Node"/> and below, as they stood at <see cref="AsOf"/>.
+/// (local dates, China Standard Time) at <see cref="Node"/> and below, as they stood at <see cref="AsOf"/>
+/// (business time) as the service knew them at <see cref="KnownAt"/> (recording time).
 /// </summary>
 public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IReadOnlyList<string>? NodeCodes, DateTimeOffset AsOf, GroupBy? GroupBy)
 {
+    /// <summary>The recording moment the figures are known at: the one asked for, else the moment of the request.</summary>
+    public DateTimeOffset KnownAt { get; init; }
+
+    /// <summary>No earlier recording moment was asked for: the figures as known now, from the read model's present rows.</summary>
+    public bool KnownNow { get; init; } = true;
+
     public DateTimeOffset FromInstant => Instant(From);
     public DateTimeOffset ToInstant => Instant(To);
 
@@ -76,6 +87,18 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
             else asOf = parsed.ToUniversalTime();
         }
 
+        var knownAt = now;
+        var knownNow = true;
+        if (query.KnownAt is { Length: > 0 } knownAtText)
+        {
+            if (!DateTimeOffset.TryParse(knownAtText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !knownAtText.Contains('T'))
+                check.Add("knownAt", FieldMessage.TimeWithOffset("2026-04-05T10:00:00+08:00"));
+            else if (parsed.UtcDateTime.Year < 2000) check.Add("knownAt", FieldMessage.YearsOfService);
+            // What will be known later is not known yet: such a report could not be reproduced.
+            else if (parsed > now) check.Add("knownAt", FieldMessage.NotInTheFuture);
+            else (knownAt, knownNow) = (parsed.ToUniversalTime(), false);
+        }
+
         GroupBy? groupBy = null;
         if (grouping && query.GroupBy is { Length: > 0 } groupText)
         {
@@ -89,7 +112,7 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         if (!check.IsValid) return (null, Problems.Invalid(check));
         // A node that does not exist and one outside the jurisdiction are one answer.
         if (org.Find(nodeCode) is not { } node || !user.Covers(org, node.Id)) return (null, Problems.NoNode(nodeCode));
-        return (new ReportScope(from, to, node, NodeCodesUnder(node, org), asOf, groupBy), null);
+        return (new ReportScope(from, to, node, NodeCodesUnder(node, org), asOf, groupBy) { KnownAt = knownAt, KnownNow = knownNow }, null);
     }
 
     /// <summary>The same period and moment at another node and below it.</summary>

@@ -9,16 +9,31 @@ public static class ReportSql
 {
     /// <summary>
     /// The states valid at the as-of moment of the cases in scope, as FROM … WHERE clauses over rows named
-    /// <c>v</c>: the current rows that began by then and, unless the moment is now (<paramref name="isNow"/>:
-    /// then no history row is valid at it), the history rows valid then. Joined with <paramref name="join"/>,
-    /// which, when given, does the cut to the node's subtree.
+    /// <c>v</c>. As known now: the current rows that began by then and, unless the moment is now
+    /// (<paramref name="isNow"/>: then no history row is valid at it), the history rows valid then. As known
+    /// at an earlier recording moment (<see cref="ReportScope.KnownNow"/> false): the rows known then, in all
+    /// three tables, where a row whose end was not yet known then was still valid without end (see
+    /// docs/read-models.md). Joined with <paramref name="join"/>, which, when given, does the cut to the node's subtree.
     /// </summary>
     public static IEnumerable<string> StateRows(string schema, ReportScope scope, bool isNow, string condition, string join = "")
     {
         var nodes = scope.NodeCodes is not null && join.Length == 0 ? " and node_code = any(@nodes)" : "";
-        yield return $"from {schema}.{StatisticsTables.Current} v {join} where v.valid_from <= @as_of and {condition}{nodes}";
-        if (!isNow)
-            yield return $"from {StatisticsTables.HistoryValidAt(schema, "@as_of", "v")} {join} where {condition}{nodes}";
+        if (scope.KnownNow)
+        {
+            yield return $"from {schema}.{StatisticsTables.Current} v {join} where v.valid_from <= @as_of and {condition}{nodes}";
+            if (!isNow)
+                yield return $"from {StatisticsTables.HistoryValidAt(schema, "@as_of", "v")} {join} where {condition}{nodes}";
+            yield break;
+        }
+
+        yield return $"from {schema}.{StatisticsTables.Current} v {join} where v.valid_from <= @as_of and v.known_from <= @known_at and {condition}{nodes}";
+        // History rows valid at the moment (their end after it), known by then…
+        yield return $"from {StatisticsTables.HistoryValidAt(schema, "@as_of", "v")} {join} where v.known_from <= @known_at and {condition}{nodes}";
+        // …and those that ended by the moment, but whose end was not known yet.
+        yield return $"from {schema}.{StatisticsTables.History} v {join} where v.ended_known > @known_at and v.valid_to <= @as_of " +
+                     $"and v.known_from <= @known_at and v.valid_from <= @as_of and {condition}{nodes}";
+        yield return $"from {schema}.{StatisticsTables.Superseded} v {join} where v.known_from <= @known_at and v.known_to > @known_at " +
+                     $"and v.valid_from <= @as_of and (v.valid_to is null or v.valid_to > @as_of or v.ended_known > @known_at) and {condition}{nodes}";
     }
 
     /// <summary>
@@ -38,6 +53,7 @@ public static class ReportSql
         command.Parameters.AddWithValue("from", scope.FromInstant);
         command.Parameters.AddWithValue("to", scope.ToInstant);
         command.Parameters.AddWithValue("as_of", scope.AsOf);
+        command.Parameters.AddWithValue("known_at", scope.KnownAt);
         if (scope.NodeCodes is not null)
             command.Parameters.Add(new NpgsqlParameter("nodes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = scope.NodeCodes.ToArray() });
     }

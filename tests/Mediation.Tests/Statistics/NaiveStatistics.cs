@@ -4,18 +4,57 @@ using Mediation.Cases;
 namespace Mediation.Tests.Statistics;
 
 /// <summary>
-/// The statistics of docs/domain.md computed the slow, obvious way from the raw events: fold each case's
-/// events up to the moment, then count. Independent of the projection and its SQL.
+/// The statistics of docs/domain.md computed the slow, obvious way from the raw events: take the events
+/// recorded by the known-at moment, put each correction into the act it corrects, fold each case's acts
+/// up to the as-of moment in business-time order (ties in recording order), then count. Independent of
+/// the projection and its SQL, and of the service's own correction code.
 /// </summary>
-public sealed class NaiveStatistics(IReadOnlyList<IEvent> events)
+public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset? knownAt = null)
 {
     static readonly string[] Successful = ["AgreementReached", "OpinionIssued:Support", "OpinionIssued:Explain", "Done"];
     static readonly TimeSpan Cst = TimeSpan.FromHours(8);
 
-    readonly Dictionary<Guid, List<IEvent>> _streams = events
-        .Where(e => e.Data is not DeadlineBreached)
+    readonly Dictionary<Guid, List<ICaseEvent>> _streams = events
+        .Where(e => e.Data is not DeadlineBreached && (knownAt is null || e.Timestamp <= knownAt))
         .GroupBy(e => e.StreamId)
-        .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Version).ToList());
+        .ToDictionary(g => g.Key, g => Acts(g.OrderBy(e => e.Version).ToList()));
+
+    /// <summary>A case's acts as last corrected, in business-time order, ties in recording order.</summary>
+    static List<ICaseEvent> Acts(List<IEvent> stream)
+    {
+        var acts = new SortedDictionary<long, ICaseEvent>();
+        foreach (var e in stream)
+        {
+            if (e.Data is ActCorrected c) acts[c.CorrectedVersion] = c.Changes.Aggregate(acts[c.CorrectedVersion], Corrected);
+            else acts[e.Version] = (ICaseEvent)e.Data;
+        }
+        return acts.OrderBy(a => a.Value.OccurredAt).ThenBy(a => a.Key).Select(a => a.Value).ToList();
+    }
+
+    /// <summary>An act with one field corrected; moving the receipt, an acceptance or a review moves the deadline it starts by as much.</summary>
+    static ICaseEvent Corrected(ICaseEvent act, FieldCorrection change)
+    {
+        DateTimeOffset Time(string? text) => DateTimeOffset.Parse(text!, System.Globalization.CultureInfo.InvariantCulture);
+        T Enum<T>(string? text) where T : struct, System.Enum => System.Enum.Parse<T>(text!);
+        return (act, change.Field) switch
+        {
+            (CaseFiled f, "occurredAt") => f with { OccurredAt = Time(change.After), DueAt = f.DueAt + (Time(change.After) - f.OccurredAt) },
+            (CaseFiled f, "category") => f with { Category = change.After! },
+            (CaseFiled f, "channel") => f with { Channel = Enum<Channel>(change.After) },
+            (PetitionAccepted a, "occurredAt") => a with { OccurredAt = Time(change.After), DueAt = a.DueAt + (Time(change.After) - a.OccurredAt) },
+            (PetitionReviewRequested v, "occurredAt") => v with { OccurredAt = Time(change.After), DueAt = v.DueAt + (Time(change.After) - v.OccurredAt) },
+            (CaseResolved r, "occurredAt") => r with { OccurredAt = Time(change.After) },
+            (CaseResolved r, "outcome") => r with { Outcome = Enum<Outcome>(change.After) },
+            (CaseResolved r, "agreementForm") => r with { AgreementForm = change.After is null ? null : Enum<AgreementForm>(change.After) },
+            (CaseResolved r, "amount") => r with { Amount = change.After is null ? null : decimal.Parse(change.After, System.Globalization.CultureInfo.InvariantCulture) },
+            (CaseResolved r, "performanceDueAt") => r with { PerformanceDueAt = change.After is null ? null : Time(change.After) },
+            (FollowUpRecorded f, "satisfaction") => f with { Satisfaction = Enum<Satisfaction>(change.After) },
+            (FollowUpRecorded f, "occurredAt") => f with { OccurredAt = Time(change.After) },
+            (PerformanceRecorded p, "result") => p with { Result = Enum<PerformanceResult>(change.After) },
+            (MediationSessionHeld m, "occurredAt") => m with { OccurredAt = Time(change.After) },
+            _ => throw new NotSupportedException($"The naive statistics do not correct {change.Field} of a {act.GetType().Name}"),
+        };
+    }
 
     public sealed record State(
         CaseFiled Filed, bool Received, string Status, string Level, DateTimeOffset Due, string? Outcome,
@@ -31,10 +70,10 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events)
         foreach (var stream in _streams.Values)
         {
             State? s = null;
-            foreach (var e in stream.Where(e => ((ICaseEvent)e.Data).OccurredAt <= at))
+            foreach (var e in stream.Where(e => e.OccurredAt <= at))
             {
-                var t = ((ICaseEvent)e.Data).OccurredAt;
-                s = e.Data switch
+                var t = e.OccurredAt;
+                s = e switch
                 {
                     CaseFiled f => new State(f, f.Kind != CaseKind.Petition, "Registered", f.Level.ToString(), f.DueAt, null, null, null, null, 0, 0, 0),
                     PetitionAccepted a => s! with { Received = true, Status = "Accepted", Due = a.DueAt },
@@ -42,7 +81,7 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events)
                     CaseAssigned => s! with { Status = "Assigned", Level = "Grid" },
                     CaseEscalated x => s! with { Level = x.ToLevel.ToString() },
                     CaseSentBack b => s! with { Level = b.ToLevel.ToString() },
-                    DeadlineExtended d => s! with { Due = d.DueAt },
+                    DeadlineExtended d => s! with { Due = s.Due.AddDays(d.Days) },
                     CaseTransferredOut o => s! with { Status = "TransferredOut", Outcome = "TransferredOut", ConcludedAt = t, Amount = null, Performance = null, Level = o.Level.ToString() },
                     CaseResolved r => s! with
                     {
@@ -139,13 +178,13 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events)
         var counts = new Dictionary<string, long> { ["filed"] = 0, ["concluded"] = 0, ["escalated"] = 0, ["closed"] = 0, ["reopened"] = 0 };
         foreach (var stream in _streams.Values)
         {
-            var node = ((CaseFiled)stream[0].Data).NodeCode;
+            var node = ((CaseFiled)stream[0]).NodeCode;
             if (!inScope(node)) continue;
             foreach (var e in stream)
             {
-                var t = ((ICaseEvent)e.Data).OccurredAt;
+                var t = e.OccurredAt;
                 if (t < from || t >= to || t > at) continue;
-                var flow = e.Data switch
+                var flow = e switch
                 {
                     CaseFiled => "filed",
                     CaseResolved or CaseTransferredOut => "concluded",

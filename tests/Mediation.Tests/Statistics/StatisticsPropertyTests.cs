@@ -18,9 +18,11 @@ namespace Mediation.Tests.Statistics;
 /// <summary>
 /// Random valid histories of hundreds of cases (interleaved, escalated, extended, reopened, reviewed,
 /// all recorded late with earlier business times) go through the HTTP command path and the async
-/// daemon. Every figure of both statistics endpoints, overall and for each groupBy, at several
-/// moments, equals a naive recomputation from the raw events; again after a full rebuild; and a
-/// report for a past moment does not change when later events arrive.
+/// daemon; then acts placed before acts already recorded, and corrections by a supervisor. Every figure
+/// of both statistics endpoints, overall and for each groupBy, for several pairs of as-of (business) and
+/// known-at (recording) moments, equals a naive recomputation from the raw events; again after a full
+/// rebuild; a report taken before the late entries and corrections is reproduced exactly by its known-at
+/// moment afterwards; and a report for a past moment does not change when later events arrive.
 /// </summary>
 public class StatisticsPropertyTests(PostgresForTests postgres)
 {
@@ -47,11 +49,23 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
 
         var plans = seeds.Select(Histories.Plan).ToList();
         var random = new Random(order);
-        await RunInterleavedAsync(api, plans, random);
+        var ids = await RunInterleavedAsync(api, plans, random);
         await host.ForceAllMartenDaemonActivityToCatchUpAsync(Cancellation);
 
+        // The reports as they stood before anything was entered late or corrected…
         var store = host.Services.GetRequiredService<IDocumentStore>();
-        var naive = new NaiveStatistics(await AllEventsAsync(store));
+        var sent = DateTimeOffset.UtcNow;
+        var asSent = await ReportsAsync(api, new DateTimeOffset(2025, 9, 30, 0, 0, 0, Cst));
+        var middle = await LateAndCorrectedAsync(api, ids, random);
+        await host.ForceAllMartenDaemonActivityToCatchUpAsync(Cancellation);
+        // …are reproduced exactly by their known-at moment afterwards, while the figures as known now moved.
+        (await ReportsAsync(api, new DateTimeOffset(2025, 9, 30, 0, 0, 0, Cst), sent)).ShouldBe(asSent);
+        (await ReportsAsync(api, new DateTimeOffset(2025, 9, 30, 0, 0, 0, Cst))).ShouldNotBe(asSent);
+
+        var events = await AllEventsAsync(store);
+        foreach (var knownAt in new[] { sent, middle })
+            await CompareAsync(api, new NaiveStatistics(events, knownAt), [new(2025, 8, 15, 12, 0, 0, Cst), DateTimeOffset.UtcNow], knownAt);
+        var naive = new NaiveStatistics(events);
         var moments = new List<DateTimeOffset>
         {
             new(2025, 4, 1, 0, 0, 0, Cst), new(2025, 8, 15, 12, 0, 0, Cst), new(2026, 1, 1, 0, 0, 0, Cst), DateTimeOffset.UtcNow,
@@ -66,6 +80,7 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         using (var daemon = await store.BuildProjectionDaemonAsync())
             await daemon.RebuildProjectionAsync(StatisticsProjection.ProjectionName, TimeSpan.FromMinutes(5), Cancellation);
         await CompareAsync(api, naive, [moments[1], moments[3]]);
+        await CompareAsync(api, new NaiveStatistics(events, middle), [moments[2]], middle);
 
         // A report for a past moment does not change when events that happen after it arrive.
         var past = new DateTimeOffset(2025, 7, 1, 0, 0, 0, Cst);
@@ -84,7 +99,82 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         await CompareAsync(api, new NaiveStatistics(await AllEventsAsync(store)), [DateTimeOffset.UtcNow]);
     }
 
-    static async Task RunInterleavedAsync(Api api, IReadOnlyList<CasePlan> plans, Random random)
+    /// <summary>
+    /// Acts entered late before acts already recorded (sessions, follow-ups, supervision orders) and corrections
+    /// (the receipt's time, category and channel; a resolution's time, amount or outcome; a follow-up's
+    /// satisfaction) on random cases, each refused or not as the rules say. Returns a recording moment in the middle.
+    /// </summary>
+    static async Task<DateTimeOffset> LateAndCorrectedAsync(Api api, IReadOnlyList<Guid> ids, Random random)
+    {
+        string Time(DateTimeOffset t) => t.ToOffset(Cst).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz");
+        var accepted = new Dictionary<string, int>();
+        var middle = DateTimeOffset.UtcNow;
+        var cases = ids.OrderBy(_ => random.Next()).Take(Math.Max(40, ids.Count / 4)).ToList();
+        for (var n = 0; n < cases.Count; n++)
+        {
+            if (n == cases.Count / 2) middle = DateTimeOffset.UtcNow;
+            var id = cases[n];
+            var history = (await api.Get($"/api/cases/{id}/history")).ShouldBe(HttpStatusCode.OK).Body.AsArray()
+                .Select(h => (version: h!["version"]!.GetValue<long>(), type: h["type"]!.GetValue<string>(), at: h["occurredAt"]!.GetValue<DateTimeOffset>(), data: h["data"]!))
+                .Where(h => h.type != "ActCorrected").ToList();
+            var filed = history[0];
+            var latest = history.Max(h => h.at);
+            var between = filed.at + (latest - filed.at) * random.NextDouble();
+            var resolved = history.LastOrDefault(h => h.type == "CaseResolved");
+            var followUp = history.LastOrDefault(h => h.type == "FollowUpRecorded");
+            (string kind, string path, object body) attempt = random.Next(8) switch
+            {
+                0 => ("late session", "sessions", new { mode = "Phone", mediators = new[] { "补录调解员" }, heldAt = between }),
+                1 => ("late supervision", "supervise", new { kind = "Reminder", occurredAt = between }),
+                2 when resolved != default => ("late follow-up", "follow-up",
+                    new { satisfaction = "Satisfied", occurredAt = resolved.at + (latest - resolved.at) * random.NextDouble() }),
+                3 => ("receipt corrected", "corrections", new
+                {
+                    correctsVersion = filed.version,
+                    changes = new Dictionary<string, object> { ["occurredAt"] = Time(filed.at.AddHours(-random.Next(1, 72))) },
+                    reason = "受理时间登记有误",
+                }),
+                4 => ("filing corrected", "corrections", new
+                {
+                    correctsVersion = filed.version,
+                    changes = random.Next(2) == 0
+                        ? new Dictionary<string, object> { ["category"] = filed.data["category"]!.GetValue<string>() == "Other" ? "Labour" : "Other" }
+                        : new Dictionary<string, object> { ["channel"] = filed.data["channel"]!.GetValue<string>() == "Letter" ? "Online" : "Letter" },
+                    reason = "登记有误",
+                }),
+                5 when resolved != default && resolved.data["outcome"]!.GetValue<string>() == "AgreementReached" => ("resolution corrected", "corrections", new
+                {
+                    correctsVersion = resolved.version,
+                    changes = random.Next(2) == 0
+                        ? new Dictionary<string, object?> { ["amount"] = (resolved.data["amount"]?.GetValue<decimal>() ?? 0m) + random.Next(1, 1000) + 0.5m }
+                        : new Dictionary<string, object?> { ["outcome"] = "TerminatedUnresolved", ["agreementForm"] = null, ["amount"] = null, ["performanceDueAt"] = null },
+                    reason = "办结情况登记有误",
+                }),
+                6 when resolved != default => ("resolution time corrected", "corrections", new
+                {
+                    correctsVersion = resolved.version,
+                    changes = new Dictionary<string, object> { ["occurredAt"] = Time(resolved.at.AddHours(-random.Next(1, 48))) },
+                    reason = "办结时间登记有误",
+                }),
+                7 when followUp != default => ("satisfaction corrected", "corrections", new
+                {
+                    correctsVersion = followUp.version,
+                    changes = new Dictionary<string, object> { ["satisfaction"] = followUp.data["satisfaction"]!.GetValue<string>() == "Dissatisfied" ? "Satisfied" : "Dissatisfied" },
+                    reason = "回访结果登记有误",
+                }),
+                _ => ("late session", "sessions", new { mode = "InPerson", mediators = new[] { "补录调解员" }, heldAt = between }),
+            };
+            var answer = await api.Post($"/api/cases/{id}/{attempt.path}", Requests.Late(attempt.body));
+            // A late act or a correction the rules do not allow where it would stand is refused, and changes nothing.
+            answer.Code.ShouldBeOneOf([200, 409], $"{attempt.kind} on case {id}: {answer}");
+            if (answer.Code == 200) accepted[attempt.kind] = accepted.GetValueOrDefault(attempt.kind) + 1;
+        }
+        accepted.Values.Sum().ShouldBeGreaterThan(cases.Count / 3, string.Join(", ", accepted.Select(a => $"{a.Key}: {a.Value}")));
+        accepted.Keys.Count(k => k.EndsWith("corrected")).ShouldBeGreaterThanOrEqualTo(2);
+        return middle;
+    }
+
+    static async Task<Guid[]> RunInterleavedAsync(Api api, IReadOnlyList<CasePlan> plans, Random random)
     {
         var ids = new Guid[plans.Count];
         foreach (var i in Enumerable.Range(0, plans.Count).OrderBy(_ => random.Next()))
@@ -105,6 +195,7 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
             }));
             pending.RemoveAll(i => next[i] >= plans[i].Commands.Count);
         }
+        return ids;
     }
 
     static async Task<IReadOnlyList<IEvent>> AllEventsAsync(IDocumentStore store)
@@ -124,8 +215,9 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
 
     static readonly string?[] Groupings = [null, "category", "channel", "kind", "level", "node", "month"];
 
-    static async Task CompareAsync(Api api, NaiveStatistics naive, IEnumerable<DateTimeOffset> moments)
+    static async Task CompareAsync(Api api, NaiveStatistics naive, IEnumerable<DateTimeOffset> moments, DateTimeOffset? knownAt = null)
     {
+        var known = knownAt is { } k ? $"&knownAt={Uri.EscapeDataString(k.ToString("O"))}" : "";
         var codes = CaseFixture.Tree.ToDictionary(n => n.code, n => n.parent);
         bool Within(string code, string ancestor)
         {
@@ -147,7 +239,7 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
                 var cohort = states.Where(s => s.Filed.OccurredAt >= from && s.Filed.OccurredAt < to && Within(s.Filed.NodeCode, node)).ToList();
                 foreach (var groupBy in Groupings)
                 {
-                    var query = $"/api/stats/settlement?from={fromText}&to={toText}&nodeCode={node}&asOf={Uri.EscapeDataString(at.ToString("O"))}"
+                    var query = $"/api/stats/settlement?from={fromText}&to={toText}&nodeCode={node}&asOf={Uri.EscapeDataString(at.ToString("O"))}{known}"
                                 + (groupBy is null ? "" : $"&groupBy={groupBy}");
                     var answer = (await api.Get(query)).ShouldBe(HttpStatusCode.OK).Body;
                     var where = $"{query}";
@@ -174,7 +266,7 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
                         AssertFigures(group!, NaiveStatistics.Figures(expected[group!["key"]!.GetValue<string>()]), $"{where} group {group["key"]}");
                 }
 
-                var backlog = (await api.Get($"/api/stats/backlog?nodeCode={node}&asOf={Uri.EscapeDataString(at.ToString("O"))}")).ShouldBe(HttpStatusCode.OK).Body;
+                var backlog = (await api.Get($"/api/stats/backlog?nodeCode={node}&asOf={Uri.EscapeDataString(at.ToString("O"))}{known}")).ShouldBe(HttpStatusCode.OK).Body;
                 foreach (var (name, count) in naive.Backlog(states.Where(s => Within(s.Filed.NodeCode, node)), at))
                     Value(backlog, name)!.GetValue<long>().ShouldBe(count, $"backlog {node} at {at:O}: {name}");
             }
@@ -199,18 +291,22 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         }
     }
 
-    static async Task<string> ReportsAsync(Api api, DateTimeOffset at)
+    /// <summary>Every report of the county for 2025 as of <paramref name="at"/>, as known now or at <paramref name="knownAt"/>, its moments left out.</summary>
+    static async Task<string> ReportsAsync(Api api, DateTimeOffset at, DateTimeOffset? knownAt = null)
     {
-        var asOf = Uri.EscapeDataString(at.ToString("O"));
+        var asOf = Uri.EscapeDataString(at.ToString("O")) + (knownAt is { } k ? $"&knownAt={Uri.EscapeDataString(k.ToString("O"))}" : "");
         var parts = new List<string>();
         foreach (var groupBy in Groupings)
         {
-            var body = (await api.Get($"/api/stats/settlement?from=2025-01-01&to=2026-01-01&nodeCode=C1&asOf={asOf}" + (groupBy is null ? "" : $"&groupBy={groupBy}"))).Body;
+            var body = (await api.Get($"/api/stats/settlement?from=2025-01-01&to=2026-01-01&nodeCode=C1&asOf={asOf}" + (groupBy is null ? "" : $"&groupBy={groupBy}")))
+                .ShouldBe(HttpStatusCode.OK).Body;
             body.AsObject().Remove("asOf");
+            body.AsObject().Remove("knownAt");
             parts.Add(body.ToJsonString());
         }
-        var backlog = (await api.Get($"/api/stats/backlog?nodeCode=C1&asOf={asOf}")).Body;
+        var backlog = (await api.Get($"/api/stats/backlog?nodeCode=C1&asOf={asOf}")).ShouldBe(HttpStatusCode.OK).Body;
         backlog.AsObject().Remove("asOf");
+        backlog.AsObject().Remove("knownAt");
         parts.Add(backlog.ToJsonString());
         return string.Join("\n", parts);
     }

@@ -55,9 +55,11 @@ public static class CorrectActEndpoint
                     $"cannot be corrected on a {act.Event.GetType().Name}; its correctable fields are {string.Join(", ", fields)}", string.Join(", ", fields));
             var after = Correction.Parse(field, value).value;
             var before = Correction.Read(act.Event, field);
-            if (before == after) throw new CaseRefusal.InvalidField($"changes.{field}", RefusalCode.UnchangedByCorrection, "is what the act already says");
-            changes.Add(new FieldCorrection(field, before, after));
+            // A field sent with the value the act already has (a cleared amount beside a changed outcome) is no change.
+            if (before != after) changes.Add(new FieldCorrection(field, before, after));
         }
+        if (changes.Count == 0)
+            throw new CaseRefusal.InvalidField("changes", RefusalCode.UnchangedByCorrection, "change nothing: each is what the act already says");
 
         var corrected = Correction.Apply(act.Event, changes);
         if (corrected.OccurredAt > context.Now + DecisionContext.FutureTolerance)

@@ -94,16 +94,19 @@ public static class Correction
         {
             if (change.Field == OccurredAt && act is CaseFiled or PetitionAccepted or PetitionReviewRequested && change.After is not null)
             {
-                var moved = DateTimeOffset.Parse(change.After, CultureInfo.InvariantCulture) - act.OccurredAt;
+                var moved = ParseTime(change.After) - act.OccurredAt;
                 node["dueAt"] = node["dueAt"]!.GetValue<DateTimeOffset>() + moved;
             }
             node[change.Field] = change.After is null ? null
                 : Kinds[change.Field] == typeof(decimal) ? JsonValue.Create(decimal.Parse(change.After, CultureInfo.InvariantCulture))
-                : Kinds[change.Field] == typeof(DateTimeOffset) ? JsonValue.Create(DateTimeOffset.Parse(change.After, CultureInfo.InvariantCulture))
+                : Kinds[change.Field] == typeof(DateTimeOffset) ? JsonValue.Create(ParseTime(change.After))
                 : JsonValue.Create(change.After);
         }
         return (ICaseEvent)node.Deserialize(act.GetType(), Options)!;
     }
+
+    // Inside the service every time is UTC (PostgreSQL's timestamptz takes nothing else).
+    static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).ToUniversalTime();
 
     static JsonObject Node(ICaseEvent act) => JsonSerializer.SerializeToNode(act, act.GetType(), Options)!.AsObject();
 

@@ -35,29 +35,30 @@ static class BatchSql
         var current = $"{schema}.{StatisticsTables.Current}";
         return $"""
             with f as (
-              select * from unnest(?::uuid[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[], ?::timestamptz[], ?::bigint[], ?::boolean[])
-                as t(case_id, received_at, node_code, kind, category, channel, counted, level, due_at, version, changed)
+              select * from unnest(?::uuid[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[], ?::timestamptz[], ?::bigint[], ?::boolean[], ?::timestamptz[])
+                as t(case_id, received_at, node_code, kind, category, channel, counted, level, due_at, version, changed, recorded_at)
             ),
             e as (
-              select * from unnest(?::uuid[], ?::timestamptz[], ?::bigint[], ?::timestamptz[], ?::boolean[], {input},
+              select * from unnest(?::uuid[], ?::timestamptz[], ?::bigint[], ?::timestamptz[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], {input},
                                    ?::int[], ?::int[], ?::int[], ?::varchar[], ?::varchar[])
-                as t(case_id, at, version, next_at, first, {inputNames}, visits_sum, satisfied_sum, basically_sum, flow, flow_level)
+                as t(case_id, at, version, next_at, first, recorded_at, next_recorded_at, {inputNames}, visits_sum, satisfied_sum, basically_sum, flow, flow_level)
             ),
             -- Stored states read once by key: joined to the events instead, the planner reads the whole table
             -- in key order for each join. A case filed again (never, but a replay must not count it twice)
             -- keeps its stored state.
             b as materialized (
-              select case_id, valid_from, {columns}, false as new, true as changed
+              select case_id, valid_from, known_from, {columns}, false as new, true as changed
               from {current} where case_id = any(?::uuid[])
               union all
-              select case_id, valid_from, {string.Join(", ", StatisticsTables.StateColumns)}, {StateFacts.Values}, true as new, changed from (
-                select case_id, received_at as valid_from, received_at, node_code, kind, category, channel, counted, '{CaseStatus.Registered}'::varchar as status, level,
+              select case_id, valid_from, known_from, {string.Join(", ", StatisticsTables.StateColumns)}, {StateFacts.Values}, true as new, changed from (
+                select case_id, received_at as valid_from, recorded_at as known_from, received_at, node_code, kind, category, channel, counted, '{CaseStatus.Registered}'::varchar as status, level,
                        null::varchar as assignee, due_at, null::varchar as outcome, false as successful, null::timestamptz as concluded_at,
                        null::numeric as amount, null::varchar as performance, 0 as visits, 0 as satisfied, 0 as basically_satisfied, changed
                 from f where not exists (select 1 from {current} c where c.case_id = f.case_id)) initial
             ),
             s as (
               select e.case_id, e.version, e.at, e.first, e.flow, e.flow_level, b.new, greatest(e.at, b.valid_from) as valid_from,
+                e.recorded_at as known_from, e.next_recorded_at as ended_known,
                 -- greatest() skips nulls: the last state of a case in the batch has no end.
                 case when e.next_at is not null then greatest(e.next_at, b.valid_from) end as valid_to,
                 b.received_at, b.node_code, b.kind, b.category, b.channel,
@@ -68,38 +69,49 @@ static class BatchSql
             ),
             t as (select s.*, {StateFacts.Values} from s),
             final as (
-              select case_id, valid_from, {columns}, new from t where valid_to is null
+              select case_id, valid_from, known_from, {columns}, new from t where valid_to is null
               union all
-              select case_id, valid_from, {columns}, new from b where new and not changed
+              select case_id, valid_from, known_from, {columns}, new from b where new and not changed
             ),
             stored_to_history as (
-              insert into {schema}.{StatisticsTables.History} (case_id, valid_from, valid_to, span, {columns})
-              select b.case_id, b.valid_from, t.valid_from, {StatisticsTables.SpanClass("b.valid_from", "t.valid_from")}, {Of("b")}
+              insert into {schema}.{StatisticsTables.History} (case_id, valid_from, valid_to, known_from, ended_known, span, {columns})
+              select b.case_id, b.valid_from, t.valid_from, b.known_from, t.known_from, {StatisticsTables.SpanClass("b.valid_from", "t.valid_from")}, {Of("b")}
               from b join t on t.case_id = b.case_id and t.first
               where b.valid_from < t.valid_from
             ),
             batch_to_history as (
-              insert into {schema}.{StatisticsTables.History} (case_id, valid_from, valid_to, span, {columns})
-              select case_id, valid_from, valid_to, {StatisticsTables.SpanClass("valid_from", "valid_to")}, {columns} from t
+              insert into {schema}.{StatisticsTables.History} (case_id, valid_from, valid_to, known_from, ended_known, span, {columns})
+              select case_id, valid_from, valid_to, known_from, ended_known, {StatisticsTables.SpanClass("valid_from", "valid_to")}, {columns} from t
               where valid_to is not null and valid_from < valid_to
             ),
-            flows as (
-              insert into {schema}.{StatisticsTables.Flows} (case_id, version, occurred_at, flow, node_code, level)
-              select case_id, version, received_at, 'Filed', node_code, level from f
+            -- A state replaced at the same business time lasted no time there, but it was known until it was replaced.
+            replaced as (
+              insert into {schema}.{StatisticsTables.Superseded} (case_id, known_from, valid_from, valid_to, ended_known, known_to, {columns})
+              select b.case_id, b.known_from, b.valid_from, null::timestamptz, null::timestamptz, t.known_from, {Of("b")}
+              from b join t on t.case_id = b.case_id and t.first
+              where b.valid_from >= t.valid_from and b.known_from < t.known_from
               union all
-              select case_id, version, at, flow, node_code, coalesce(flow_level, level) from s where flow is not null
+              select case_id, known_from, valid_from, null::timestamptz, null::timestamptz, ended_known, {columns} from t
+              where valid_to is not null and valid_from >= valid_to and known_from < ended_known
+              on conflict do nothing
+            ),
+            flows as (
+              insert into {schema}.{StatisticsTables.Flows} (case_id, version, occurred_at, flow, node_code, level, recorded_at)
+              select case_id, version, received_at, 'Filed', node_code, level, recorded_at from f
+              union all
+              select case_id, version, at, flow, node_code, coalesce(flow_level, level), known_from from s where flow is not null
               on conflict do nothing
               returning occurred_at, node_code, flow
             ),
             flow_months as ({AddToMonths(schema, "flows")}
             ),
             filed as (
-              insert into {current} (case_id, valid_from, {columns})
-              select case_id, valid_from, {columns} from final where new
+              insert into {current} (case_id, valid_from, known_from, {columns})
+              select case_id, valid_from, known_from, {columns} from final where new
             ),
             cube as ({AddToCube(schema, $"(select -1 as sign, {Of("b")} from b where not b.new union all select 1 as sign, {Of("final")} from final)")})
             update {current} c
-            set valid_from = t.valid_from, {string.Join(", ", StatisticsTables.AllColumns.Skip(5).Select(col => $"{col} = t.{col}"))}
+            set valid_from = t.valid_from, known_from = t.known_from, {string.Join(", ", StatisticsTables.AllColumns.Skip(5).Select(col => $"{col} = t.{col}"))}
             from final t
             where t.case_id = c.case_id and not t.new
             """;
@@ -113,7 +125,7 @@ static class BatchSql
     /// command moved no figure and no dimension (an assignment, a session, a supervision order: most
     /// commands) cancels out before anything is fanned out to the dimensions or written.
     /// </summary>
-    static string AddToCube(string schema, string rows)
+    public static string AddToCube(string schema, string rows)
     {
         var measures = Measures.All;
         var columns = string.Join(", ", measures.Select(m => m.Column));
@@ -140,11 +152,11 @@ static class BatchSql
             """;
     }
 
-    /// <summary>Adds the flows a statement inserted (the CTE <paramref name="inserted"/>, returning occurred_at, node_code, flow) to the months.</summary>
-    static string AddToMonths(string schema, string inserted) => $"""
+    /// <summary>Adds the flows a statement inserted (the CTE <paramref name="inserted"/>, returning occurred_at, node_code, flow) to the months, or with <paramref name="sign"/> -1 takes them away.</summary>
+    public static string AddToMonths(string schema, string inserted, int sign = 1) => $"""
         insert into {schema}.{StatisticsTables.FlowMonths} (month, node_code, flow, count)
           select (date_trunc('month', occurred_at at time zone 'UTC' + interval '8 hours') - interval '8 hours') at time zone 'UTC',
-                 node_code, flow, count(*)
+                 node_code, flow, {sign} * count(*)
           from {inserted} group by 1, 2, 3
           on conflict (month, node_code, flow) do update set count = {StatisticsTables.FlowMonths}.count + excluded.count
         """;

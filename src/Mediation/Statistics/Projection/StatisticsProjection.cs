@@ -3,6 +3,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
 using Mediation.Cases;
+using Mediation.Cases.Recording;
 
 namespace Mediation.Statistics.Projection;
 
@@ -16,8 +17,10 @@ namespace Mediation.Statistics.Projection;
 /// replaced states moved into history and the last one written to the current row. The statement runs
 /// inside the daemon's batch transaction, after the batches before it, so the stored state it builds on
 /// is always the committed one.
-/// A case's history runs forward in business time (decisions refuse otherwise), so a new state never
-/// starts before the current one. See docs/read-models.md.
+/// Every state row carries its recording time too (when it became known, and when its end did), so that
+/// figures can also be cut at a moment of recording (<c>knownAt</c>). A case whose batch holds an act placed
+/// before one already recorded, or a correction, is instead rebuilt whole (<see cref="CaseRewrite"/>): its
+/// rows replaced, the ones no longer true kept as superseded. See docs/read-models.md.
 /// </summary>
 public sealed class StatisticsProjection : ProjectionBase, IProjection
 {
@@ -34,7 +37,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
                  {
                      typeof(CaseFiled), typeof(PetitionAccepted), typeof(PetitionNotAccepted), typeof(CaseAssigned), typeof(CaseEscalated),
                      typeof(CaseSentBack), typeof(DeadlineExtended), typeof(CaseTransferredOut), typeof(CaseResolved), typeof(PerformanceRecorded),
-                     typeof(FollowUpRecorded), typeof(CaseClosed), typeof(CaseReopened), typeof(PetitionReviewRequested),
+                     typeof(FollowUpRecorded), typeof(CaseClosed), typeof(CaseReopened), typeof(PetitionReviewRequested), typeof(ActCorrected),
                  })
             IncludeType(type);
 
@@ -48,9 +51,55 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         foreach (var table in StatisticsTables.All) Options.DeleteDataInTableOnTeardown($"{schema}.{table}");
 
         _batchSql = BatchSql.For(schema);
+        _takeAway = RewriteSql.TakeAway(schema);
+        _putBack = RewriteSql.PutBack(schema);
     }
 
-    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    readonly string _takeAway, _putBack;
+
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        // A case an act recorded late or a correction rewrote in this batch is rebuilt whole from its events;
+        // every other case's changes are folded on, a batch at a time.
+        var rewritten = events.Where(e => e.Data is ActCorrected || LateEntry.IsPlacedEarlier(e.Headers)).Select(e => e.StreamId).ToHashSet();
+        if (rewritten.Count > 0)
+        {
+            await RewriteAsync(operations, rewritten, events[^1].Sequence, cancellation);
+            events = events.Where(e => !rewritten.Contains(e.StreamId)).ToList();
+        }
+        Fold(operations, events);
+    }
+
+    /// <summary>Replaces every row of <paramref name="cases"/> with their rows worked out from their events up to <paramref name="through"/>.</summary>
+    async Task RewriteAsync(IDocumentOperations operations, HashSet<Guid> cases, long through, CancellationToken cancellation)
+    {
+        var ids = cases.ToArray();
+        var stored = await ((IQuerySession)operations).Events.QueryAllRawEvents()
+            .Where(e => e.StreamId.IsOneOf(ids) && e.Sequence <= through)
+            .OrderBy(e => e.Sequence).ToListAsync(cancellation);
+        var rows = new List<(Guid id, StateRow row)>();
+        var flows = new List<(Guid id, FlowRow flow)>();
+        foreach (var events in stored.GroupBy(e => e.StreamId))
+        {
+            var (caseRows, caseFlows) = CaseRewrite.Of(events.ToList(), _options);
+            rows.AddRange(caseRows.Select(r => (events.Key, r)));
+            flows.AddRange(caseFlows.Select(f => (events.Key, f)));
+        }
+
+        operations.QueueSqlCommand(_takeAway, Enumerable.Repeat<object>(ids, RewriteSql.TakeAwayParameters).ToArray());
+        T[] Rows<T>(Func<StateRow, T> select) => rows.Select(r => select(r.row)).ToArray();
+        T[] Flows<T>(Func<FlowRow, T> select) => flows.Select(f => select(f.flow)).ToArray();
+        operations.QueueSqlCommand(_putBack,
+            rows.Select(r => r.id).ToArray(), Rows(r => r.ValidFrom), Rows(r => r.ValidTo), Rows(r => r.KnownFrom), Rows(r => r.EndedKnown), Rows(r => r.KnownTo),
+            Rows(r => r.State.ReceivedAt), Rows(r => r.State.NodeCode), Rows(r => r.State.Kind), Rows(r => r.State.Category), Rows(r => r.State.Channel),
+            Rows(r => r.State.Counted), Rows(r => r.State.Status), Rows(r => r.State.Level), Rows(r => r.State.Assignee), Rows(r => r.State.DueAt),
+            Rows(r => r.State.Outcome), Rows(r => r.State.Successful), Rows(r => r.State.ConcludedAt), Rows(r => r.State.Amount), Rows(r => r.State.Performance),
+            Rows(r => r.State.Visits), Rows(r => r.State.Satisfied), Rows(r => r.State.BasicallySatisfied),
+            flows.Select(f => f.id).ToArray(), Flows(f => f.Version), Flows(f => f.OccurredAt), Flows(f => f.Flow), Flows(f => f.NodeCode), Flows(f => f.Level),
+            Flows(f => f.KnownFrom), Flows(f => f.KnownTo));
+    }
+
+    void Fold(IDocumentOperations operations, IReadOnlyList<IEvent> events)
     {
         var changes = events
             .Select(e => (e, change: StateChange.Of(e.Data, _options)))
@@ -63,6 +112,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         var sofar = new StateChange[changes.Count];
         var first = new bool[changes.Count];
         var nextAt = new DateTimeOffset?[changes.Count];
+        var nextRecordedAt = new DateTimeOffset?[changes.Count];
         var latest = new Dictionary<Guid, int>();
         for (var i = 0; i < changes.Count; i++)
         {
@@ -71,6 +121,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             {
                 sofar[i] = sofar[previous].Then(change!);
                 nextAt[previous] = ((ICaseEvent)e.Data).OccurredAt;
+                nextRecordedAt[previous] = e.Timestamp;
             }
             else
             {
@@ -81,7 +132,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         }
 
         var filed = events.Where(e => e.Data is CaseFiled).ToList();
-        if (filed.Count == 0 && changes.Count == 0) return Task.CompletedTask;
+        if (filed.Count == 0 && changes.Count == 0) return;
         var f = filed.Select(e => (CaseFiled)e.Data).ToList();
 
         // The parameters of BatchSql.For, in its order.
@@ -98,10 +149,12 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             f.Select(x => x.DueAt).ToArray(),
             filed.Select(e => e.Version).ToArray(),
             f.Select(x => latest.ContainsKey(x.CaseId)).ToArray(),
+            filed.Select(e => e.Timestamp).ToArray(),
             changes.Select(x => x.e.StreamId).ToArray(),
             changes.Select(x => ((ICaseEvent)x.e.Data).OccurredAt).ToArray(),
             changes.Select(x => x.e.Version).ToArray(),
             nextAt, first,
+            changes.Select(x => x.e.Timestamp).ToArray(), nextRecordedAt,
             Column(c => c.Counted is not null), Column(c => c.Counted ?? false),
             Column(c => c.Status is not null), Column(c => c.Status),
             Column(c => c.Level is not null), Column(c => c.Level),
@@ -115,6 +168,5 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             Column(c => c.Visits), Column(c => c.Satisfied), Column(c => c.Basically),
             Column(c => c.Flow), Column(c => c.FlowLevel),
             latest.Keys.ToArray());
-        return Task.CompletedTask;
     }
 }

@@ -9,7 +9,9 @@ namespace Mediation.Statistics.Projection;
 /// <list type="bullet">
 /// <item><c>stats_case_current</c>: one row per case, its state since <c>valid_from</c>.</item>
 /// <item><c>stats_case_history</c>: the earlier states, each valid in [<c>valid_from</c>, <c>valid_to</c>).</item>
-/// <item><c>stats_flows</c>: one row per flow (filed, concluded, escalated, closed, reopened) at its business time.</item>
+/// <item><c>stats_case_superseded</c>: states no longer known to be true, since <c>known_to</c> (a late entry or a correction rewrote the case).</item>
+/// <item><c>stats_flows</c>: one row per flow (filed, concluded, escalated, closed, reopened) at its business time;
+/// <c>stats_flows_superseded</c>: flows no longer known since <c>known_to</c>.</item>
 /// <item><c>stats_flow_months</c> and <c>stats_cube</c>: the flows and the current states summed per month.</item>
 /// </list>
 /// </summary>
@@ -17,11 +19,13 @@ public static class StatisticsTables
 {
     public const string Current = "stats_case_current";
     public const string History = "stats_case_history";
+    public const string Superseded = "stats_case_superseded";
     public const string Flows = "stats_flows";
+    public const string SupersededFlows = "stats_flows_superseded";
     public const string FlowMonths = "stats_flow_months";
     public const string Cube = "stats_cube";
 
-    public static readonly string[] All = [Current, History, Flows, FlowMonths, Cube];
+    public static readonly string[] All = [Current, History, Superseded, Flows, SupersededFlows, FlowMonths, Cube];
 
     /// <summary>The state columns shared by current and history rows, the derived facts aside.</summary>
     public static readonly string[] StateColumns =
@@ -45,7 +49,10 @@ public static class StatisticsTables
     ];
 
     public static IEnumerable<ISchemaObject> SchemaObjects(string schema) =>
-        [StateTable(schema, Current, history: false), StateTable(schema, History, history: true), FlowsTable(schema), FlowMonthsTable(schema), CubeTable(schema)];
+        [
+            StateTable(schema, Current, history: false), StateTable(schema, History, history: true), SupersededTable(schema),
+            FlowsTable(schema), SupersededFlowsTable(schema), FlowMonthsTable(schema), CubeTable(schema),
+        ];
 
     /// <summary>
     /// The class of a history row's length: <c>span = k</c> means it lasted at most 2^k hours, so if it was
@@ -76,32 +83,26 @@ public static class StatisticsTables
     static readonly string SpanReaches = string.Join(", ", Enumerable.Range(0, OpenEndedSpan + 1).Select(k =>
         $"({k}, interval '{(k == OpenEndedSpan ? "1000 years" : $"{(1 << k) + 1} hours")}')"));
 
+    /// <summary>
+    /// The recording-time columns every state row has: <c>known_from</c>, when the service came to know the
+    /// state (the recording time of the event that made it); and for a row whose <c>valid_to</c> is set,
+    /// <c>ended_known</c>, when that end became known. Before <c>ended_known</c> the row was the case's latest
+    /// state, valid on without end. Rows from before the columns existed read as known since ever.
+    /// </summary>
+    static void KnownColumns(Table table, bool ended)
+    {
+        table.AddColumn("known_from", "timestamptz").NotNull().DefaultValueByExpression("'-infinity'");
+        if (ended) table.AddColumn("ended_known", "timestamptz").NotNull().DefaultValueByExpression("'-infinity'");
+    }
+
     static Table StateTable(string schema, string name, bool history)
     {
         var table = new Table(new PostgresqlObjectName(schema, name, SchemaUtils.IdentifierUsage.General));
         table.AddColumn<Guid>("case_id").NotNull().AsPrimaryKey();
         table.AddColumn("valid_from", "timestamptz").NotNull();
         if (history) table.AddColumn("valid_to", "timestamptz").NotNull();
-        table.AddColumn("received_at", "timestamptz").NotNull();
-        table.AddColumn("node_code", "varchar").NotNull();
-        table.AddColumn("kind", "varchar").NotNull();
-        table.AddColumn("category", "varchar").NotNull();
-        table.AddColumn("channel", "varchar").NotNull();
-        table.AddColumn("counted", "boolean").NotNull();
-        table.AddColumn("status", "varchar").NotNull();
-        table.AddColumn("level", "varchar").NotNull();
-        table.AddColumn("assignee", "varchar").AllowNulls();
-        table.AddColumn("due_at", "timestamptz").NotNull();
-        table.AddColumn("outcome", "varchar").AllowNulls();
-        table.AddColumn("successful", "boolean").NotNull();
-        table.AddColumn("concluded_at", "timestamptz").AllowNulls();
-        table.AddColumn("amount", "numeric").AllowNulls();
-        table.AddColumn("performance", "varchar").AllowNulls();
-        table.AddColumn("visits", "integer").NotNull();
-        table.AddColumn("satisfied", "integer").NotNull();
-        table.AddColumn("basically_satisfied", "integer").NotNull();
-        // The default only lets an older table take the columns; rebuild the projection after such an upgrade.
-        foreach (var (column, _) in StateFacts.All) table.AddColumn(column, "boolean").NotNull().DefaultValueByExpression("false");
+        KnownColumns(table, ended: history);
+        StateColumnsOf(table);
         if (history)
         {
             table.ModifyColumn("valid_from").AsPrimaryKey();
@@ -123,6 +124,49 @@ public static class StatisticsTables
         return table;
     }
 
+    static void StateColumnsOf(Table table)
+    {
+        table.AddColumn("received_at", "timestamptz").NotNull();
+        table.AddColumn("node_code", "varchar").NotNull();
+        table.AddColumn("kind", "varchar").NotNull();
+        table.AddColumn("category", "varchar").NotNull();
+        table.AddColumn("channel", "varchar").NotNull();
+        table.AddColumn("counted", "boolean").NotNull();
+        table.AddColumn("status", "varchar").NotNull();
+        table.AddColumn("level", "varchar").NotNull();
+        table.AddColumn("assignee", "varchar").AllowNulls();
+        table.AddColumn("due_at", "timestamptz").NotNull();
+        table.AddColumn("outcome", "varchar").AllowNulls();
+        table.AddColumn("successful", "boolean").NotNull();
+        table.AddColumn("concluded_at", "timestamptz").AllowNulls();
+        table.AddColumn("amount", "numeric").AllowNulls();
+        table.AddColumn("performance", "varchar").AllowNulls();
+        table.AddColumn("visits", "integer").NotNull();
+        table.AddColumn("satisfied", "integer").NotNull();
+        table.AddColumn("basically_satisfied", "integer").NotNull();
+        // The default only lets an older table take the columns; rebuild the projection after such an upgrade.
+        foreach (var (column, _) in StateFacts.All) table.AddColumn(column, "boolean").NotNull().DefaultValueByExpression("false");
+    }
+
+    /// <summary>
+    /// States the service once knew and knows no longer: when an act recorded late or a correction rewrites
+    /// a case's history, its rows move here with <c>known_to</c>, the recording time of that act. A report
+    /// as known at a moment before it still finds them; a report as known now never reads this table.
+    /// </summary>
+    static Table SupersededTable(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, Superseded, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<Guid>("case_id").NotNull().AsPrimaryKey();
+        table.AddColumn("known_from", "timestamptz").NotNull().AsPrimaryKey();
+        table.AddColumn("valid_from", "timestamptz").NotNull().AsPrimaryKey();
+        table.AddColumn("valid_to", "timestamptz").AllowNulls();
+        table.AddColumn("ended_known", "timestamptz").AllowNulls();
+        table.AddColumn("known_to", "timestamptz").NotNull();
+        StateColumnsOf(table);
+        table.Indexes.Add(new IndexDefinition($"ix_{Superseded}_received") { Columns = ["received_at"] });
+        return table;
+    }
+
     static Table FlowsTable(string schema)
     {
         var table = new Table(new PostgresqlObjectName(schema, Flows, SchemaUtils.IdentifierUsage.General));
@@ -132,7 +176,24 @@ public static class StatisticsTables
         table.AddColumn("flow", "varchar").NotNull();
         table.AddColumn("node_code", "varchar").NotNull();
         table.AddColumn("level", "varchar").NotNull();
+        table.AddColumn("recorded_at", "timestamptz").NotNull().DefaultValueByExpression("'-infinity'");
         table.Indexes.Add(new IndexDefinition($"ix_{Flows}_occurred") { Columns = ["occurred_at"] });
+        return table;
+    }
+
+    /// <summary>Flows no longer known since <c>known_to</c> (moved by a correction of their act's time or a late act before them).</summary>
+    static Table SupersededFlowsTable(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, SupersededFlows, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<Guid>("case_id").NotNull().AsPrimaryKey();
+        table.AddColumn<long>("version").NotNull().AsPrimaryKey();
+        table.AddColumn("known_from", "timestamptz").NotNull().AsPrimaryKey();
+        table.AddColumn("known_to", "timestamptz").NotNull();
+        table.AddColumn("occurred_at", "timestamptz").NotNull();
+        table.AddColumn("flow", "varchar").NotNull();
+        table.AddColumn("node_code", "varchar").NotNull();
+        table.AddColumn("level", "varchar").NotNull();
+        table.Indexes.Add(new IndexDefinition($"ix_{SupersededFlows}_occurred") { Columns = ["occurred_at"] });
         return table;
     }
 

@@ -11,7 +11,7 @@ public static class SettlementEndpoint
     /// <summary>
     /// Settlement statistics of the cases received in the period at a node and below, as of a moment
     /// (docs/domain.md, "Statistics"): overall and, with <c>groupBy</c>, per category, channel, kind, level,
-    /// sub-unit or month of receipt.
+    /// sub-unit or month of receipt; as known now, or as known at an earlier recording moment (<c>knownAt</c>).
     /// </summary>
     [WolverineGet("/api/stats/settlement", OperationId = "GetSettlementStatistics")]
     [ProducesResponseType<SettlementReport>(StatusCodes.Status200OK)]
@@ -21,10 +21,11 @@ public static class SettlementEndpoint
         [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
         [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
         [QueryParameter(typeof(GroupBy), ScopeQuery.GroupByText)] string? groupBy,
+        [QueryParameter(typeof(DateTimeOffset), ScopeQuery.KnownAtText)] string? knownAt,
         HttpContext http, SettlementQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
-        var (scope, problem) = ReportScope.Parse(new ScopeQuery(from, to, nodeCode, asOf, groupBy), org, CurrentUser.From(http), clock.GetUtcNow());
+        var (scope, problem) = ReportScope.Parse(new ScopeQuery(from, to, nodeCode, asOf, groupBy, knownAt), org, CurrentUser.From(http), clock.GetUtcNow());
         if (problem is not null) return problem.ToResult();
         var report = await query.RunAsync(scope!, org, cancellation);
         return Results.Ok(report);

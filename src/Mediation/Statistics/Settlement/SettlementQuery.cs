@@ -33,11 +33,11 @@ public sealed class SettlementQuery(IDocumentStore store)
             ) x group by key
             """;
 
-        // As of now (no state starts later), whole months come from the cube and only the days at
-        // the edges of the period from the case rows; as of an earlier moment, every state valid then.
+        // As of now (no state starts later) and as known now, whole months come from the cube and only the
+        // days at the edges of the period from the case rows; otherwise, every state valid then as known then.
         var isNow = await ReportSql.IsNowAsync(report, Schema, scope.AsOf, cancellation);
         var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant);
-        var fromCube = fullFrom < fullTo && isNow;
+        var fromCube = fullFrom < fullTo && isNow && scope.KnownNow;
         var dimension = scope.GroupBy is GroupBy.Category or GroupBy.Channel or GroupBy.Kind or GroupBy.Level
             ? scope.GroupBy.ToString()!.ToLowerInvariant() : Measures.TotalDimension;
         string sql;
@@ -108,6 +108,7 @@ public sealed class SettlementQuery(IDocumentStore store)
             NodeCode = scope.Node.Id,
             NodeName = scope.Node.Name,
             AsOf = scope.AsOf,
+            KnownAt = scope.KnownAt,
             GroupBy = scope.GroupBy?.ToString().ToLowerInvariant(),
         };
     }
@@ -221,7 +222,7 @@ public sealed class SettlementQuery(IDocumentStore store)
         var (fullFrom, fullTo) = FlowMonths(scope);
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
         var nodes = scope.NodeCodes is not null ? " and node_code = any(@nodes)" : "";
-        await using var command = report.Command($"""
+        await using var command = report.Command(scope.KnownNow ? $"""
             select flow, sum(n)::bigint from (
               select flow, count as n from {Schema}.{StatisticsTables.FlowMonths}
                 where month >= @full_from and month < @full_to{nodes}
@@ -234,6 +235,15 @@ public sealed class SettlementQuery(IDocumentStore store)
               -- When the whole months run past the moment, the flows after it are taken away again.
               select flow, -1 from {Schema}.{StatisticsTables.Flows}
                 where occurred_at > @as_of and occurred_at < @full_to and occurred_at >= @from{nodes}
+            ) f group by flow
+            """ : $"""
+            -- As known at an earlier recording moment: the flows recorded by then, and those since moved or withdrawn.
+            select flow, count(*) from (
+              select flow from {Schema}.{StatisticsTables.Flows}
+                where occurred_at >= @from and occurred_at < @to and occurred_at <= @as_of and recorded_at <= @known_at{nodes}
+              union all
+              select flow from {Schema}.{StatisticsTables.SupersededFlows}
+                where occurred_at >= @from and occurred_at < @to and occurred_at <= @as_of and known_from <= @known_at and known_to > @known_at{nodes}
             ) f group by flow
             """);
         ReportSql.AddScope(command, scope);

@@ -112,5 +112,9 @@ public sealed record SettlementReport : SettlementFigures
     public string NodeCode { get; init; } = "";
     public string NodeName { get; init; } = "";
     public DateTimeOffset AsOf { get; init; }
+
+    /// <summary>The recording moment the figures are as known at: a report is reproduced exactly by asking for it again with this knownAt.</summary>
+    public DateTimeOffset KnownAt { get; init; }
+
     public string? GroupBy { get; init; }
 }

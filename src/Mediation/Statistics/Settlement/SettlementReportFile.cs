@@ -38,7 +38,7 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         await using (var session = store.QuerySession())
             categoryNames = (await session.Query<Category>().ToListAsync(cancellation)).ToDictionary(c => c.Id, language.Name);
 
-        var title = language.SettlementTitle(scope.Node.Name, scope.From, scope.To);
+        var title = language.SettlementTitle(scope.Node.Name, scope.From, scope.To, scope.AsOf, scope.KnownAt);
 
         // Every sub-unit has its row (zeros when it received nothing), with the scope its backlog is
         // counted in; so do the node's own cases (filed at it, not below) when there are any.
@@ -66,8 +66,8 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         }
 
         var backlogTitle = language.IsChinese
-            ? $"{scope.Node.Name}积案情况（截至{scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy年M月d日 HH:mm}）"
-            : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time";
+            ? $"{scope.Node.Name}积案情况（截至{scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy年M月d日 HH:mm}，数据登记截至{scope.KnownAt.ToOffset(ChinaStandardTime.Offset):yyyy-MM-ddTHH:mm:ss.ffffffzzz}）"
+            : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time, as recorded by {scope.KnownAt.ToOffset(ChinaStandardTime.Offset):yyyy-MM-ddTHH:mm:ss.ffffffzzz}";
         return
         [
             new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows.ToAsyncEnumerable()),
@@ -96,7 +96,8 @@ public static class SettlementReportEndpoint
     /// <summary>
     /// The settlement statistics table as a file (<c>format=xlsx|csv</c>, <c>lang=zh|en</c>) for a period
     /// (<c>from</c> inclusive, <c>to</c> exclusive) and a node, with the same figures as
-    /// <c>/api/stats/settlement</c>.
+    /// <c>/api/stats/settlement</c>; its title states the moment the figures are taken at and the recording
+    /// moment they are as known at, which reproduces it (<c>knownAt</c>).
     /// </summary>
     [WolverineGet("/api/reports/settlement", OperationId = "GetSettlementReport")]
     [EnableRateLimiting(ExportLimit.Policy)]
@@ -106,6 +107,7 @@ public static class SettlementReportEndpoint
         [QueryParameter(typeof(DateOnly), ScopeQuery.ToText)] string? to,
         [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
         [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
+        [QueryParameter(typeof(DateTimeOffset), ScopeQuery.KnownAtText)] string? knownAt,
         [QueryParameter(typeof(string), ReportFile.FormatText, Name = "format", Values = ["xlsx", "csv"])] string? formatText,
         [QueryParameter(typeof(string), ReportFile.LanguageText, Name = "lang", Values = ["zh", "en"])] string? languageText,
         HttpContext http, SettlementReportBuilder builder, OrgDirectory directory, AccessLog accessLog, TimeProvider clock, CancellationToken cancellation)
@@ -114,7 +116,7 @@ public static class SettlementReportEndpoint
         if (invalid is not null) return invalid.ToResult();
         var org = await directory.CurrentAsync(cancellation);
         var user = CurrentUser.From(http);
-        var (scope, problem) = ReportScope.Parse(new ScopeQuery(from, to, nodeCode, asOf), org, user, clock.GetUtcNow(), grouping: false);
+        var (scope, problem) = ReportScope.Parse(new ScopeQuery(from, to, nodeCode, asOf, KnownAt: knownAt), org, user, clock.GetUtcNow(), grouping: false);
         if (problem is not null) return problem.ToResult();
 
         var sheets = await builder.BuildAsync(scope!, org, language, cancellation);

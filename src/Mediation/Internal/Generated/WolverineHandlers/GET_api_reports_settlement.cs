@@ -36,11 +36,12 @@ namespace Internal.Generated.WolverineHandlers
             var to = httpContext.Request.Query["to"];
             var nodeCode = httpContext.Request.Query["nodeCode"];
             var asOf = httpContext.Request.Query["asOf"];
+            var knownAt = httpContext.Request.Query["knownAt"];
             var format = httpContext.Request.Query["format"];
             var lang = httpContext.Request.Query["lang"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Statistics.Settlement.SettlementReportEndpoint.Get(from, to, nodeCode, asOf, format, lang, httpContext, _settlementReportBuilder, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Statistics.Settlement.SettlementReportEndpoint.Get(from, to, nodeCode, asOf, knownAt, format, lang, httpContext, _settlementReportBuilder, _orgDirectory, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

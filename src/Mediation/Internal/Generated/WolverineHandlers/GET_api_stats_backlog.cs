@@ -31,9 +31,10 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Mediation.Statistics.BacklogEndpoint").SetTag("http.route", "/api/stats/backlog").SetTag("http.request.method", "GET");
             var nodeCode = httpContext.Request.Query["nodeCode"];
             var asOf = httpContext.Request.Query["asOf"];
+            var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Statistics.BacklogEndpoint.Get(nodeCode, asOf, httpContext, _backlogQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Statistics.BacklogEndpoint.Get(nodeCode, asOf, knownAt, httpContext, _backlogQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

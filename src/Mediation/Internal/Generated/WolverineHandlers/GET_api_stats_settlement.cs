@@ -34,9 +34,10 @@ namespace Internal.Generated.WolverineHandlers
             var nodeCode = httpContext.Request.Query["nodeCode"];
             var asOf = httpContext.Request.Query["asOf"];
             var groupBy = httpContext.Request.Query["groupBy"];
+            var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Statistics.Settlement.SettlementEndpoint.Get(from, to, nodeCode, asOf, groupBy, httpContext, _settlementQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Statistics.Settlement.SettlementEndpoint.Get(from, to, nodeCode, asOf, groupBy, knownAt, httpContext, _settlementQuery, _orgDirectory, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
