@@ -55,6 +55,7 @@ public sealed class CaseCommandRunner(
     OrgDirectory org,
     IOptions<DeadlinePolicy> deadlines,
     IOptions<RecordingPolicy> recording,
+    Periods.PeriodLocks locks,
     TimeProvider clock,
     ILogger<CaseCommandRunner> logger)
 {
@@ -80,7 +81,7 @@ public sealed class CaseCommandRunner(
             prefetched = null;
             var state = stream.Aggregate;
             if (state is null) return CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}."));
-            var context = await ContextAsync(token);
+            var context = await ContextAsync(request.User, token);
             // Outside the caller's jurisdiction a case does not exist, as far as the caller can tell.
             if (!request.User.Sees(context.Org, state)) return CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}."));
             // Reading follows the case wherever it went; acting on it is for the units above where it is handled now.
@@ -102,8 +103,14 @@ public sealed class CaseCommandRunner(
         });
     }
 
-    public async Task<DecisionContext> ContextAsync(CancellationToken cancellation) =>
-        new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value) { Recording = recording.Value };
+    /// <summary>What a decision of <paramref name="user"/> may consult.</summary>
+    public async Task<DecisionContext> ContextAsync(CurrentUser user, CancellationToken cancellation) =>
+        new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value)
+        {
+            Recording = recording.Value,
+            Locks = await locks.CurrentAsync(cancellation),
+            MayEnterLockedPeriods = user.IsIn(Roles.Supervisor),
+        };
 
     /// <summary>
     /// Runs <paramref name="attempt"/> in a fresh session (and outbox) until it commits. A refusal the

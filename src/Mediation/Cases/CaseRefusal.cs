@@ -35,6 +35,13 @@ public abstract class CaseRefusal(RefusalCode code, string message, object[] arg
         public CaseRefusal Why { get; } = why;
     }
 
+    /// <summary>An act dated into a locked month, by someone who may not enter such acts (403).</summary>
+    public sealed class PeriodLocked(Periods.PeriodLock locked)
+        : CaseRefusal(RefusalCode.PeriodLocked, $"{locked.Month} is locked for {locked.NodeCode}: only a supervisor enters acts dated into it", [locked.Month, locked.NodeCode])
+    {
+        public Periods.PeriodLock Lock { get; } = locked;
+    }
+
     /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its history): 400.</summary>
     public sealed class InvalidField(string field, RefusalCode code, string reason, params object[] arguments)
         : CaseRefusal(code, $"{field} {reason}", arguments)
@@ -71,11 +78,13 @@ public enum RefusalCode
     FinalAfterReReview,
     HandledElsewhereThen,
     ContradictsLaterAct,
+    PeriodLocked,
 
     // A field that does not fit the case.
     InTheFuture,
     BeforeReceipt,
     LateEntryNeedsReason,
+    LockedPeriodNeedsReason,
     NotAnAct,
     NotCorrectable,
     UnchangedByCorrection,

@@ -40,6 +40,12 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
 
     public RecordingPolicy Recording { get; init; } = new();
 
+    /// <summary>The months locked for nodes once their reports were sent.</summary>
+    public IReadOnlyList<Periods.PeriodLock> Locks { get; init; } = [];
+
+    /// <summary>Whether the one deciding may enter acts into a locked month (a supervisor).</summary>
+    public bool MayEnterLockedPeriods { get; init; }
+
     /// <summary>The business time of the command being decided (<see cref="Recording.CaseTimeline"/> places it).</summary>
     public DateTimeOffset At
     {

@@ -45,6 +45,8 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage Date { get; } = Of("must be a date, yyyy-MM-dd");
     public static FieldMessage NotBefore2000 { get; } = Of("must not be before 2000");
     public static FieldMessage NotInTheFuture { get; } = Of("must not be in the future");
+    public static FieldMessage Month { get; } = Of("must be a month, yyyy-MM");
+    public static FieldMessage MonthNotOver { get; } = Of("must be a month that has ended: a month is locked once its report is sent");
     public static FieldMessage YearsOfService { get; } = Of("must be in the years 2000 to 2999");
     public static FieldMessage NotBeforeFrom { get; } = Of("must not be before from");
     public static FieldMessage AfterFrom { get; } = Of("must be after from (from is inclusive, to exclusive)");

@@ -111,6 +111,9 @@ public static class Problems
                     ["occurredAt"] = contradicts.Later.Event.OccurredAt.ToOffset(ChinaStandardTime.Offset),
                 },
             }),
+        Cases.CaseRefusal.PeriodLocked locked => Forbidden($"{locked.Lock.Month} is locked for {locked.Lock.NodeCode}",
+            $"The report for {locked.Lock.Month} was sent and the month locked at {locked.Lock.LockedAt.ToOffset(ChinaStandardTime.Offset):O} by {locked.Lock.LockedBy}; " +
+            "only a supervisor enters acts dated into it, with a reason."),
         Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, FieldMessage.Refused(invalid)),
         Cases.CaseRefusal.UnknownNode unknown => NoNode(unknown.NodeCode),
         _ => throw new System.Diagnostics.UnreachableException($"No answer for the refusal {refusal.GetType().Name}"),

@@ -28,6 +28,7 @@ public static class ServiceSetup
         services.AddSingleton<DatabaseServer>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Organisation.OrgDirectory>();
+        services.AddSingleton<Periods.PeriodLocks>();
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
         services.AddOptions<Cases.Deadlines.DeadlinePolicy>().BindConfiguration(Cases.Deadlines.DeadlinePolicy.Section);
@@ -70,6 +71,7 @@ public static class ServiceSetup
                 options.Listeners.Add(sp.GetRequiredService<Auditing.Chain.ChainListener>());
                 options.Storage.ExtendedSchemaObjects.AddRange(Auditing.Chain.ChainSchema.Objects(options.DatabaseSchemaName));
                 options.Schema.For<Organisation.OrgNode>();
+                options.Schema.For<Periods.PeriodLock>();
                 options.Schema.For<Parties.Party>().Index(p => p.CaseId);
                 // The hourly clean-up deletes by age, so the age needs an index, or each run reads every stored
                 // answer. A column of its own rather than an index over the JSON: that index calls a SQL function

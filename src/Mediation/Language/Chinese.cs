@@ -256,6 +256,7 @@ static class Chinese
         ["AccessAction.SignInFailed"] = "登录失败",
         ["AccessAction.SignInLocked"] = "账号锁定中登录",
         ["AccessAction.SignInDisabled"] = "停用账号登录",
+        ["AccessAction.LockPeriod"] = "锁定月份",
         ["AccessAction.AccountChanged"] = "账号变更",
         ["ChainProblemKind.EventChanged"] = "事件被改动",
         ["ChainProblemKind.LinkChanged"] = "链节被改动",

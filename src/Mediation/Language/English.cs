@@ -256,6 +256,7 @@ static class English
         ["AccessAction.SignInFailed"] = "Sign-in failed",
         ["AccessAction.SignInLocked"] = "Sign-in while locked",
         ["AccessAction.SignInDisabled"] = "Sign-in to a disabled account",
+        ["AccessAction.LockPeriod"] = "Month locked",
         ["AccessAction.AccountChanged"] = "Account changed",
         ["ChainProblemKind.EventChanged"] = "Event changed",
         ["ChainProblemKind.LinkChanged"] = "Link changed",

@@ -70,6 +70,9 @@ public static class AccessTable
         ["GET /api/stats/backlog"] = Access.For("read backlog statistics", true, S, U, A),
         ["GET /api/stats/workload"] = Access.For("read workload statistics", true, S, U, A),
 
+        ["POST /api/periods/locks"] = Access.For("lock a month once its report is sent", true, S),
+        ["GET /api/periods/locks"] = Access.For("read which months are locked", true, C, M, S, U, A),
+
         ["GET /api/reports/settlement"] = Access.For("export the settlement report", true, S, U, A),
         ["GET /api/reports/cases"] = Access.For("export a case list", true, C, S, U),
 

@@ -60,6 +60,7 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
         var schema = store.Options.DatabaseSchemaName;
         var legacyDays = options.Value.LegacyDays;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        scope = await ReportSql.AsKnownAsync(report, schema, scope, cancellation);
         var isNow = await ReportSql.IsNowAsync(report, schema, scope.AsOf, cancellation);
         // Each part counts its own rows; the parts are added up.
         var parts = ReportSql.StateRows(schema, scope, isNow, "open").Select(rows =>

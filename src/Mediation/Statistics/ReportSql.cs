@@ -47,6 +47,25 @@ public static class ReportSql
         return await command.ExecuteScalarAsync(cancellation) is not DateTime latest || new DateTimeOffset(latest, TimeSpan.Zero) <= asOf;
     }
 
+    /// <summary>
+    /// The scope as the read model can answer it exactly. Asked as known now, it is known at the moment of
+    /// the request when the statistics projection has every event recorded so far; while it is still behind,
+    /// at the moment just before the earliest event it has not yet applied, so that a report never counts an
+    /// act it cannot see and giving its known-at moment later reproduces it exactly.
+    /// </summary>
+    public static async Task<ReportScope> AsKnownAsync(ReportConnection report, string schema, ReportScope scope, CancellationToken cancellation)
+    {
+        if (!scope.KnownNow) return scope;
+        await using var command = report.Command($"""
+            select min(e.timestamp) from {schema}.mt_events e
+            where e.seq_id > coalesce((select last_seq_id from {schema}.mt_event_progression where name = @shard), 0)
+            """);
+        command.Parameters.AddWithValue("shard", $"{Projection.StatisticsProjection.ProjectionName}:All");
+        return await command.ExecuteScalarAsync(cancellation) is DateTime pending && new DateTimeOffset(pending, TimeSpan.Zero) <= scope.KnownAt
+            ? scope with { KnownAt = new DateTimeOffset(pending, TimeSpan.Zero).AddTicks(-10), KnownNow = false }
+            : scope;
+    }
+
     /// <summary>The scope's period, moment and nodes as the parameters <c>@from</c>, <c>@to</c>, <c>@as_of</c> and <c>@nodes</c>.</summary>
     public static void AddScope(NpgsqlCommand command, ReportScope scope)
     {

@@ -24,7 +24,8 @@ public sealed record FileCase(
     PetitionType? PetitionType = null,
     DateTimeOffset? ReceivedAt = null,
     RiskLevel? RiskLevel = null,
-    int? GroupSize = null);
+    int? GroupSize = null,
+    string? LateReason = null);
 
 public sealed record CaseFiledAnswer(Guid Id, string CaseNumber, long Version);
 
@@ -40,6 +41,7 @@ public static class FileCaseEndpoint
             .Enum(command.Channel, "channel")
             .Text(command.Category, "category", 50)
             .Text(command.Summary, "summary", 4000)
+            .Text(command.LateReason, "lateReason", 1000, required: false)
             .Text(command.NodeCode, "nodeCode", 32)
             .Enum(command.RiskLevel, "riskLevel", required: false)
             .Within(command.GroupSize, "groupSize", 1, 100_000)
@@ -94,7 +96,7 @@ public static class FileCaseEndpoint
         async (session, messages, cancellation) =>
         {
             var category = prefetchedCategory?.Invoke() ?? await session.LoadAsync<Category>(command.Category!, cancellation);
-            var context = await runner.ContextAsync(cancellation);
+            var context = await runner.ContextAsync(user, cancellation);
             var filing = Decide(command, category, user, context);
 
             var caseId = Guid.CreateVersion7();
@@ -133,6 +135,7 @@ public static class FileCaseEndpoint
         var receivedAt = command.ReceivedAt ?? context.Now;
         if (receivedAt > context.Now + DecisionContext.FutureTolerance)
             throw new CaseRefusal.InvalidField("receivedAt", RefusalCode.InTheFuture, "must not be in the future");
+        Recording.CaseTimeline.Unlocked(node.Id, receivedAt, command.LateReason, context);
         return new AcceptedFiling(command, node, receivedAt, receivedAt + context.Deadlines.HandlingTime(command.Kind!.Value));
     }
 }

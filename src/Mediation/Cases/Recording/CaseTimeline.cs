@@ -14,6 +14,7 @@ public static class CaseTimeline
         where TCommand : ICaseCommand
     {
         var at = BusinessTime(command.BusinessTime, state, context);
+        Unlocked(state.NodeCode, at, command.LateReason, context);
         if (context.Now - at > context.Recording.LateEntryAfter && string.IsNullOrWhiteSpace(command.LateReason))
             throw new CaseRefusal.InvalidField("lateReason", RefusalCode.LateEntryNeedsReason,
                 $"is required: the act happened more than {context.Recording.LateEntryAfter.TotalDays:0} days before it is recorded",
@@ -24,6 +25,20 @@ public static class CaseTimeline
         var after = events.Aggregate(then, (s, e) => s.Step(e));
         CheckLater(TCommand.Name, state, after, state.Acts.Where(a => a.Event.OccurredAt > at), context);
         return events;
+    }
+
+    /// <summary>
+    /// An act dated into a month locked for the node a case was filed at (or one above it) is entered only
+    /// by a supervisor, and with a reason: the report sent for that month is changed by it.
+    /// </summary>
+    public static void Unlocked(string nodeCode, DateTimeOffset at, string? reason, DecisionContext context)
+    {
+        if (Periods.PeriodLocks.Covering(context.Locks, context.Org, nodeCode, at) is not { } locked) return;
+        if (!context.MayEnterLockedPeriods) throw new CaseRefusal.PeriodLocked(locked);
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new CaseRefusal.InvalidField("lateReason", RefusalCode.LockedPeriodNeedsReason,
+                $"is required: {locked.Month} is locked for {locked.NodeCode} since {locked.LockedAt.ToOffset(ChinaStandardTime.Offset):O}",
+                locked.Month, locked.NodeCode);
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ public sealed class SettlementQuery(IDocumentStore store)
     public async Task<SettlementReport> RunAsync(ReportScope scope, OrgTree org, CancellationToken cancellation)
     {
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        scope = await ReportSql.AsKnownAsync(report, Schema, scope, cancellation);
 
         var (keyExpression, nodeMap) = KeyFor(scope, org);
         var nodeJoin = nodeMap is not null ? "join unnest(@map_codes, @map_keys) as m(code, key) on m.code = v.node_code" : "";
