@@ -78,10 +78,22 @@ public sealed class Texts
     /// detail is English).
     /// </summary>
     public string? Detail(CommandOutcome outcome) =>
-        outcome.Refusal is { } refusal && _messages.TryGetValue(FieldMessage.RuleKey(refusal.Code), out var rule)
-            ? string.Format(CultureInfo.InvariantCulture, rule, [.. refusal.Arguments])
+        outcome.Refusal is { } refusal && Rule(refusal) is { } rule ? rule
         : IsChinese ? null
         : outcome.Problem?.Detail;
+
+    /// <summary>
+    /// A decision's rule in this language, its blanks filled. A contradicted later act is named by its label
+    /// here, with the rule it would break where the state refuses it.
+    /// </summary>
+    string? Rule(CaseRefusal refusal)
+    {
+        if (!_messages.TryGetValue(FieldMessage.RuleKey(refusal.Code), out var rule)) return null;
+        if (refusal is not CaseRefusal.Contradicts contradicts)
+            return string.Format(CultureInfo.InvariantCulture, rule, [.. refusal.Arguments]);
+        var later = string.Format(CultureInfo.InvariantCulture, rule, [this[$"Event.{contradicts.Later.Event.GetType().Name}"], .. refusal.Arguments.Skip(1)]);
+        return contradicts.Why is CaseRefusal.NotAllowed && Rule(contradicts.Why) is { } why ? $"{later}{why}" : later;
+    }
 
     /// <summary>The language a request asked for with the <c>lang</c> cookie; Chinese unless it says English.</summary>
     public static Texts For(HttpContext? http) => http?.Request.Cookies[LanguageCookie] == "en" ? En : Zh;

@@ -1,5 +1,7 @@
 using Bunit;
 using Mediation.Cases;
+using Mediation.Cases.Reading;
+using Mediation.CodeTables;
 using Mediation.Common;
 using Mediation.Language;
 using Mediation.Organisation;
@@ -34,6 +36,90 @@ public class ComponentTests : IDisposable
         var error = fields.Find(".wb-has-error .wb-error");
         error.TextContent.ShouldBe("达成协议时必填");
         error.ParentElement!.QuerySelector("select")!.GetAttribute("name").ShouldBe("Act.AgreementForm");
+    }
+
+    [Fact]
+    public void An_acts_business_time_defaults_to_now_and_its_late_reason_says_when_it_is_needed()
+    {
+        var sessions = _context.Render<ActionFields>(p => p
+            .AddCascadingValue(Texts.Zh)
+            .Add(f => f.Action, CaseCommands.Find("sessions")!)
+            .Add(f => f.LateAfter, TimeSpan.FromDays(5))
+            .Add(f => f.Errors, new Dictionary<string, FieldMessage[]>
+            {
+                ["lateReason"] = [FieldMessage.Refused(new CaseRefusal.InvalidField("lateReason", RefusalCode.LateEntryNeedsReason, "is required", 5))],
+            })
+            .Add(f => f.Values, new ActionForm { HeldAt = "2026-03-02T09:30" }));
+
+        sessions.Find("[data-field=heldAt] .wb-hint").TextContent.ShouldBe("留空即为当前时间");
+        sessions.Find("input[name='Act.HeldAt']").GetAttribute("aria-describedby").ShouldBe("sessions-heldAt-hint");
+        sessions.Find("input[name='Act.HeldAt']").GetAttribute("value").ShouldBe("2026-03-02T09:30");
+        sessions.Find("[data-field=lateReason] label").TextContent.ShouldBe("补录原因");
+        sessions.Find("[data-field=lateReason] .wb-hint").TextContent.ShouldBe("选填；发生时间在 5 天以前的（补录）必填");
+        sessions.Find("[data-field=lateReason] .wb-error").TextContent.ShouldBe("补录（办理 5 天后才登记）须说明原因");
+    }
+
+    [Fact]
+    public void A_correction_dialog_shows_the_acts_correctable_fields_with_what_it_says_now()
+    {
+        var correct = CaseCommands.Find("corrections")!;
+        var categories = new[] { new Category("Neighbour", "邻里纠纷", "Neighbour", 1), new Category("Labour", "劳动争议", "Labour", 2) };
+        var fields = _context.Render<ActionFields>(p => p
+            .AddCascadingValue(Texts.Zh)
+            .Add(f => f.Action, correct)
+            .Add(f => f.IdPrefix, "correct-1")
+            .Add(f => f.Only, ["occurredAt", "category", "channel", "reason"])
+            .Add(f => f.Recorded, new Dictionary<string, string> { ["occurredAt"] = "2026-03-02 09:30", ["category"] = "邻里纠纷", ["channel"] = "来访" })
+            .Add(f => f.Categories, categories)
+            .Add(f => f.Errors, new Dictionary<string, FieldMessage[]>
+            {
+                ["changes.channel"] = [FieldMessage.Refused(new CaseRefusal.InvalidField("changes.channel", RefusalCode.UnchangedByCorrection, "is what the act already says"))],
+            }));
+
+        fields.FindAll("label").Select(l => l.TextContent).ShouldBe(["发生时间", "纠纷类别", "来源渠道", "理由"]);
+        fields.Find("#correct-1-channel").GetAttribute("name").ShouldBe("Act.Channel");
+        fields.Find("[data-field=channel] .wb-hint").TextContent.ShouldBe("原记录：来访；留空则不更正");
+        fields.Find("[data-field=channel] .wb-error").TextContent.ShouldBe("与原记录相同，无需更正");
+        fields.FindAll("select[name='Act.Category'] option").Select(o => o.TextContent).ShouldBe(["", "邻里纠纷", "劳动争议"]);
+        fields.FindAll("[data-field=reason] .wb-hint").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_history_shows_both_times_late_entries_corrected_acts_and_corrections()
+    {
+        var filedAt = new DateTimeOffset(2026, 3, 1, 1, 30, 0, TimeSpan.Zero);
+        var now = new DateTimeOffset(2026, 3, 10, 2, 0, 0, TimeSpan.Zero);
+        var correction = new ActCorrected(1, nameof(CaseFiled),
+            [new FieldCorrection("channel", "WalkIn", "Phone"), new FieldCorrection("occurredAt", "2026-03-01T09:30:00+08:00", "2026-03-01T08:00:00+08:00")],
+            "登记时选错渠道", now);
+        HistoryEntry[] history =
+        [
+            new(1, nameof(CaseFiled), filedAt, filedAt, "clerk", new object(), Late: false, null, [3]),
+            new(2, nameof(MediationSessionHeld), filedAt.AddDays(1), now, "mediator", new object(), Late: true, "笔录今日才交回", []),
+            new(3, nameof(ActCorrected), now, now, "supervisor", correction, Late: false, null, []),
+        ];
+        var timeline = _context.Render<CaseHistory>(p => p
+            .AddCascadingValue(Texts.Zh)
+            .Add(h => h.History, history)
+            .Add(h => h.Correctable, new HashSet<long> { 1, 2 }));
+
+        var rows = timeline.FindAll("[data-testid=timeline] > li");
+        rows.Count.ShouldBe(3);
+        rows[0].ClassList.ShouldContain("wb-corrected");
+        rows[0].QuerySelector("del")!.TextContent.ShouldBe("登记受理");
+        rows[0].QuerySelector("[data-testid=corrected]")!.TextContent.ShouldBe("已更正（第 3 版）");
+        rows[1].QuerySelector("del").ShouldBeNull();
+        rows[1].QuerySelector("[data-testid=late]")!.TextContent.ShouldBe("补录");
+        rows[1].QuerySelector("[data-testid=late-reason]")!.TextContent.ShouldBe("补录原因：笔录今日才交回");
+        rows[1].QuerySelector("[data-testid=occurred-at]")!.TextContent.ShouldBe("发生时间 2026-03-02 09:30");
+        rows[1].QuerySelector("[data-testid=recorded-at]")!.TextContent.ShouldBe("录入时间 2026-03-10 10:00");
+        rows[1].QuerySelector("[data-correct]")!.GetAttribute("data-open").ShouldBe("dlg-correct-2");
+        rows[2].QuerySelector("[data-correct]").ShouldBeNull();
+        var shown = rows[2].QuerySelector("[data-testid=correction]")!;
+        shown.TextContent.ShouldContain("更正第 1 版记录（登记受理）");
+        shown.QuerySelector("[data-field=channel]")!.TextContent.ShouldBe("来源渠道：来访 → 来电");
+        shown.QuerySelector("[data-field=occurredAt]")!.TextContent.ShouldBe("发生时间：2026-03-01 09:30 → 2026-03-01 08:00");
+        shown.TextContent.ShouldContain("更正原因：登记时选错渠道");
     }
 
     [Fact]

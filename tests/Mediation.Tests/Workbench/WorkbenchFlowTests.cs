@@ -10,7 +10,7 @@ namespace Mediation.Tests.Workbench;
 /// doing its part as the access table allows (a clerk files, assigns, follows up and closes; a
 /// mediator escalates, mediates and resolves), then the supervisor's figures, supervision and report.
 /// </summary>
-public class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public partial class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

@@ -141,6 +141,37 @@ public class WorkbenchLogicTests
     }
 
     [Fact]
+    public void A_contradicted_later_act_is_named_by_its_label_with_the_rule_it_would_break()
+    {
+        var state = Case(CaseStatus.Resolved, outcome: Outcome.Withdrawn);
+        var later = new CaseAct(5, new CaseClosed(new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero)));
+        var why = new CaseRefusal.NotAllowed("close a case", state, RefusalCode.WrongStatus, "the case is not resolved");
+        var refusal = new CaseRefusal.Contradicts("reopen a case", state, later, why);
+        var outcome = CommandOutcome.Refused(Mediation.Hosting.Problems.Refused(refusal)) with { Refusal = refusal };
+
+        Texts.Zh.Detail(outcome).ShouldBe("与案件后续已记录的办理环节（结案，版本 5，2026-03-02 09:30）相矛盾。案件当前状态不允许此操作。");
+        Texts.En.Detail(outcome).ShouldBe(outcome.Problem!.Detail);
+    }
+
+    [Fact]
+    public void A_corrections_values_are_shown_as_the_offices_read_them()
+    {
+        string Category(string code) => code == "Labour" ? "劳动争议" : code;
+        HistoryText.Value(Texts.Zh, "occurredAt", "2026-03-02T09:30:00+08:00", Category).ShouldBe("2026-03-02 09:30");
+        HistoryText.Value(Texts.Zh, "channel", "Phone", Category).ShouldBe("来电");
+        HistoryText.Value(Texts.En, "channel", "Phone", Category).ShouldBe(Texts.En.Of(Channel.Phone));
+        HistoryText.Value(Texts.Zh, "category", "Labour", Category).ShouldBe("劳动争议");
+        HistoryText.Value(Texts.Zh, "amount", "1200.5", Category).ShouldBe("1200.5");
+        HistoryText.Value(Texts.Zh, "agreementForm", null, Category).ShouldBe("—");
+
+        var resolved = new CaseResolved(Outcome.AgreementReached, AgreementForm.Written, 1200m, null, null, null, Level.Community, "S1C1", Now);
+        HistoryText.Recorded(Texts.Zh, CaseCommands.Find("corrections")!, resolved, Category).ShouldBe(new Dictionary<string, string>
+        {
+            ["occurredAt"] = "2026-11-27 16:00", ["outcome"] = "达成协议", ["agreementForm"] = "书面协议", ["amount"] = "1200",
+        });
+    }
+
+    [Fact]
     public void A_redirect_after_sign_in_or_a_language_switch_stays_inside_the_workbench()
     {
         LanguagePage.SafeBack("/workbench/queue?status=Assigned").ShouldBe("/workbench/queue?status=Assigned");

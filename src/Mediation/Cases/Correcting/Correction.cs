@@ -35,6 +35,9 @@ public static class Correction
 
     public static IReadOnlyCollection<string> AllFields => Kinds.Keys;
 
+    /// <summary>The kind of <paramref name="field"/>'s value (an enum, <see cref="DateTimeOffset"/>, decimal or string), to show it as written.</summary>
+    public static Type KindOf(string field) => Kinds[field];
+
     /// <summary>The fields of <paramref name="act"/> a correction may change; none for the service's own observations.</summary>
     public static IReadOnlyList<string> FieldsOf(ICaseEvent act) => act switch
     {

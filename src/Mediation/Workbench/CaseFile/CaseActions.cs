@@ -37,6 +37,11 @@ public sealed class ActionForm
     public string? Mediators { get; set; }
     public string? NoticeMethod { get; set; }
     public string? PartyRole { get; set; }
+    public string? OccurredAt { get; set; }
+    public string? LateReason { get; set; }
+    public string? CorrectsVersion { get; set; }
+    public string? Category { get; set; }
+    public string? Channel { get; set; }
 
     /// <summary>What was typed into a field (named as the API names it), to show a refused form as it was sent.</summary>
     public string? ValueOf(string field) => field switch
@@ -45,8 +50,16 @@ public sealed class ActionForm
         "kind" => Kind, "target" => Target, "outcome" => Outcome, "agreementForm" => AgreementForm, "amount" => Amount,
         "performanceDueAt" => PerformanceDueAt, "opinion" => Opinion, "result" => Result, "satisfaction" => Satisfaction,
         "heldAt" => HeldAt, "mode" => Mode, "mediators" => Mediators, "noticeMethod" => NoticeMethod, "partyRole" => PartyRole,
+        "occurredAt" => OccurredAt, "lateReason" => LateReason, "correctsVersion" => CorrectsVersion, "category" => Category, "channel" => Channel,
         _ => null,
     };
+
+    /// <summary>
+    /// Whether a refusal's error key concerns <paramref name="field"/> of a dialog: the field itself, an item
+    /// of it (<c>mediators[0]</c>), or a correction's change of it (<c>changes.amount</c>).
+    /// </summary>
+    public static bool IsAbout(string errorKey, string field) =>
+        errorKey == field || errorKey.StartsWith(field + "[", StringComparison.Ordinal) || errorKey == "changes." + field;
 }
 
 /// <summary>

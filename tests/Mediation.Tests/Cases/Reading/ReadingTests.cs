@@ -38,6 +38,20 @@ public class ReadingTests(CaseFixture service) : IClassFixture<CaseFixture>
     }
 
     [Fact]
+    public async Task A_correction_changes_the_case_as_it_is_stored_and_read()
+    {
+        var id = (await Api.Post("/api/cases", Requests.Dispute(category: "Neighbour", channel: "WalkIn"))).ShouldBe(HttpStatusCode.Created).Id;
+        (await Api.Post($"/api/cases/{id}/corrections", new { correctsVersion = 1, changes = new { channel = "Phone", category = "Contract" }, reason = "登记时选错" }))
+            .ShouldBe(HttpStatusCode.OK);
+
+        var now = (await Api.Get($"/api/cases/{id}")).ShouldBe(HttpStatusCode.OK);
+        (now.Body["channel"]!.GetValue<string>(), now.Body["category"]!.GetValue<string>(), now.Body["version"]!.GetValue<long>())
+            .ShouldBe(("Phone", "Contract", 2L));
+        var listed = (await Api.Get("/api/cases?category=Contract&pageSize=100")).ShouldBe(HttpStatusCode.OK);
+        listed.Body.ToJsonString().ShouldContain(id.ToString());
+    }
+
+    [Fact]
     public async Task Times_are_answered_in_China_Standard_Time_whatever_offset_they_were_sent_in()
     {
         var received = new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero);
