@@ -29,6 +29,7 @@ public static class ServiceSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Organisation.OrgDirectory>();
         services.AddSingleton<Periods.PeriodLocks>();
+        services.AddSingleton<Periods.ChangesSinceLock>();
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
         services.AddOptions<Cases.Deadlines.DeadlinePolicy>().BindConfiguration(Cases.Deadlines.DeadlinePolicy.Section);

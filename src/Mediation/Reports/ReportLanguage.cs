@@ -57,6 +57,18 @@ public sealed class ReportLanguage
             "Age0To7", "Age8To30", "Age31To60", "Age61To90", "AgeOver90"),
     ];
 
+    public string SheetLocked => Word("SheetLocked");
+    public string SheetLockedActs => Word("SheetLockedActs");
+
+    /// <summary>A locked month's sheet: what its report said when it was locked, and what the figures are now.</summary>
+    public string LockedTitle(string unit, string month, DateTimeOffset lockedAt) =>
+        _texts.Format("Report.LockedTitle", unit, month, lockedAt.ToOffset(ChinaStandardTime.Offset));
+
+    public string[] LockedHeader => Words("Month", "Unit", "ReceivedLocked", "ReceivedNow", "ConcludedLocked", "ConcludedNow",
+        "ResolvedLocked", "ResolvedNow", "ResolutionRateLocked", "ResolutionRateNow", "Changed");
+
+    public string[] LockedActsHeader => Words("Month", "CaseNumber", "Act", "OccurredAt", "RecordedAt", "RecordedBy", "LateReason");
+
     public string[] CaseHeader => Words("CaseNumber", "Kind", "Channel", "Category", "FiledAt", "HandledAt", "Level", "Status", "Assignee",
         "ReceivedAt", "DueAt", "IsOverdue", "Outcome", "Parties", "Summary");
 

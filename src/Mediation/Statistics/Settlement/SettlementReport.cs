@@ -117,4 +117,7 @@ public sealed record SettlementReport : SettlementFigures
     public DateTimeOffset KnownAt { get; init; }
 
     public string? GroupBy { get; init; }
+
+    /// <summary>The locked months of the period: what changed in each since its report was sent.</summary>
+    public IReadOnlyList<Periods.LockedMonth> Locks { get; init; } = [];
 }

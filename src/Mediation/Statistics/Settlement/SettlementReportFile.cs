@@ -19,7 +19,8 @@ namespace Mediation.Statistics.Settlement;
 /// by sub-unit. Built from the same queries as the statistics endpoints, so the files carry exactly
 /// their figures.
 /// </summary>
-public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQuery backlog, IDocumentStore store, IOptions<StatisticsOptions> options)
+public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQuery backlog, Periods.ChangesSinceLock changes, IDocumentStore store,
+    IOptions<StatisticsOptions> options)
 {
     static readonly ColumnKind[] FigureKinds =
     [
@@ -68,12 +69,38 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         var backlogTitle = language.IsChinese
             ? $"{scope.Node.Name}积案情况（截至{scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy年M月d日 HH:mm}，数据登记截至{scope.KnownAt.ToOffset(ChinaStandardTime.Offset):yyyy-MM-ddTHH:mm:ss.ffffffzzz}）"
             : $"Backlog, {scope.Node.Name}, as of {scope.AsOf.ToOffset(ChinaStandardTime.Offset):yyyy-MM-dd HH:mm} China time, as recorded by {scope.KnownAt.ToOffset(ChinaStandardTime.Offset):yyyy-MM-ddTHH:mm:ss.ffffffzzz}";
+        var locked = await changes.RunAsync(scope, org, cancellation);
+        var lockedSheets = locked.Count == 0 ? [] : LockedSheets(locked, scope, language);
         return
         [
             new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows.ToAsyncEnumerable()),
             new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows.ToAsyncEnumerable()),
             new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows.ToAsyncEnumerable()),
             new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows.ToAsyncEnumerable()),
+            .. lockedSheets,
+        ];
+    }
+
+    /// <summary>The locked months of the period: per unit the figures as the report sent said and as now, then the acts recorded since.</summary>
+    static ReportSheet[] LockedSheets(IReadOnlyList<Periods.LockedMonth> locked, ReportScope scope, ReportLanguage language)
+    {
+        var title = string.Join("; ", locked.Select(l => language.LockedTitle(scope.Node.Name, l.Month, l.LockedAt)));
+        var units = locked.SelectMany(l => l.Units.Select(u => new object?[]
+        {
+            l.Month, u.Label ?? u.Key, u.AsLocked.Received, u.Now.Received, u.AsLocked.Concluded, u.Now.Concluded, u.AsLocked.Resolved, u.Now.Resolved,
+            Rate(u.AsLocked.ResolutionRate), Rate(u.Now.ResolutionRate), u.Changed ? language.Yes : language.No,
+        })).ToList();
+        var acts = locked.SelectMany(l => l.Acts.Select(a => new object?[]
+        {
+            l.Month, a.CaseNumber, a.Type, a.OccurredAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            a.RecordedAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), a.RecordedBy, a.LateReason,
+        })).ToList();
+        ColumnKind[] kinds = [ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain,
+            ColumnKind.Plain, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Plain];
+        return
+        [
+            new(language.SheetLocked, title, language.LockedHeader, kinds, units.ToAsyncEnumerable()),
+            new(language.SheetLockedActs, title, language.LockedActsHeader, [], acts.ToAsyncEnumerable()),
         ];
     }
 
