@@ -97,9 +97,10 @@ public static class Correction
                 var moved = DateTimeOffset.Parse(change.After, CultureInfo.InvariantCulture) - act.OccurredAt;
                 node["dueAt"] = node["dueAt"]!.GetValue<DateTimeOffset>() + moved;
             }
+            // Times go back in UTC, as the service keeps every time (the case's timestamptz columns take no other offset).
             node[change.Field] = change.After is null ? null
                 : Kinds[change.Field] == typeof(decimal) ? JsonValue.Create(decimal.Parse(change.After, CultureInfo.InvariantCulture))
-                : Kinds[change.Field] == typeof(DateTimeOffset) ? JsonValue.Create(DateTimeOffset.Parse(change.After, CultureInfo.InvariantCulture))
+                : Kinds[change.Field] == typeof(DateTimeOffset) ? JsonValue.Create(DateTimeOffset.Parse(change.After, CultureInfo.InvariantCulture).ToUniversalTime())
                 : JsonValue.Create(change.After);
         }
         return (ICaseEvent)node.Deserialize(act.GetType(), Options)!;
