@@ -267,12 +267,6 @@ public sealed record MediationCase
     };
 
     public MediationCase Apply(DeadlineBreached e) => this with { BreachedDueAt = e.DueAt };
-
-    /// <summary>
-    /// A correction, as <see cref="Evolve"/> folds it. Marten subscribes the snapshot to the event types its
-    /// Create and Apply methods name; without this one a correction would never reach the stored case.
-    /// </summary>
-    public MediationCase Apply(ActCorrected e) => Then(e);
 }
 
 public sealed record EscalationStep(string NodeCode, Level Level, string? Assignee);

@@ -20,7 +20,9 @@ public static class CaseReadModel
 
     public static void Configure(StoreOptions options)
     {
-        options.Projections.Snapshot<MediationCase>(SnapshotLifecycle.Inline);
+        // Marten picks the events a snapshot takes from the aggregate's Apply and Create methods; a correction
+        // has none (Evolve folds it in), so it is named here, or the case would not follow its corrections.
+        options.Projections.Snapshot<MediationCase>(SnapshotLifecycle.Inline, p => p.IncludeType<ActCorrected>());
         var mapping = options.Schema.For<MediationCase>().UniqueIndex(x => x.CaseNumber);
         foreach (var member in Duplicated) mapping.Duplicate(member, partOfPrimaryKey: false);
     }
