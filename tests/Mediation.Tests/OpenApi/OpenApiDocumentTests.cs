@@ -175,10 +175,10 @@ public class OpenApiDocumentTests(ServiceFixture service) : IClassFixture<Servic
     }
 
     [Theory]
-    [InlineData("/api/stats/settlement", "from,to,nodeCode,asOf,groupBy")]
-    [InlineData("/api/stats/backlog", "nodeCode,asOf")]
+    [InlineData("/api/stats/settlement", "from,to,nodeCode,asOf,groupBy,knownAt")]
+    [InlineData("/api/stats/backlog", "nodeCode,asOf,knownAt")]
     [InlineData("/api/stats/workload", "nodeCode,asOf")]
-    [InlineData("/api/reports/settlement", "from,to,nodeCode,asOf,format,lang")]
+    [InlineData("/api/reports/settlement", "from,to,nodeCode,asOf,knownAt,format,lang")]
     [InlineData("/api/reports/cases", "status,level,nodeCode,handlingNodeCode,kind,category,overdue,assignee,q,page,pageSize,format,lang")]
     [InlineData("/api/cases", "status,level,nodeCode,handlingNodeCode,kind,category,overdue,assignee,q,page,pageSize")]
     [InlineData("/api/cases/{id}", "version,asOf,unmask,reason")]

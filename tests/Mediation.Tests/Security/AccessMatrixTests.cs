@@ -41,6 +41,8 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         ["POST /api/cases/{id}/follow-up"] = _ => new { satisfaction = "Satisfied", note = "回访" },
         ["POST /api/cases/{id}/close"] = _ => new { },
         ["POST /api/cases/{id}/reopen"] = _ => new { reason = "当事人反悔" },
+        // A month long before any case here: the lock changes nothing the other requests rely on.
+        ["POST /api/periods/locks"] = node => new { nodeCode = node, month = "2020-01" },
         ["POST /api/cases/{id}/corrections"] = _ => new { correctsVersion = 1, changes = new { channel = "Letter" }, reason = "登记时误选来源" },
         ["POST /api/cases/{id}/review"] = _ => new { reason = "不服处理意见" },
         ["POST /api/parties/{id}/erase"] = _ => new { reason = "当事人申请删除，保存期限已满" },
@@ -190,7 +192,8 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
             .Replace("{code}", node)
             .Replace("{username}", inside ? SecurityFixture.InsideUser : SecurityFixture.OutsideUser)
             .Replace("{id}", key.StartsWith("POST /api/parties") ? party.ToString() : caseId.ToString());
-        if (key.StartsWith("GET /api/stats/") || key.StartsWith("GET /api/reports/")) path += $"?nodeCode={(inside ? "S1" : "S2")}";
+        if (key.StartsWith("GET /api/stats/") || key.StartsWith("GET /api/reports/") || key.StartsWith("GET /api/periods/"))
+            path += $"?nodeCode={(inside ? "S1" : "S2")}";
         object? body = key switch
         {
             "PUT /api/org/nodes/{code}" => new { name = inside ? "东门社区" : "河西村", level = "Community", parentCode = inside ? "S1" : "S2" },

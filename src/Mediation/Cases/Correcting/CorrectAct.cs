@@ -59,7 +59,8 @@ public static class CorrectActEndpoint
             if (before != after) changes.Add(new FieldCorrection(field, before, after));
         }
         if (changes.Count == 0)
-            throw new CaseRefusal.InvalidField("changes", RefusalCode.UnchangedByCorrection, "change nothing: each is what the act already says");
+            throw new CaseRefusal.InvalidField(command.Changes!.Count == 1 ? $"changes.{command.Changes.Keys.Single()}" : "changes",
+                RefusalCode.UnchangedByCorrection, "changes nothing: the act already says so");
 
         var corrected = Correction.Apply(act.Event, changes);
         if (corrected.OccurredAt > context.Now + DecisionContext.FutureTolerance)
