@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Mediation.Cases;
 using Mediation.Cases.Accepting;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
+using Mediation.Cases.Correcting;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.Filing;
@@ -118,16 +120,18 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             Channel: channel, Category: category, Summary: Pick(r, Summaries[category]), NodeCode: node.Id, ReceivedAt: received, Parties: parties,
             RiskLevel: groupSize > 4 ? RiskLevel.High : Weighted(r, [(RiskLevel.Low, 80), (RiskLevel.Medium, 17), (RiskLevel.High, 3)]), GroupSize: groupSize);
 
-        var steps = new Walk(this, r, kind, node, received).Steps();
+        var steps = new Walk(this, r, kind, node, received, channel).Steps();
         return new SeedCase(filing, steps);
     }
 
     /// <summary>The life of one case after filing, cut where business time reaches the window's end.</summary>
-    sealed class Walk(CasePlanner planner, Random r, CaseKind kind, OrgNode filedAt, DateTimeOffset received)
+    sealed class Walk(CasePlanner planner, Random r, CaseKind kind, OrgNode filedAt, DateTimeOffset received, Channel channel)
     {
         readonly List<SeedStep> _steps = [];
+        readonly DateTimeOffset _received = received;
         DateTimeOffset _at = received;
         DateTimeOffset _resolvedAt = received;
+        bool _resolved;
         OrgNode _handling = filedAt;
         readonly Stack<OrgNode> _escalatedFrom = new();
         bool _done;
@@ -149,33 +153,58 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
 
         public IReadOnlyList<SeedStep> Steps()
         {
+            Lifecycle();
+            Afterwards();
+            return _steps;
+        }
+
+        /// <summary>
+        /// What real records also hold, in about one event in a hundred: a filing corrected by a supervisor
+        /// (its channel, or its receipt's time) and a return visit entered after the case had moved on, dated
+        /// just after the resolution, so that it lands before acts already recorded.
+        /// </summary>
+        void Afterwards()
+        {
+            var roll = r.NextDouble();
+            if (roll < 0.03)
+                Add(new CorrectAct(1, new() { ["channel"] = JsonSerializer.SerializeToElement((channel == Channel.WalkIn ? Channel.Phone : Channel.WalkIn).ToString()) },
+                    "来源渠道登记有误"));
+            else if (roll < 0.045)
+                Add(new CorrectAct(1, new() { ["occurredAt"] = JsonSerializer.SerializeToElement(_received.AddMinutes(-r.Next(60, 360)).ToOffset(ChinaStandardTime.Offset)) },
+                    "受理时间登记有误"));
+            else if (roll < 0.07 && _resolved)
+                Add(new RecordFollowUp(Satisfaction.Satisfied, "补录回访", _resolvedAt.AddMinutes(r.Next(1, 60)), Imported));
+        }
+
+        void Lifecycle()
+        {
             // A few cases drag on and become legacy backlog; others simply stop where the clock is.
             var lingers = r.NextDouble() < 0.04;
-            if (kind == CaseKind.Petition && !Accept()) return _steps;
-            if (ShouldAssign() && !Assign(0.1, 48)) return _steps;
-            if (lingers) { Supervise(); return _steps; }
+            if (kind == CaseKind.Petition && !Accept()) return;
+            if (ShouldAssign() && !Assign(0.1, 48)) return;
+            if (lingers) { Supervise(); return; }
 
             var sessions = kind == CaseKind.Dispute ? r.Next(1, 4) : kind == CaseKind.Petition ? r.Next(0, 2) : 0;
             for (var i = 0; i < sessions; i++)
-                if (!After(12, 24 * 7) || !Session()) return _steps;
+                if (!After(12, 24 * 7) || !Session()) return;
 
             if (r.NextDouble() < (kind == CaseKind.Dispute ? 0.25 : 0.12))
             {
-                if (!Escalate()) return _steps;
-                if (r.NextDouble() < 0.3 && !Escalate()) return _steps;
-                if (r.NextDouble() < 0.1 && !Escalate()) return _steps;
+                if (!Escalate()) return;
+                if (r.NextDouble() < 0.3 && !Escalate()) return;
+                if (r.NextDouble() < 0.1 && !Escalate()) return;
                 if (kind == CaseKind.Dispute && After(24, 24 * 7)) Session();
             }
             if (r.NextDouble() < 0.08 && After(24, 24 * 10)) Extend();
             // Slow cases pass their due date; supervisors chase some of them.
             var slow = r.NextDouble() < 0.12;
             if (slow && After(24 * 25, 24 * 40) && r.NextDouble() < 0.5) Supervise();
-            if (!After(24, 24 * (kind == CaseKind.HelpRequest ? 5 : 20))) return _steps;
+            if (!After(24, 24 * (kind == CaseKind.HelpRequest ? 5 : 20))) return;
 
             if (r.NextDouble() < 0.03)
             {
                 Add(new TransferOut(Weighted(r, [(TransferTarget.Court, 60), (TransferTarget.Arbitration, 20), (TransferTarget.Police, 20)]), "依法引导至相应渠道", _at, Imported));
-                return _steps;
+                return;
             }
             var outcome = Resolve();
             if (outcome == Outcome.AgreementReached && r.NextDouble() < 0.7 && After(24 * 7, 24 * 30))
@@ -201,7 +230,7 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
                         Add(new CloseCase(_at, Imported));
                 }
             }
-            return _steps;
+            return;
         }
 
         bool Accept()
@@ -288,6 +317,7 @@ public sealed class CasePlanner(OrgTree org, DateTimeOffset windowStart, DateTim
             }
             Add(resolve);
             _resolvedAt = _at;
+            _resolved = true;
             return resolve.Outcome;
         }
     }
