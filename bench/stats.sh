@@ -50,7 +50,10 @@ token="$(curl -s -X POST "http://127.0.0.1:$port/api/auth/token" -H 'content-typ
   -d '{"username":"supervisor","password":"supervisor-demo-1"}' | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')"
 echo
 echo "## Queries (one at a time, after 3 warm-up requests each), a county-year 2025-11-01 to 2026-11-01"
-$client queries --url "http://127.0.0.1:$port" --token "$token" --rounds "${ROUNDS:-50}"
+# The recording moment halfway through the events, for the reports as known at a past moment.
+known_at="$(psql_ "select to_char(timestamp at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') from mediation.mt_events order by seq_id offset (select count(*) / 2 from mediation.mt_events) limit 1")"
+echo "late entries and corrections: $(psql_ "select count(*) from mediation.mt_events where type = 'act_corrected' or headers ->> 'placedEarlier' = 'true'") events; known-at moment for the past reports: $known_at"
+$client queries --url "http://127.0.0.1:$port" --token "$token" --rounds "${ROUNDS:-50}" --knownAt "$known_at"
 
 echo
 echo "## Report files (the whole county-year; after one untimed download, time to the last byte and the service's peak memory while it runs)"

@@ -64,6 +64,14 @@ namespace Mediation.Bench
             var to = options.Get("to", "2026-11-01");
             var asOf = options.Get("asOf", "2026-04-30T23:59:59%2B08:00");
             var period = $"from={from}&to={to}";
+            // A recording moment in the middle of the data's recording: the read model's past as it knew it.
+            var knownAt = options.Get("knownAt", "");
+            (string name, string path)[] known = knownAt.Length == 0 ? [] :
+            [
+                ("settlement, year, as known at a past moment", $"/api/stats/settlement?{period}&knownAt={Uri.EscapeDataString(knownAt)}"),
+                ("settlement, year, by street, as known at a past moment", $"/api/stats/settlement?{period}&groupBy=node&knownAt={Uri.EscapeDataString(knownAt)}"),
+                ("backlog, county, as known at a past moment", $"/api/stats/backlog?knownAt={Uri.EscapeDataString(knownAt)}"),
+            ];
             var shapes = new (string name, string path)[]
             {
                 ("settlement, year, county", $"/api/stats/settlement?{period}"),
@@ -77,6 +85,7 @@ namespace Mediation.Bench
                 ("settlement, one month, county", $"/api/stats/settlement?from={DateOnly.Parse(to).AddMonths(-1):yyyy-MM-dd}&to={to}"),
                 ("backlog, county, now", "/api/stats/backlog"),
                 ("backlog, county, as of a past moment", $"/api/stats/backlog?asOf={asOf}"),
+                .. known,
             };
             // Warm up: connections, prepared statements, the JIT.
             foreach (var (_, path) in shapes)
