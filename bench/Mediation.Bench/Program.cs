@@ -72,8 +72,8 @@ namespace Mediation.Bench
                 ("settlement, year, by street, as known at a past moment", $"/api/stats/settlement?{period}&groupBy=node&knownAt={Uri.EscapeDataString(knownAt)}"),
                 ("backlog, county, as known at a past moment", $"/api/stats/backlog?knownAt={Uri.EscapeDataString(knownAt)}"),
             ];
-            var shapes = new (string name, string path)[]
-            {
+            (string name, string path)[] shapes =
+            [
                 ("settlement, year, county", $"/api/stats/settlement?{period}"),
                 ("settlement, year, by street", $"/api/stats/settlement?{period}&groupBy=node"),
                 ("settlement, year, by category", $"/api/stats/settlement?{period}&groupBy=category"),
@@ -86,7 +86,7 @@ namespace Mediation.Bench
                 ("backlog, county, now", "/api/stats/backlog"),
                 ("backlog, county, as of a past moment", $"/api/stats/backlog?asOf={asOf}"),
                 .. known,
-            };
+            ];
             // Warm up: connections, prepared statements, the JIT.
             foreach (var (_, path) in shapes)
                 for (var i = 0; i < 3; i++) (await http.GetAsync(path)).EnsureSuccessStatusCode();
