@@ -1,3 +1,4 @@
+using Marten.Events;
 using System.Net;
 using System.Text.Json.Nodes;
 using Mediation.Tests.Hosting;
@@ -38,9 +39,11 @@ public class LateEntryTests(CaseFixture service) : IClassFixture<CaseFixture>
     [Fact]
     public async Task Mondays_acts_entered_days_later_show_Mondays_times_and_are_marked_late_with_their_reason()
     {
-        var id = (await Api.Post("/api/cases", Requests.Dispute("S1C1", receivedAt: Monday(9)))).ShouldBe(HttpStatusCode.Created).Id;
+        // At a community of its own in this class, so that Monday's figures there are this case's alone.
+        var id = (await Api.Post("/api/cases", Requests.Dispute("S2C1", receivedAt: Monday(9)))).ShouldBe(HttpStatusCode.Created).Id;
+        var filed = DateTimeOffset.UtcNow;
 
-        var assign = new { gridCode = "S1C1G1", assignee = "网格员小李", occurredAt = Monday(9, 30) };
+        var assign = new { gridCode = "S2C1G1", assignee = "网格员小李", occurredAt = Monday(9, 30) };
         (await Do(id, "assign", assign, HttpStatusCode.BadRequest)).Body["errors"]!["lateReason"].ShouldNotBeNull();
         (await Case(id))["version"]!.GetValue<long>().ShouldBe(1);
         (await Do(id, "assign", Requests.Late(assign))).Version.ShouldBe(2);
@@ -71,6 +74,18 @@ public class LateEntryTests(CaseFixture service) : IClassFixture<CaseFixture>
         var close = Entry(history, "CaseClosed");
         close["late"]!.GetValue<bool>().ShouldBeFalse();
         close["lateReason"].ShouldBeNull();
+
+        // The resolution counts in Monday's period, at the grid, as of Monday afternoon already…
+        await service.Host.ForceAllMartenDaemonActivityToCatchUpAsync(TestContext.Current.CancellationToken);
+        var period = $"from={Monday(0):yyyy-MM-dd}&to={Monday(0).AddDays(1):yyyy-MM-dd}&nodeCode=S2C1";
+        var stats = (await Api.Get($"/api/stats/settlement?{period}")).ShouldBe(HttpStatusCode.OK).Body;
+        (stats["received"]!.GetValue<long>(), stats["resolved"]!.GetValue<long>(), stats["amountInvolved"]!.GetValue<decimal>(),
+            stats["flow"]!["concluded"]!.GetValue<long>()).ShouldBe((1L, 1L, 8000m, 1L));
+        var afternoon = (await Api.Get($"/api/stats/settlement?{period}&asOf={At(Monday(16))}")).ShouldBe(HttpStatusCode.OK).Body;
+        (afternoon["resolved"]!.GetValue<long>(), afternoon["levelShare"]!["Grid"]!.GetValue<double>()).ShouldBe((1L, 1.0));
+        // …while as known before the late entries were recorded, Monday's case was still open.
+        var known = (await Api.Get($"/api/stats/settlement?{period}&knownAt={At(filed)}")).ShouldBe(HttpStatusCode.OK).Body;
+        (known["received"]!.GetValue<long>(), known["resolved"]!.GetValue<long>(), known["flow"]!["concluded"]!.GetValue<long>()).ShouldBe((1L, 0L, 0L));
     }
 
     [Fact]
