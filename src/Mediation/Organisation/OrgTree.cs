@@ -42,34 +42,9 @@ public sealed class OrgTree
         Find(handlingNodeCode) is { } node ? node.Level == Level.Grid ? ParentOf(node.Id) : node : null;
 }
 
-/// <summary>
-/// Holds the current <see cref="OrgTree"/>. The tree is small and changes rarely, so it is read whole and
-/// kept; a change made through this process replaces it at once, one made elsewhere within a minute.
-/// </summary>
-public sealed class OrgDirectory(IDocumentStore store, TimeProvider clock)
+/// <summary>Holds the current <see cref="OrgTree"/>: the tree is small and changes rarely.</summary>
+public sealed class OrgDirectory(IDocumentStore store, TimeProvider clock) : Common.KeptWhole<OrgTree>(store, clock)
 {
-    static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
-    readonly SemaphoreSlim _loading = new(1, 1);
-    (OrgTree tree, DateTimeOffset loadedAt)? _current;
-
-    public async ValueTask<OrgTree> CurrentAsync(CancellationToken cancellation = default)
-    {
-        if (_current is { } current && clock.GetUtcNow() - current.loadedAt < Freshness) return current.tree;
-        await _loading.WaitAsync(cancellation);
-        try
-        {
-            if (_current is { } fresh && clock.GetUtcNow() - fresh.loadedAt < Freshness) return fresh.tree;
-            await using var session = store.QuerySession();
-            var nodes = await session.Query<OrgNode>().ToListAsync(cancellation);
-            var tree = new OrgTree(nodes);
-            _current = (tree, clock.GetUtcNow());
-            return tree;
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
-
-    public void Invalidate() => _current = null;
+    protected override async Task<OrgTree> LoadAsync(IQuerySession session, CancellationToken cancellation) =>
+        new(await session.Query<OrgNode>().ToListAsync(cancellation));
 }

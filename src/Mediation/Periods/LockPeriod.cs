@@ -50,7 +50,7 @@ public static class LockPeriodEndpoint
         var locked = new PeriodLock(id, node.Id, month, now, user.Name, command.Note?.Trim());
         session.Insert(locked);
         await session.SaveChangesAsync(cancellation);
-        locks.Forget();
+        locks.Invalidate();
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.LockPeriod, detail: $"locked {month} for {node.Id}", nodes: [node.Id]), cancellation);
         return Results.Created($"/api/periods/locks/{Uri.EscapeDataString(id)}", locked);
     }

@@ -20,35 +20,11 @@ public sealed record PeriodLock(string Id, string NodeCode, string Month, DateTi
     public DateOnly FirstDay => DateOnly.ParseExact(Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 
-/// <summary>
-/// The locks in force, kept like the organisation tree: read whole and kept; a lock made through this
-/// process counts at once, one made elsewhere within a minute.
-/// </summary>
-public sealed class PeriodLocks(IDocumentStore store, TimeProvider clock)
+/// <summary>The locks in force: few, and rarely added.</summary>
+public sealed class PeriodLocks(IDocumentStore store, TimeProvider clock) : KeptWhole<IReadOnlyList<PeriodLock>>(store, clock)
 {
-    static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
-    readonly SemaphoreSlim _loading = new(1, 1);
-    (IReadOnlyList<PeriodLock> locks, DateTimeOffset loadedAt)? _current;
-
-    public async ValueTask<IReadOnlyList<PeriodLock>> CurrentAsync(CancellationToken cancellation = default)
-    {
-        if (_current is { } current && clock.GetUtcNow() - current.loadedAt < Freshness) return current.locks;
-        await _loading.WaitAsync(cancellation);
-        try
-        {
-            if (_current is { } fresh && clock.GetUtcNow() - fresh.loadedAt < Freshness) return fresh.locks;
-            await using var session = store.QuerySession();
-            var locks = await session.Query<PeriodLock>().ToListAsync(cancellation);
-            _current = (locks, clock.GetUtcNow());
-            return locks;
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
-
-    public void Forget() => _current = null;
+    protected override async Task<IReadOnlyList<PeriodLock>> LoadAsync(IQuerySession session, CancellationToken cancellation) =>
+        await session.Query<PeriodLock>().ToListAsync(cancellation);
 
     /// <summary>The lock, if any, of the month <paramref name="at"/> falls in, for a case filed at <paramref name="nodeCode"/>.</summary>
     public static PeriodLock? Covering(IReadOnlyList<PeriodLock> locks, OrgTree org, string nodeCode, DateTimeOffset at)

@@ -57,6 +57,9 @@ public sealed class ReportLanguage
             "Age0To7", "Age8To30", "Age31To60", "Age61To90", "AgeOver90"),
     ];
 
+    /// <summary>An event's name as the history shows it (<c>CaseResolved</c>: 化解办结).</summary>
+    public string EventName(string type) => _texts[$"Event.{type}"];
+
     public string SheetLocked => Word("SheetLocked");
     public string SheetLockedActs => Word("SheetLockedActs");
 

@@ -92,7 +92,7 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         })).ToList();
         var acts = locked.SelectMany(l => l.Acts.Select(a => new object?[]
         {
-            l.Month, a.CaseNumber, a.Type, a.OccurredAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            l.Month, a.CaseNumber, language.EventName(a.Type), a.OccurredAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
             a.RecordedAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), a.RecordedBy, a.LateReason,
         })).ToList();
         ColumnKind[] kinds = [ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain,
