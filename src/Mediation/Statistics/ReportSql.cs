@@ -56,9 +56,12 @@ public static class ReportSql
     public static async Task<ReportScope> AsKnownAsync(ReportConnection report, string schema, ReportScope scope, CancellationToken cancellation)
     {
         if (!scope.KnownNow) return scope;
+        // The pending events read through the key index from the projection's progress: written as a subquery
+        // correlated with the progress row, it is planned as the few rows it finds, not as a parallel scan.
         await using var command = report.Command($"""
-            select min(e.timestamp) from {schema}.mt_events e
-            where e.seq_id > coalesce((select last_seq_id from {schema}.mt_event_progression where name = @shard), 0)
+            select case when p.last_seq_id is null then (select min(timestamp) from {schema}.mt_events)
+                        else (select min(e.timestamp) from {schema}.mt_events e where e.seq_id > p.last_seq_id) end
+            from (values (1)) v left join {schema}.mt_event_progression p on p.name = @shard
             """);
         command.Parameters.AddWithValue("shard", $"{Projection.StatisticsProjection.ProjectionName}:All");
         return await command.ExecuteScalarAsync(cancellation) is DateTime pending && new DateTimeOffset(pending, TimeSpan.Zero) <= scope.KnownAt
