@@ -98,6 +98,7 @@ public static class ServiceSetup
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = "wolverine");
         // After Marten's own start-up work: these need its tables.
         services.AddHostedService<Auditing.Chain.ChainStartup>();
+        services.AddHostedService<Cases.Reading.SnapshotUpgrade>();
         builder.AddSecurity();
 
         builder.Host.UseWolverine(opts =>
