@@ -21,7 +21,8 @@ public sealed record ActSinceLock(Guid CaseId, string CaseNumber, long Version, 
 /// <summary>
 /// What changed after a month was locked (docs/domain.md, "Locked periods"): for each locked month of a
 /// report's period, at its node or a node above it, the month's figures per sub-unit as known when it
-/// was locked (what the report sent said) and as known now, and the acts since.
+/// was locked (what the report sent said) and as known now (or at the report's known-at moment), and the
+/// acts recorded in between.
 /// </summary>
 public sealed class ChangesSinceLock(SettlementQuery settlement, PeriodLocks locks, IDocumentStore store)
 {
@@ -31,7 +32,8 @@ public sealed class ChangesSinceLock(SettlementQuery settlement, PeriodLocks loc
     public async Task<IReadOnlyList<LockedMonth>> RunAsync(ReportScope scope, OrgTree org, CancellationToken cancellation)
     {
         var months = (await locks.CurrentAsync(cancellation))
-            .Where(l => org.IsWithin(scope.Node.Id, l.NodeCode) && l.FirstDay >= scope.From && l.FirstDay < scope.To)
+            // A report as known at a moment shows the locks made by then, as it showed them then.
+            .Where(l => org.IsWithin(scope.Node.Id, l.NodeCode) && l.FirstDay >= scope.From && l.FirstDay < scope.To && l.LockedAt <= scope.KnownAt)
             .OrderBy(l => l.Month, StringComparer.Ordinal).ToList();
         var answer = new List<LockedMonth>();
         foreach (var locked in months)
@@ -66,7 +68,7 @@ public sealed class ChangesSinceLock(SettlementQuery settlement, PeriodLocks loc
             from {schema}.mt_events e
             join {schema}.{StatisticsTables.Current} c on c.case_id = e.stream_id
             join {schema}.mt_doc_mediationcase d on d.id = e.stream_id
-            where e.timestamp > @locked_at and c.received_at >= @from and c.received_at < @to{nodes}
+            where e.timestamp > @locked_at and e.timestamp <= @known_at and c.received_at >= @from and c.received_at < @to{nodes}
             order by e.timestamp, e.seq_id
             limit {MaxActs}
             """);
