@@ -22,7 +22,8 @@ namespace Mediation.Tests.Statistics;
 /// of both statistics endpoints, overall and for each groupBy, for several pairs of as-of (business) and
 /// known-at (recording) moments, equals a naive recomputation from the raw events; again after a full
 /// rebuild; a report taken before the late entries and corrections is reproduced exactly by its known-at
-/// moment afterwards; and a report for a past moment does not change when later events arrive.
+/// moment afterwards; a month locked before them shows, per unit, the figures as locked and as now; and
+/// a report for a past moment does not change when later events arrive.
 /// </summary>
 public class StatisticsPropertyTests(PostgresForTests postgres)
 {
@@ -56,6 +57,9 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var sent = DateTimeOffset.UtcNow;
         var asSent = await ReportsAsync(api, new DateTimeOffset(2025, 9, 30, 0, 0, 0, Cst));
+        // June's report was sent: the month is locked for the county before anything is entered late.
+        var locked = (await api.Post("/api/periods/locks", new { nodeCode = "C1", month = "2025-06" })).ShouldBe(HttpStatusCode.Created)
+            .Body["lockedAt"]!.GetValue<DateTimeOffset>();
         var middle = await LateAndCorrectedAsync(api, ids, random);
         await host.ForceAllMartenDaemonActivityToCatchUpAsync(Cancellation);
         // …are reproduced exactly by their known-at moment afterwards, while the figures as known now moved.
@@ -65,6 +69,7 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         var events = await AllEventsAsync(store);
         foreach (var knownAt in new[] { sent, middle })
             await CompareAsync(api, new NaiveStatistics(events, knownAt), [new(2025, 8, 15, 12, 0, 0, Cst), DateTimeOffset.UtcNow], knownAt);
+        await CompareLockedAsync(api, events, locked);
         var naive = new NaiveStatistics(events);
         var moments = new List<DateTimeOffset>
         {
@@ -214,6 +219,37 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
     ];
 
     static readonly string?[] Groupings = [null, "category", "channel", "kind", "level", "node", "month"];
+
+    /// <summary>
+    /// The locked month in the settlement answer: each unit's figures as locked equal the naive ones as known at
+    /// the lock, and as now the naive ones as known now; changed exactly where they differ.
+    /// </summary>
+    static async Task CompareLockedAsync(Api api, IReadOnlyList<IEvent> events, DateTimeOffset lockedAt)
+    {
+        var from = new DateTimeOffset(2025, 6, 1, 0, 0, 0, Cst);
+        var to = new DateTimeOffset(2025, 7, 1, 0, 0, 0, Cst);
+        var answer = (await api.Get("/api/stats/settlement?from=2025-06-01&to=2025-07-01&nodeCode=C1")).ShouldBe(HttpStatusCode.OK).Body;
+        var month = answer["locks"]!.AsArray().ShouldHaveSingleItem()!;
+        month["month"]!.GetValue<string>().ShouldBe("2025-06");
+        var codes = CaseFixture.Tree.ToDictionary(n => n.code, n => n.parent);
+        string Unit(string code)
+        {
+            for (var c = code; ; c = codes[c]!) if (c == "C1" || codes[c] == "C1") return c;
+        }
+        List<NaiveStatistics.State> Cohort(NaiveStatistics naive) =>
+            naive.StatesAt(DateTimeOffset.UtcNow).Where(s => s.Filed.OccurredAt >= from && s.Filed.OccurredAt < to).ToList();
+        var asLocked = Cohort(new NaiveStatistics(events, lockedAt));
+        var now = Cohort(new NaiveStatistics(events));
+        foreach (var unit in month["units"]!.AsArray())
+        {
+            var key = unit!["key"]!.GetValue<string>();
+            var before = NaiveStatistics.Figures(asLocked.Where(s => Unit(s.Filed.NodeCode) == key).ToList());
+            var after = NaiveStatistics.Figures(now.Where(s => Unit(s.Filed.NodeCode) == key).ToList());
+            AssertFigures(unit["asLocked"]!, before, $"June as locked, {key}");
+            AssertFigures(unit["now"]!, after, $"June now, {key}");
+            unit["changed"]!.GetValue<bool>().ShouldBe(!before.SequenceEqual(after), key);
+        }
+    }
 
     static async Task CompareAsync(Api api, NaiveStatistics naive, IEnumerable<DateTimeOffset> moments, DateTimeOffset? knownAt = null)
     {
