@@ -68,7 +68,9 @@ public sealed class ChangesSinceLock(SettlementQuery settlement, PeriodLocks loc
             from {schema}.mt_events e
             join {schema}.{StatisticsTables.Current} c on c.case_id = e.stream_id
             join {schema}.mt_doc_mediationcase d on d.id = e.stream_id
+            -- The service's own observations (a deadline breached) move no figure: the acts people entered.
             where e.timestamp > @locked_at and e.timestamp <= @known_at and c.received_at >= @from and c.received_at < @to{nodes}
+              and e.type <> 'deadline_breached'
             order by e.timestamp, e.seq_id
             limit {MaxActs}
             """);
