@@ -32,9 +32,9 @@ public static class ServiceSetup
         services.AddSingleton<Periods.ChangesSinceLock>();
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
-        services.AddOptions<Cases.Deadlines.DeadlinePolicy>().BindConfiguration(Cases.Deadlines.DeadlinePolicy.Section);
-        services.AddOptions<Cases.Recording.RecordingPolicy>().BindConfiguration(Cases.Recording.RecordingPolicy.Section);
-        services.AddOptions<Statistics.StatisticsOptions>().BindConfiguration(Statistics.StatisticsOptions.Section);
+        Cases.Deadlines.DeadlinePolicy.AddTo(services);
+        Cases.Recording.RecordingPolicy.AddTo(services);
+        Statistics.StatisticsOptions.AddTo(services);
         services.AddSingleton<Statistics.Settlement.SettlementQuery>();
         services.AddSingleton<Statistics.BacklogQuery>();
         services.AddSingleton<Statistics.WorkloadQuery>();
@@ -45,7 +45,7 @@ public static class ServiceSetup
         services.AddSingleton<Auditing.Chain.LegacyChain>();
         services.AddSingleton<Statistics.Settlement.SettlementReportBuilder>();
         services.AddSingleton<Reports.CaseList.CaseListExport>();
-        services.AddOptions<Reports.ReportOptions>().BindConfiguration(Reports.ReportOptions.Section);
+        Reports.ReportOptions.AddTo(services);
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, Reports.ExportLimit>(Reports.ExportLimit.Policy));
 
         services.AddRazorComponents();

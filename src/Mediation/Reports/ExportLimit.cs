@@ -12,6 +12,12 @@ public sealed class ReportOptions
 
     /// <summary>Report files one user may be downloading at once; one more is refused with 429.</summary>
     public int ExportsPerUser { get; set; } = 2;
+
+    /// <summary>Bound from configuration and checked at start.</summary>
+    public static void AddTo(IServiceCollection services) =>
+        services.AddOptions<ReportOptions>().BindConfiguration(Section)
+            .Validate(o => o.ExportsPerUser is > 0 and <= 100, $"{Section}:ExportsPerUser must be a whole number from 1 to 100")
+            .ValidateOnStart();
 }
 
 /// <summary>

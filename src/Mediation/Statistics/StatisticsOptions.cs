@@ -19,6 +19,20 @@ public sealed class StatisticsOptions
     /// <summary>Rankings leave out (and reports mark) units with fewer cases received in the period.</summary>
     public int MinimumCasesForRanking { get; set; } = 15;
 
+    /// <summary>Every outcome code there is: the outcomes, and a petition's opinion for each opinion.</summary>
+    public static IEnumerable<string> OutcomeCodes =>
+        Enum.GetValues<Outcome>().Where(o => o != Outcome.OpinionIssued).Select(o => o.ToString())
+            .Concat(Enum.GetValues<Opinion>().Select(o => OutcomeCode(Outcome.OpinionIssued, o)));
+
+    /// <summary>Bound from configuration and checked at start.</summary>
+    public static void AddTo(IServiceCollection services) =>
+        services.AddOptions<StatisticsOptions>().BindConfiguration(Section)
+            .Validate(o => o.SuccessfulOutcomes.All(OutcomeCodes.Contains),
+                $"{Section}:SuccessfulOutcomes must list outcome codes among {string.Join(", ", OutcomeCodes)}")
+            .Validate(o => o.LegacyDays > 0, $"{Section}:LegacyDays must be a positive number of days")
+            .Validate(o => o.MinimumCasesForRanking >= 0, $"{Section}:MinimumCasesForRanking must not be negative")
+            .ValidateOnStart();
+
     public static string OutcomeCode(Outcome outcome, Opinion? opinion) =>
         outcome == Outcome.OpinionIssued && opinion is { } o ? $"{outcome}:{o}" : outcome.ToString();
 

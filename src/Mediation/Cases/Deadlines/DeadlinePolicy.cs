@@ -38,6 +38,22 @@ public sealed class DeadlinePolicy
         _ => PetitionAcceptance,
     };
 
+    /// <summary>Bound from configuration and checked at start: a duration that is not positive stops the start, naming it.</summary>
+    public static void AddTo(IServiceCollection services)
+    {
+        var options = services.AddOptions<DeadlinePolicy>().BindConfiguration(Section);
+        foreach (var (name, duration) in new (string, Func<DeadlinePolicy, TimeSpan>)[]
+                 {
+                     (nameof(Dispute), p => p.Dispute), (nameof(HelpRequest), p => p.HelpRequest), (nameof(PetitionAcceptance), p => p.PetitionAcceptance),
+                     (nameof(Petition), p => p.Petition), (nameof(ReviewRequestWindow), p => p.ReviewRequestWindow), (nameof(Review), p => p.Review),
+                 })
+            options.Validate(p => duration(p) > TimeSpan.Zero && duration(p) <= TimeSpan.FromDays(3650),
+                $"{Section}:{name} must be a duration of more than zero and at most ten years, such as 30.00:00:00");
+        options.Validate(p => p.MaxExtensionDaysDispute >= 0 && p.MaxExtensionDaysPetition >= 0 && p.MaxExtensionDaysHelpRequest >= 0,
+                $"{Section}:MaxExtensionDaysDispute, MaxExtensionDaysPetition and MaxExtensionDaysHelpRequest must not be negative")
+            .ValidateOnStart();
+    }
+
     public int MaxExtensionDays(CaseKind kind) => kind switch
     {
         CaseKind.Dispute => MaxExtensionDaysDispute,

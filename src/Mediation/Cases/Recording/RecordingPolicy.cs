@@ -7,4 +7,11 @@ public sealed class RecordingPolicy
 
     /// <summary>An act recorded more than this after its business time is a late entry (补录) and needs a reason.</summary>
     public TimeSpan LateEntryAfter { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Bound from configuration and checked at start.</summary>
+    public static void AddTo(IServiceCollection services) =>
+        services.AddOptions<RecordingPolicy>().BindConfiguration(Section)
+            .Validate(p => p.LateEntryAfter >= TimeSpan.Zero && p.LateEntryAfter <= TimeSpan.FromDays(365),
+                $"{Section}:LateEntryAfter must be a duration from zero to a year, such as 3.00:00:00")
+            .ValidateOnStart();
 }
