@@ -54,7 +54,8 @@ public static class ServiceSetup
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ClientErrors.Remember);
         services.AddOpenApiContract();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag])
+            .AddCheck<Statistics.ProjectionHealthCheck>("statistics", tags: [DatabaseHealthCheck.ReadyTag]);
         services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Json.ConfigureHttp(o.SerializerOptions));
 
         services.AddMarten(sp =>

@@ -56,16 +56,10 @@ public static class ReportSql
     public static async Task<ReportScope> AsKnownAsync(ReportConnection report, string schema, ReportScope scope, CancellationToken cancellation)
     {
         if (!scope.KnownNow) return scope;
-        // The pending events read through the key index from the projection's progress: written as a subquery
-        // correlated with the progress row, it is planned as the few rows it finds, not as a parallel scan.
-        await using var command = report.Command($"""
-            select case when p.last_seq_id is null then (select min(timestamp) from {schema}.mt_events)
-                        else (select min(e.timestamp) from {schema}.mt_events e where e.seq_id > p.last_seq_id) end
-            from (values (1)) v left join {schema}.mt_event_progression p on p.name = @shard
-            """);
-        command.Parameters.AddWithValue("shard", $"{Projection.StatisticsProjection.ProjectionName}:All");
-        return await command.ExecuteScalarAsync(cancellation) is DateTime pending && new DateTimeOffset(pending, TimeSpan.Zero) <= scope.KnownAt
-            ? scope with { KnownAt = new DateTimeOffset(pending, TimeSpan.Zero).AddTicks(-10), KnownNow = false }
+        await using var command = report.Command(StatisticsProgress.EarliestPendingSql(schema));
+        StatisticsProgress.AddShard(command);
+        return StatisticsProgress.Read(await command.ExecuteScalarAsync(cancellation)) is { } pending && pending <= scope.KnownAt
+            ? scope with { KnownAt = pending.AddTicks(-10), KnownNow = false }
             : scope;
     }
 

@@ -19,6 +19,9 @@ public sealed class StatisticsOptions
     /// <summary>Rankings leave out (and reports mark) units with fewer cases received in the period.</summary>
     public int MinimumCasesForRanking { get; set; } = 15;
 
+    /// <summary>Readiness is degraded when the statistics lag the events by more than this.</summary>
+    public TimeSpan ReadyLag { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Every outcome code there is: the outcomes, and a petition's opinion for each opinion.</summary>
     public static IEnumerable<string> OutcomeCodes =>
         Enum.GetValues<Outcome>().Where(o => o != Outcome.OpinionIssued).Select(o => o.ToString())
@@ -31,6 +34,7 @@ public sealed class StatisticsOptions
                 $"{Section}:SuccessfulOutcomes must list outcome codes among {string.Join(", ", OutcomeCodes)}")
             .Validate(o => o.LegacyDays > 0, $"{Section}:LegacyDays must be a positive number of days")
             .Validate(o => o.MinimumCasesForRanking >= 0, $"{Section}:MinimumCasesForRanking must not be negative")
+            .Validate(o => o.ReadyLag > TimeSpan.Zero, $"{Section}:ReadyLag must be a positive duration, such as 00:01:00")
             .ValidateOnStart();
 
     public static string OutcomeCode(Outcome outcome, Opinion? opinion) =>

@@ -21,6 +21,7 @@ public class SettingsTests(PostgresForTests postgres)
         { "Mediation:Statistics:SuccessfulOutcomes:0", "Settled" },
         { "Mediation:Statistics:LegacyDays", "0" },
         { "Mediation:Statistics:MinimumCasesForRanking", "-5" },
+        { "Mediation:Statistics:ReadyLag", "00:00:00" },
         { "Mediation:Reports:ExportsPerUser", "0" },
         { "Mediation:Security:SignInsPerMinute", "0" },
         { "Mediation:Security:SessionLimit", "00:00:00" },
