@@ -21,7 +21,7 @@ public sealed class DatabaseServer : IDisposable
 
         var root = configuration["Mediation:LocalPostgres:DataDirectory"] is { Length: > 0 } setting
             ? Path.GetFullPath(setting, environment.ContentRootPath)
-            : DefaultDataRoot(environment.ContentRootPath);
+            : DefaultDataRoot(environment.ContentRootPath, Environment.UserName);
         logger.LogInformation("No ConnectionStrings:Marten configured; running a local PostgreSQL with its data in {Root}", root);
         _local = LocalPostgres.Start(root, throwaway: false, logger, configuration["Mediation:LocalPostgres:BinDirectory"] is { Length: > 0 } bin ? bin : null);
         ConnectionString = Tuned(_local.EnsureDatabaseAsync("mediation").GetAwaiter().GetResult());
@@ -52,16 +52,20 @@ public sealed class DatabaseServer : IDisposable
     public bool IsLocal => _local is not null;
 
     /// <summary>
-    /// A folder under the working directory, unless the PostgreSQL server user could not reach it
-    /// (root's home is closed to others); then a folder under /var/tmp named after the working directory.
+    /// A folder under the working directory, unless the PostgreSQL server user could not reach it (root's
+    /// home is closed to others); then a folder under /var/lib/mediation named after the working directory:
+    /// a place for a service's state, never a temporary folder that the system may clean.
     /// </summary>
-    static string DefaultDataRoot(string contentRoot)
+    public static string DefaultDataRoot(string contentRoot, string userName)
     {
         var underWorkingDirectory = Path.Combine(contentRoot, ".mediation", "postgres");
-        if (Environment.UserName != "root" || LocalPostgres.ClosedAncestor(underWorkingDirectory) is null) return underWorkingDirectory;
+        if (userName != "root" || LocalPostgres.ClosedAncestor(underWorkingDirectory) is null) return underWorkingDirectory;
         var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(contentRoot)))[..12];
-        return Path.Combine("/var/tmp", $"mediation-{name}", "postgres");
+        return Path.Combine(StateRoot, name, "postgres");
     }
+
+    /// <summary>Where a local PostgreSQL keeps its data when the working directory cannot hold it.</summary>
+    public const string StateRoot = "/var/lib/mediation";
 
     public void Dispose() => _local?.Stop();
 }
