@@ -42,7 +42,7 @@ public abstract class CaseRefusal(RefusalCode code, string message, object[] arg
         public Periods.PeriodLock Lock { get; } = locked;
     }
 
-    /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its history): 400.</summary>
+    /// <summary>A field that makes no sense for this case (a grid outside its community, a date before its receipt): 400.</summary>
     public sealed class InvalidField(string field, RefusalCode code, string reason, params object[] arguments)
         : CaseRefusal(code, $"{field} {reason}", arguments)
     {
