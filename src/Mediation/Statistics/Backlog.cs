@@ -60,7 +60,6 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
         var schema = store.Options.DatabaseSchemaName;
         var legacyDays = options.Value.LegacyDays;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
-        scope = await ReportSql.AsKnownAsync(report, schema, scope, cancellation);
         var isNow = await ReportSql.IsNowAsync(report, schema, scope.AsOf, cancellation);
         // Each part counts its own rows; the parts are added up.
         var parts = ReportSql.StateRows(schema, scope, isNow, "open").Select(rows =>
@@ -92,11 +91,11 @@ public static class BacklogEndpoint
         [QueryParameter(typeof(string), ScopeQuery.NodeCodeText)] string? nodeCode,
         [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
         [QueryParameter(typeof(DateTimeOffset), ScopeQuery.KnownAtText)] string? knownAt,
-        HttpContext http, BacklogQuery query, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
+        HttpContext http, BacklogQuery query, IDocumentStore store, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
         var (scope, problem) = ReportScope.Parse(new ScopeQuery(NodeCode: nodeCode, AsOf: asOf, KnownAt: knownAt), org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
         if (problem is not null) return problem.ToResult();
-        return Results.Ok(await query.RunAsync(scope!, cancellation));
+        return Results.Ok(await query.RunAsync(await ReportSql.AsKnownAsync(store, scope!, cancellation), cancellation));
     }
 }

@@ -1,3 +1,4 @@
+using Marten;
 using Mediation.Statistics.Projection;
 using Npgsql;
 using NpgsqlTypes;
@@ -48,15 +49,17 @@ public static class ReportSql
     }
 
     /// <summary>
-    /// The scope as the read model can answer it exactly. Asked as known now, it is known at the moment of
-    /// the request when the statistics projection has every event recorded so far; while it is still behind,
-    /// at the moment just before the earliest event it has not yet applied, so that a report never counts an
-    /// act it cannot see and giving its known-at moment later reproduces it exactly.
+    /// The scope as the read model can answer it exactly, settled once per report before its queries run.
+    /// Asked as known now, it is known at the moment of the request when the statistics projection has every
+    /// event recorded so far; while it is still behind, at the moment just before the earliest event it has
+    /// not yet applied, so that a report never counts an act it cannot see and giving the known-at moment it
+    /// states reproduces it exactly.
     /// </summary>
-    public static async Task<ReportScope> AsKnownAsync(ReportConnection report, string schema, ReportScope scope, CancellationToken cancellation)
+    public static async Task<ReportScope> AsKnownAsync(IDocumentStore store, ReportScope scope, CancellationToken cancellation)
     {
         if (!scope.KnownNow) return scope;
-        await using var command = report.Command(StatisticsProgress.EarliestPendingSql(schema));
+        await using var report = await ReportConnection.OpenAsync(store, cancellation);
+        await using var command = report.Command(StatisticsProgress.EarliestPendingSql(store.Options.DatabaseSchemaName));
         StatisticsProgress.AddShard(command);
         return StatisticsProgress.Read(await command.ExecuteScalarAsync(cancellation)) is { } pending && pending <= scope.KnownAt
             ? scope with { KnownAt = pending.AddTicks(-10), KnownNow = false }

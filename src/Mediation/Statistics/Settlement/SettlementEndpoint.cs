@@ -22,12 +22,14 @@ public static class SettlementEndpoint
         [QueryParameter(typeof(DateTimeOffset), ScopeQuery.AsOfText)] string? asOf,
         [QueryParameter(typeof(GroupBy), ScopeQuery.GroupByText)] string? groupBy,
         [QueryParameter(typeof(DateTimeOffset), ScopeQuery.KnownAtText)] string? knownAt,
-        HttpContext http, SettlementQuery query, Periods.ChangesSinceLock changes, OrgDirectory directory, TimeProvider clock, CancellationToken cancellation)
+        HttpContext http, SettlementQuery query, Periods.ChangesSinceLock changes, Marten.IDocumentStore store, OrgDirectory directory, TimeProvider clock,
+        CancellationToken cancellation)
     {
         var org = await directory.CurrentAsync(cancellation);
         var (scope, problem) = ReportScope.Parse(new ScopeQuery(from, to, nodeCode, asOf, groupBy, knownAt), org, CurrentUser.From(http), clock.GetUtcNow());
         if (problem is not null) return problem.ToResult();
-        var report = await query.RunAsync(scope!, org, cancellation);
-        return Results.Ok(report with { Locks = await changes.RunAsync(scope!, org, cancellation) });
+        var known = await ReportSql.AsKnownAsync(store, scope!, cancellation);
+        var report = await query.RunAsync(known, org, cancellation);
+        return Results.Ok(report with { Locks = await changes.RunAsync(known, org, cancellation) });
     }
 }

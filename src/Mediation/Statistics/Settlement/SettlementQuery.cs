@@ -10,7 +10,9 @@ namespace Mediation.Statistics.Settlement;
 
 /// <summary>
 /// Answers settlement statistics from the statistics read model (<see cref="StatisticsTables"/>):
-/// the states of the cohort's cases valid at the as-of moment, aggregated in one pass.
+/// the states of the cohort's cases valid at the as-of moment, aggregated in one pass. A scope as known
+/// now reads what the projection has applied; a report that states its known-at moment settles the scope
+/// first (<see cref="ReportSql.AsKnownAsync"/>).
 /// </summary>
 public sealed class SettlementQuery(IDocumentStore store)
 {
@@ -19,7 +21,6 @@ public sealed class SettlementQuery(IDocumentStore store)
     public async Task<SettlementReport> RunAsync(ReportScope scope, OrgTree org, CancellationToken cancellation)
     {
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
-        scope = await ReportSql.AsKnownAsync(report, Schema, scope, cancellation);
 
         var (keyExpression, nodeMap) = KeyFor(scope, org);
         var nodeJoin = nodeMap is not null ? "join unnest(@map_codes, @map_keys) as m(code, key) on m.code = v.node_code" : "";

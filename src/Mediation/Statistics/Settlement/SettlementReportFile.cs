@@ -31,6 +31,8 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
 
     public async Task<IReadOnlyList<ReportSheet>> BuildAsync(ReportScope scope, OrgTree org, ReportLanguage language, CancellationToken cancellation)
     {
+        // One known-at moment for every sheet, the one the titles state.
+        scope = await ReportSql.AsKnownAsync(store, scope, cancellation);
         var minimum = options.Value.MinimumCasesForRanking;
         var byUnit = await settlement.RunAsync(scope with { GroupBy = GroupBy.Node }, org, cancellation);
         var byCategory = await settlement.RunAsync(scope with { GroupBy = GroupBy.Category }, org, cancellation);
