@@ -63,11 +63,8 @@ public static class CorrectActEndpoint
                 RefusalCode.UnchangedByCorrection, "changes nothing: the act already says so");
 
         var corrected = Correction.Apply(act.Event, changes);
-        if (corrected.OccurredAt > context.Now + DecisionContext.FutureTolerance)
-            throw new CaseRefusal.InvalidField("changes.occurredAt", RefusalCode.InTheFuture, "must not be in the future", context.Now.ToOffset(ChinaStandardTime.Offset));
-        if (act.Event is not CaseFiled && corrected.OccurredAt < state.ReceivedAt)
-            throw new CaseRefusal.InvalidField("changes.occurredAt", RefusalCode.BeforeReceipt, "must not be before the case was received",
-                state.ReceivedAt.ToOffset(ChinaStandardTime.Offset));
+        // A receipt may move earlier; any other act stays within the case's life.
+        CaseTimeline.Within(corrected.OccurredAt, act.Event is CaseFiled ? DecisionContext.Earliest : state.ReceivedAt, context, "changes.occurredAt");
         if (corrected is CaseResolved resolved) ResolveOutcome(resolved, state.Kind);
 
         var acts = state.Acts.Select(a => a.Version == act.Version ? a with { Event = corrected } : a)

@@ -13,7 +13,7 @@ public static class CaseTimeline
     public static IReadOnlyList<ICaseEvent> Decide<TCommand>(TCommand command, MediationCase state, DecisionContext context, CaseDecision<TCommand> decide)
         where TCommand : ICaseCommand
     {
-        var at = BusinessTime(command.BusinessTime, state, context);
+        var at = Within(command.BusinessTime ?? context.Now, state.ReceivedAt, context, "occurredAt");
         Unlocked(state.NodeCode, at, command.LateReason, context);
         if (context.Now - at > context.Recording.LateEntryAfter && string.IsNullOrWhiteSpace(command.LateReason))
             throw new CaseRefusal.InvalidField("lateReason", RefusalCode.LateEntryNeedsReason,
@@ -42,18 +42,17 @@ public static class CaseTimeline
     }
 
     /// <summary>
-    /// The business time a command gives (or now): not ahead of the clock beyond its drift, and not before
-    /// the case was received.
+    /// A business time (of a command, or a corrected one) given in <paramref name="field"/>: not ahead of the
+    /// clock beyond its drift, and not before <paramref name="receivedAt"/>, when the case was received.
     /// </summary>
-    static DateTimeOffset BusinessTime(DateTimeOffset? requested, MediationCase state, DecisionContext context)
+    public static DateTimeOffset Within(DateTimeOffset at, DateTimeOffset receivedAt, DecisionContext context, string field)
     {
-        var at = requested ?? context.Now;
         if (at > context.Now + DecisionContext.FutureTolerance)
-            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.InTheFuture,
+            throw new CaseRefusal.InvalidField(field, RefusalCode.InTheFuture,
                 $"must not be in the future (now is {context.Now.ToOffset(ChinaStandardTime.Offset):O})", context.Now.ToOffset(ChinaStandardTime.Offset));
-        if (at < state.ReceivedAt)
-            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.BeforeReceipt,
-                $"must not be before the case was received ({state.ReceivedAt.ToOffset(ChinaStandardTime.Offset):O})", state.ReceivedAt.ToOffset(ChinaStandardTime.Offset));
+        if (at < receivedAt)
+            throw new CaseRefusal.InvalidField(field, RefusalCode.BeforeReceipt,
+                $"must not be before the case was received ({receivedAt.ToOffset(ChinaStandardTime.Offset):O})", receivedAt.ToOffset(ChinaStandardTime.Offset));
         return at;
     }
 
@@ -79,11 +78,7 @@ public static class CaseTimeline
         return s;
     }
 
-    /// <summary>Every act of <paramref name="acts"/> (in business-time order) allowed where it stands: for a correction.</summary>
-    public static void CheckAll(string command, MediationCase state, IReadOnlyList<CaseAct> acts, DecisionContext context)
-    {
-        if (acts.Count == 0 || acts[0].Event is not CaseFiled filed)
-            throw new CaseRefusal.InvalidField("occurredAt", RefusalCode.BeforeReceipt, "must not be before the case was received");
-        CheckLater(command, state, new MediationCase().Step(filed), acts.Skip(1), context);
-    }
+    /// <summary>Every act of <paramref name="acts"/> (in business-time order, the filing first) allowed where it stands: for a correction.</summary>
+    public static void CheckAll(string command, MediationCase state, IReadOnlyList<CaseAct> acts, DecisionContext context) =>
+        CheckLater(command, state, new MediationCase().Step(acts[0].Event), acts.Skip(1), context);
 }
