@@ -21,6 +21,7 @@ public static class ServiceSetup
     public static WebApplicationBuilder AddMediation(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var database = DatabaseOptions.Read(builder.Configuration);
         // First among the start-up work: without its keys the service stops before anything else starts.
         services.AddSingleton<KeyRings>();
         services.AddHostedService<KeyStartup>();
@@ -58,7 +59,7 @@ public static class ServiceSetup
             .AddCheck<Statistics.ProjectionHealthCheck>("statistics", tags: [DatabaseHealthCheck.ReadyTag]);
         services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Json.ConfigureHttp(o.SerializerOptions));
 
-        services.AddMarten(sp =>
+        var marten = services.AddMarten(sp =>
             {
                 var options = new StoreOptions();
                 options.Connection(sp.GetRequiredService<DatabaseServer>().ConnectionString);
@@ -86,6 +87,7 @@ public static class ServiceSetup
                 Cases.Reading.CaseReadModel.Configure(options);
                 options.Storage.ExtendedSchemaObjects.AddRange(Statistics.Projection.StatisticsTables.SchemaObjects(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Security.SigningIn.Lockout.SchemaObject(options.DatabaseSchemaName));
+                options.Storage.ExtendedSchemaObjects.Add(Cases.Filing.CaseNumbers.SchemaObject(options.DatabaseSchemaName));
                 options.Projections.Add(
                     new Statistics.Projection.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),
                     JasperFx.Events.Projections.ProjectionLifecycle.Async, Statistics.Projection.StatisticsProjection.ProjectionName, null);
@@ -93,10 +95,13 @@ public static class ServiceSetup
             })
             .UseLightweightSessions()
             .InitializeWith<CodeTables.DefaultCategories>()
-            .ApplyAllDatabaseChangesOnStartup()
             // Disabled: this process only writes and answers; another one keeps the read models.
             .AddAsyncDaemon(builder.Configuration.GetValue("Mediation:ProjectionDaemon", DaemonMode.Solo))
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = "wolverine");
+        // Without automatic creation the schema must be there already (db-apply): the start stops, naming
+        // what is missing or different, rather than a first request failing on it.
+        if (database.CreatesSchema) marten.ApplyAllDatabaseChangesOnStartup();
+        else marten.AssertDatabaseMatchesConfigurationOnStartup();
         // After Marten's own start-up work: these need its tables.
         services.AddHostedService<Auditing.Chain.ChainStartup>();
         services.AddHostedService<Cases.Reading.SnapshotUpgrade>();
@@ -127,8 +132,10 @@ public static class ServiceSetup
             // (`codegen write`); there is no runtime compiler in the service.
             x.Production.GeneratedCodeMode = TypeLoadMode.Static;
             x.Development.GeneratedCodeMode = TypeLoadMode.Static;
-            x.Production.ResourceAutoCreate = AutoCreate.CreateOrUpdate;
-            x.Development.ResourceAutoCreate = AutoCreate.CreateOrUpdate;
+            // Marten's creation of missing objects on first use, and Wolverine's of its message storage at
+            // start (with None it checks that storage instead, and stops when it is missing).
+            x.Production.ResourceAutoCreate = database.AutoCreateMode;
+            x.Development.ResourceAutoCreate = database.AutoCreateMode;
             x.Production.AssertAllPreGeneratedTypesExist = true;
             x.Development.AssertAllPreGeneratedTypesExist = true;
         });
