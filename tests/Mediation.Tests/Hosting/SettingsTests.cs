@@ -25,6 +25,7 @@ public class SettingsTests(PostgresForTests postgres)
         { "Mediation:Reports:ExportsPerUser", "0" },
         { "Mediation:Security:SignInsPerMinute", "0" },
         { "Mediation:Security:SessionLimit", "00:00:00" },
+        { "Mediation:Database:AutoCreate", "Sometimes" },
     };
 
     [Theory]
