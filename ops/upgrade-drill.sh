@@ -88,7 +88,7 @@ kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 filed="select data->>'caseNumber' as number from mediation.mt_events where type = 'case_filed'"
 record() { # what the database holds, as one account sees it
-  echo "cases: $(sql "$1" "select count(*) from mediation.mt_streams")"
+  echo "cases: $(sql "$1" "select count(*) from mediation.mt_streams s where exists (select from mediation.mt_events e where e.stream_id = s.id and e.type = 'case_filed')")"
   echo "filed events: $(sql "$1" "select count(*) from ($filed) f")"
   sql "$1" "select 'max case number ' || left(number, 4) || ': ' || max(number) from ($filed) f group by left(number, 4) order by 1"
   echo "events: $(sql "$1" "select count(*) from mediation.mt_events")"
@@ -102,8 +102,9 @@ record mediation_owner > "$work/before.txt"
 settlement "$old" mediation_owner "$owner_pw" > "$work/settlement-before.csv"
 cat "$work/before.txt"
 echo "settlement (total row): $(tail -1 "$work/settlement-before.csv")"
-run "$old" mediation_owner "$owner_pw" audit verify > "$work/verify-before.txt" 2>&1 || { cat "$work/verify-before.txt"; fail "audit verify fails on the previous release's own database"; }
-echo "audit verify (previous release): $(tail -1 "$work/verify-before.txt")"
+# Recorded, not required: what the previous release says of its own database is its verdict; this build's must pass (c).
+if run "$old" mediation_owner "$owner_pw" audit verify > "$work/verify-before.txt" 2>&1; then verdict=passes; else verdict=FAILS; fi
+echo "audit verify (previous release) $verdict: $(tail -1 "$work/verify-before.txt")"
 
 step "(b) this build $(git log -1 --format='%h %s'): db-patch, review, db-apply as the owner"
 (cd "$repo" && dotnet build src/Mediation -c Release -v q -nologo >/dev/null)
@@ -121,7 +122,10 @@ touch "$work/upgrade.sql"
 if grep -aniE '\b(drop +(table|schema|column|sequence)|truncate|delete +from)\b' "$work/upgrade.sql"; then
   fail "the patch drops or empties data (lines above)"
 fi
-grep -aqi "mediation.case_numbers" "$work/upgrade.sql" || fail "the patch does not create mediation.case_numbers"
+# What the previous release did not have must be in the patch: the case-number table, for one.
+if [ "$(sql mediation_owner "select to_regclass('mediation.case_numbers') is null")" = t ]; then
+  grep -aqi "create table if not exists mediation.case_numbers" "$work/upgrade.sql" || fail "the patch does not create mediation.case_numbers"
+fi
 quietly "db-apply failed" run "$new" mediation_owner "$owner_pw" db-apply
 quietly "db-assert fails right after db-apply" run "$new" mediation_owner "$owner_pw" db-assert
 echo "db-apply done; db-assert passes as the owner"
@@ -163,7 +167,7 @@ supervisor="$(token supervisor)"; clerk="$(token clerk)"
 listed="$(api GET '/api/cases?pageSize=1' "$supervisor")"
 [ "$(tail -1 <<<"$listed")" = 200 ] || fail "listing cases: $listed"
 total="$(head -n -1 <<<"$listed" | jq .total)"
-[ "$total" = "$(sql mediation_runtime "select count(*) from mediation.mt_streams")" ] || fail "the API lists $total cases"
+[ "$total" = "$(sed -n 's/^cases: //p' "$work/before.txt")" ] || fail "the API lists $total cases"
 echo "the API lists all $total cases"
 
 year="$(TZ=Asia/Shanghai date +%Y)"
