@@ -101,7 +101,7 @@ public static class ServiceSetup
         // Without automatic creation the schema must be there already (db-apply): the start stops, naming
         // what is missing or different, rather than a first request failing on it.
         if (database.CreatesSchema) marten.ApplyAllDatabaseChangesOnStartup();
-        else marten.AssertDatabaseMatchesConfigurationOnStartup();
+        else services.AddHostedService<SchemaCheck>();
         // After Marten's own start-up work: these need its tables.
         services.AddHostedService<Auditing.Chain.ChainStartup>();
         services.AddHostedService<Cases.Reading.SnapshotUpgrade>();

@@ -23,6 +23,7 @@ public class SchemaCreationTests(PostgresForTests postgres)
                 .UseSetting("Mediation:Database:AutoCreate", "None"));
         });
         // The start names what is missing.
+        refusal.Message.ShouldContain("Mediation:Database:AutoCreate is None");
         refusal.Message.ShouldContain("mediation.case_numbers");
 
         // The owner creates the schema (as db-apply does), then the service runs as an account without DDL rights.
