@@ -14,7 +14,8 @@
 #      acknowledged before the dump began.
 # Exits non-zero, naming the difference, on any.
 #
-# Usage: ops/backup-drill.sh      (as root, or as a user that may run `runuser -u postgres`)
+# Usage: ops/backup-drill.sh   (as root, PostgreSQL then runs as the postgres user; or as another user
+#   but root, who runs PostgreSQL itself). Needs the .NET SDK, PostgreSQL's server binaries, curl and jq.
 # Environment: CASES (seeded, 300), WRITERS (2), LOAD_SECONDS (load before the base backup, 10; it goes
 #   on as long again after the dump), MEDIATION_DLL (a built Mediation.dll; default: the Release build,
 #   built now), PG_BIN (/usr/lib/postgresql/15/bin), KEEP=1 (keep the drill's folder).
@@ -34,6 +35,7 @@ cleanup() {
   touch "$work/stop-load"
   for pid in "${writer_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
+  local data
   for data in "${clusters[@]}"; do as_postgres "$pg_bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true; done
   if [ "${KEEP:-0}" = 1 ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
@@ -42,91 +44,7 @@ trap cleanup EXIT
 fail() { echo "DRILL FAILED: $*" >&2; exit 1; }
 say() { echo "$*"; }
 
-# PostgreSQL refuses to run as root.
-as_postgres() { if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi; }
-
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-postgres_folder() { mkdir -p "$1"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$1"; chmod 700 "$1"; }
-
-# ---- PostgreSQL ----------------------------------------------------------------------------------
-
-# new_cluster DATA: an empty cluster whose database `mediation` belongs to the login `mediation`.
-new_cluster() {
-  postgres_folder "$1"
-  as_postgres "$pg_bin/initdb" -D "$1" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-}
-
-# start_cluster DATA PORT: waits until it accepts writes (a restored cluster first replays its archive).
-start_cluster() {
-  local data="$1" port="$2"
-  as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$data.log" -w -t 300 \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work" start >/dev/null
-  clusters+=("$data")
-  until [ "$(sql "$port" postgres "select pg_is_in_recovery()")" = f ]; do sleep 0.5; done
-}
-
-stop_cluster() { as_postgres "$pg_bin/pg_ctl" -D "$1" -m fast -w stop >/dev/null; clusters=("${clusters[@]/$1}"); }
-
-sql() { psql -h 127.0.0.1 -p "$1" -U postgres -d "$2" -AtXq -v ON_ERROR_STOP=1 -c "$3"; }
-
-create_owner_and_database() {
-  sql "$1" postgres "create role mediation login"
-  sql "$1" postgres "create database mediation owner mediation"
-}
-
-# ---- The service ---------------------------------------------------------------------------------
-
-service_dll() {
-  if [ -n "${MEDIATION_DLL:-}" ]; then echo "$MEDIATION_DLL"; return; fi
-  dotnet build src/Mediation -c Release -v q -nologo >/dev/null
-  echo "$repo/src/Mediation/bin/Release/net10.0/Mediation.dll"
-}
-
-write_key_file() {
-  local key; key() { head -c 32 /dev/urandom | base64; }
-  (umask 077; printf '{"Mediation":{"Keys":{"Token":{"Current":"d1","Keys":{"d1":"%s"}},"Chain":{"Current":"d1","Keys":{"d1":"%s"}},"DataProtection":{"Current":"d1","Keys":{"d1":"%s"}}}}}\n' \
-    "$(key)" "$(key)" "$(key)" > "$work/keys.json")
-}
-
-# exec_mediation PGPORT DATABASE ARGS...: becomes the service binary (a command, or the service itself)
-# as deployed: from its own folder, in Production, its keys from the key file.
-exec_mediation() {
-  local pg_port="$1" database="$2"; shift 2
-  cd "$(dirname "$dll")"
-  exec env ASPNETCORE_ENVIRONMENT=Production \
-    ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=mediation;Database=$database" \
-    Mediation__KeyFile="$work/keys.json" Mediation__BootstrapAdminPassword="$admin_password" \
-    dotnet "$dll" "$@"
-}
-
-# mediation PGPORT DATABASE ARGS...: runs a command of the service binary.
-mediation() { (exec_mediation "$@"); }
-
-start_service() {
-  local pg_port="$1" database="$2" log="$work/service-$3.log"
-  api_port="$(free_port)"; api="http://127.0.0.1:$api_port"
-  # The background shell becomes the service, so that its pid is the service's.
-  ASPNETCORE_URLS="$api" exec_mediation "$pg_port" "$database" >"$log" 2>&1 &
-  service_pid=$!
-  until curl -sf "$api/health/ready" >/dev/null; do
-    kill -0 "$service_pid" 2>/dev/null || { tail -n 30 "$log" >&2; fail "the service did not start (log: $log)"; }
-    sleep 0.5
-  done
-}
-
-stop_service() { kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""; }
-
-token() {
-  curl -sf -X POST "$api/api/auth/token" -H 'content-type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken
-}
+. ops/drill-lib.sh
 
 get() { curl -sf "$api$1" -H "authorization: Bearer $admin_token"; }
 
@@ -172,6 +90,15 @@ stop_load() { touch "$work/stop-load"; wait "${writer_pids[@]}" 2>/dev/null || t
 
 # acks_before TIME FILE: the writes acknowledged before TIME, as "id<TAB>version" lines.
 acks_before() { cat "$work"/acks.* | awk -v t="$1" '$1 < t { print $2 "\t" $3 }' > "$2"; wc -l < "$2"; }
+
+# The service keeps answering while it is backed up: a 5xx or a refused connection is a failure.
+report_load() {
+  local acknowledged answers
+  acknowledged="$(cat "$work"/acks.* | wc -l)"
+  answers="$(cut -d' ' -f1 "$work"/errors.* | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $2, $1; sep = ", " }')"
+  say "load: $writers writers, $acknowledged writes acknowledged${answers:+, other answers: $answers}"
+  if grep -qE '^(5|curl)' "$work"/errors.*; then fail "the service failed requests under the backups (${answers})"; fi
+}
 
 # ---- The checks ----------------------------------------------------------------------------------
 
@@ -279,9 +206,7 @@ CONF
   for _ in $(seq 120); do [ -f "$archive/$segment" ] && break; sleep 0.5; done
   [ -f "$archive/$segment" ] || fail "segment $segment was not archived within a minute"
   stop_load
-  local all refused
-  all="$(cat "$work"/acks.* | wc -l)"; refused="$(cat "$work"/errors.* | wc -l)"
-  say "load: $writers writers, $all writes acknowledged, $refused not ($(cat "$work"/errors.* | cut -d' ' -f1 | sort | uniq -c | xargs))"
+  report_load
   say "end point: segment $segment archived ($(ls "$archive" | wc -l) files in the archive)"
   stop_service
   stop_cluster "$source"
@@ -302,7 +227,7 @@ CONF
   check_restored dump "$pg3" mediation "$work/acked-dump.tsv"
   stop_cluster "$work/from-dump"
 
-  say "DRILL PASSED"
+  say "DRILL PASSED in $SECONDS s"
 }
 
 main "$@"
