@@ -146,13 +146,13 @@ check_restored() {
   admin_token="$(token admin "$admin_password")"
   wait_statistics_caught_up "$pg_port" "$database"
   moment="$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ | sed 's/Z$/%2B00:00/')"
-  before="$(figures "$name-before")"
+  before="$(figures "$name-before")" || fail "$name: the service did not answer the statistics"
   stop_service
   mediation "$pg_port" "$database" projections rebuild -p Statistics > "$work/rebuild-$name.log" 2>&1 \
     || { tail -n 20 "$work/rebuild-$name.log" >&2; fail "$name: projections rebuild failed"; }
   start_service "$pg_port" "$database" "$name-rebuilt"
   wait_statistics_caught_up "$pg_port" "$database"
-  after="$(figures "$name-after")"
+  after="$(figures "$name-after")" || fail "$name: the service did not answer the statistics"
   stop_service
   if ! diff -u "$before" "$after" > "$work/figures-$name.diff"; then
     head -n 40 "$work/figures-$name.diff" >&2
