@@ -62,12 +62,13 @@ write_key_file() {
 }
 
 # exec_mediation PGPORT DATABASE ARGS...: becomes the service binary (a command, or the service itself)
-# as deployed: from its own folder, in Production, its keys from the key file.
+# as deployed: from its own folder, in Production, its keys from the key file; as the login db_user
+# (default: mediation, the owner).
 exec_mediation() {
   local pg_port="$1" database="$2"; shift 2
   cd "$(dirname "$dll")"
   exec env ASPNETCORE_ENVIRONMENT=Production \
-    ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=mediation;Database=$database" \
+    ConnectionStrings__Marten="Host=127.0.0.1;Port=$pg_port;Username=${db_user:-mediation};Database=$database" \
     Mediation__KeyFile="$work/keys.json" Mediation__BootstrapAdminPassword="$admin_password" \
     dotnet "$dll" "$@"
 }
