@@ -14,6 +14,17 @@ public static class Checks
         foreach (var problem in ledger.Problems) report.Violations.Add(problem);
     }
 
+    /// <summary>Every case still verifies against its tamper-evident chain (<c>audit verify</c>, run by the service binary).</summary>
+    public static async Task ChainAsync(Suite suite, ScenarioReport report)
+    {
+        var (code, output) = await suite.Service.RunCommandAsync("audit", "verify");
+        // Its verdict: a line per case not as recorded, then the count.
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("case ") || l.Contains(" cases ")).ToList();
+        report.Add("event chain", code == 0 ? $"audit verify: {lines.LastOrDefault()}" : $"audit verify exited with {code}");
+        report.Check(code == 0, $"every case verifies against its chain (audit verify): {string.Join(" / ", lines.TakeLast(8))}");
+    }
+
     /// <summary>The projection catches up after the load and its figures equal the naive recomputation.</summary>
     public static async Task StatisticsAsync(Suite suite, ScenarioReport report)
     {

@@ -68,6 +68,8 @@ public sealed class Cluster : IDisposable
         Tool("pg_ctl", "-D", _data, "-l", _log, "-w", "-t", "60", "-o",
             $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200", "start");
         Running = true;
+        // The suite's own pooled connections did not survive the server they were opened on.
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>A fast shutdown: every session is ended, in-flight transactions roll back.</summary>
@@ -87,7 +89,9 @@ public sealed class Cluster : IDisposable
         {
             Parameters = { new() { Value = Database } },
         };
-        return Convert.ToInt32(await kill.ExecuteScalarAsync());
+        var count = Convert.ToInt32(await kill.ExecuteScalarAsync());
+        NpgsqlConnection.ClearAllPools();
+        return count;
     }
 
     public string LogTail(int lines) => File.Exists(_log) ? string.Join('\n', File.ReadLines(_log).TakeLast(lines)) : "";

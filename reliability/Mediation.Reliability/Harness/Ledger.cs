@@ -36,6 +36,8 @@ public sealed class Ledger : IAsyncDisposable
             ContentRootPath = Path.GetDirectoryName(Service.DllFor(Program.Configuration))!,
         });
         builder.Configuration.AddInMemoryCollection(service.Environment.Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":"), e.Value)));
+        // A fresh connection for every read: the suite stops the server and cuts connections under it.
+        builder.Configuration["ConnectionStrings:Marten"] = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, MaxAutoPrepare = 0 }.ConnectionString;
         builder.Logging.ClearProviders();
         builder.AddMediation();
         _app = builder.Build();
@@ -44,10 +46,12 @@ public sealed class Ledger : IAsyncDisposable
 
     public IDocumentStore Store { get; }
 
+    /// <summary>Every case event in recording order; not Marten's tombstones, the placeholders of appends that failed.</summary>
     public async Task<IReadOnlyList<IEvent>> AllEventsAsync()
     {
         await using var session = Store.QuerySession();
-        return await session.Events.QueryAllRawEvents().ToListAsync();
+        var events = await session.Events.QueryAllRawEvents().ToListAsync();
+        return events.Where(e => e.Data is ICaseEvent).OrderBy(e => e.Sequence).ToList();
     }
 
     /// <summary>

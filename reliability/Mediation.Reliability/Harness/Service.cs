@@ -61,15 +61,14 @@ public sealed class Service : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a command of the service binary (seed, users…) to its end; throws with its output when it fails.</summary>
-    public async Task RunCommandAsync(params string[] arguments)
+    /// <summary>Runs a command of the service binary (seed, audit…) to its end: its exit code and output.</summary>
+    public async Task<(int code, string output)> RunCommandAsync(params string[] arguments)
     {
         using var process = Process.Start(StartInfo(arguments))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"mediation {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await errors}");
+        return (process.ExitCode, (await output + "\n" + await errors).Trim());
     }
 
     /// <summary>Starts the service and waits until it answers ready; throws with its log when it does not in time.</summary>

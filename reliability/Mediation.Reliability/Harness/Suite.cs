@@ -36,7 +36,8 @@ public sealed class Suite(Mode mode, Cluster cluster, Service service, Api api, 
     {
         var cluster = await Cluster.CreateAsync();
         var service = new Service(Service.DllFor(Program.Configuration), cluster, logFolder, settings);
-        await service.RunCommandAsync("seed", "--cases", "0", "--seed", "1");
+        if (await service.RunCommandAsync("seed", "--cases", "0", "--seed", "1") is (not 0, var output))
+            throw new InvalidOperationException($"seeding the demo county failed: {output}");
         await service.StartAsync(TimeSpan.FromSeconds(90));
         var api = new Api(service.Url);
         await SignInAsync(api);

@@ -10,7 +10,7 @@ public static class Crash
     public const string Property =
         "Under load the service is killed (SIGKILL) at random moments and restarted. Requests cut off get no answer " +
         "(not counted as 5xx); no answer is a 5xx; every acknowledged event is there after the restart; after the load " +
-        "the statistics converge to the naive recomputation; a deadline due while the service is down is breached exactly once after it restarts.";
+        "the statistics converge to the naive recomputation and every case verifies against its chain; a deadline due while the service is down is breached exactly once after it restarts.";
 
     public static async Task RunAsync(Suite suite, ScenarioReport report)
     {
@@ -37,6 +37,7 @@ public static class Crash
             .Add("faults injected", $"{restarts.Count} SIGKILLs, each restarted (ready again in {string.Join(", ", restarts.Select(s => $"{s:0.0}"))} s)");
         report.Check(tally.ServerErrors == 0, $"no 5xx: {tally.ServerErrors} server errors, e.g. {string.Join(" | ", tally.ServerErrorSamples)}");
         await Checks.LedgerAsync(suite, report);
+        await Checks.ChainAsync(suite, report);
         await Checks.StatisticsAsync(suite, report);
         await DeadlineDuringOutageAsync(suite, report);
     }

@@ -37,7 +37,7 @@ public static class IdempotencyStorm
                 storms++;
                 Same(report, action, answers);
             }
-            var stream = (await suite.Ledger.AllEventsAsync()).Where(e => e.StreamId == id).ToList();
+            var stream = (await suite.Ledger.AllEventsAsync()).Where(e => e.StreamId == id).OrderBy(e => e.Version).ToList();
             events += stream.Count;
             var types = string.Join(", ", stream.Select(e => e.Data.GetType().Name));
             report.Check(stream.Count == 3 && types == "CaseFiled, CaseAssigned, MediationSessionHeld",
