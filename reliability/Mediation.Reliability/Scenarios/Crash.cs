@@ -63,7 +63,7 @@ public static class Crash
         // Long enough for a second delivery, were there one.
         await Task.Delay(TimeSpan.FromSeconds(12));
         breaches = await BreachesAsync(suite, id);
-        report.Add("deadline during the outage", $"due {dueIn.TotalSeconds:0} s after the kill, the service restarted 3 s after it was due; " +
+        report.Add("deadline during the outage", $"a help request due {dueIn.TotalSeconds:0} s after its filing, the service killed at once and restarted 3 s after the due time; " +
                                                   $"{breaches} DeadlineBreached, {after.TotalSeconds:0.0} s after the restart");
         report.Check(breaches == 1, $"a deadline due during the outage is breached exactly once after the restart: {breaches} breaches");
     }
