@@ -11,7 +11,7 @@ public static class DatabaseOutage
         "Under load PostgreSQL is stopped (pg_ctl stop -m fast) for some seconds and started again, and separately every " +
         "connection of the service is terminated. While the database is away the service answers 503 problem details, " +
         "never 500, and /health/ready is not 200; within 10 s of its return a command is answered 2xx and ready is 200; " +
-        "no acknowledged write is lost; the statistics projection moves past the outage and catches up with the events.";
+        "no acknowledged write is lost and every case verifies against its chain; the statistics projection moves past the outage and catches up with the events.";
 
     static readonly TimeSpan Recovery = TimeSpan.FromSeconds(10);
     static readonly TimeSpan Down = TimeSpan.FromSeconds(6);
@@ -53,6 +53,7 @@ public static class DatabaseOutage
         report.Check(notUnavailable == 0, $"never a 5xx other than 503: {notUnavailable}, e.g. {string.Join(" | ", tally.ServerErrorSamples)}");
         report.Check(tally.PlainUnavailable == 0, $"every 503 is problem details: {tally.PlainUnavailable} are not");
         await Checks.LedgerAsync(suite, report);
+        await Checks.ChainAsync(suite, report);
 
         var (statistics, highWater, events) = await suite.Ledger.ProgressAsync();
         await Checks.StatisticsAsync(suite, report);
