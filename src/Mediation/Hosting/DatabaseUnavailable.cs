@@ -41,6 +41,9 @@ public sealed class DatabaseUnavailable(IProblemDetailsService problems, ILogger
                     return true;
                 case PostgresException:
                     return false;
+                // Two commands at once on one connection: the service's own mistake, not the database's absence.
+                case NpgsqlOperationInProgressException:
+                    return false;
                 case NpgsqlException:
                     return true;
                 case AggregateException aggregate when aggregate.InnerExceptions.Any(IsLost):
