@@ -157,6 +157,16 @@ public static class Problems
         Type = "https://tools.ietf.org/html/rfc6585#section-4",
     };
 
+    /// <summary>The database cannot be reached: try again shortly (<see cref="DatabaseUnavailable"/>).</summary>
+    public static ProblemDetails DatabaseUnavailable() => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = "The database cannot be reached",
+        Detail = "The service cannot reach its database just now. Try again in a few seconds; a command sent again with the " +
+                 "same Idempotency-Key is carried out at most once, whether or not this attempt was.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+    };
+
     public static IResult ToResult(this ProblemDetails problem) => Results.Problem(problem);
 
     /// <summary>

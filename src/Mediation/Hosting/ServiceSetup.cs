@@ -54,6 +54,7 @@ public static class ServiceSetup
         services.AddScoped<Workbench.CaseFile.CaseActions>();
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ClientErrors.Remember);
+        services.AddExceptionHandler<DatabaseUnavailable>();
         services.AddOpenApiContract();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag])
             .AddCheck<Statistics.ProjectionHealthCheck>("statistics", tags: [DatabaseHealthCheck.ReadyTag]);

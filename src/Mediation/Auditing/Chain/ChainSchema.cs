@@ -18,6 +18,19 @@ public static class ChainSchema
 {
     public const string Links = "chain_links", Heads = "chain_heads", Digests = "chain_digests";
 
+    /// <summary>
+    /// Whether the <c>mt_streams</c> row <paramref name="stream"/> (an SQL alias) is one of Marten's tombstone streams:
+    /// when an append fails (a version conflict, a lost connection), Marten records placeholder events in a stream of
+    /// its own, a new one for each process (at version 0, sometimes with no event at all), so that the projections do
+    /// not wait for the sequence numbers the failed transaction had taken. They are not cases and are never chained.
+    /// A case's stream is at version 1 or more and holds other events, so marking a case's events as tombstones does
+    /// not take it out of the checks, nor does anything hide a case that its chain or its stored case still name.
+    /// </summary>
+    public static string IsTombstoneStream(string schema, string stream) =>
+        $"({stream}.version = 0 and not exists (select 1 from {schema}.mt_events c where c.stream_id = {stream}.id and c.type <> '{TombstoneType}'))";
+
+    public static readonly string TombstoneType = JasperFx.Events.Tombstone.Name;
+
     public static IEnumerable<ISchemaObject> Objects(string schema)
     {
         var links = new Table(new PostgresqlObjectName(schema, Links, SchemaUtils.IdentifierUsage.General));

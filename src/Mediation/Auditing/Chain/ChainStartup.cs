@@ -18,7 +18,8 @@ public sealed class ChainStartup(IDocumentStore store, LegacyChain legacy, ILogg
         if (await legacy.IsPresentAsync(connection, cancellationToken)) throw new InvalidOperationException(LegacyChain.Refusal(schema));
 
         await using var unchained = new NpgsqlCommand(
-            $"select count(*) from {schema}.mt_streams s where not exists (select 1 from {schema}.{ChainSchema.Heads} h where h.stream_id = s.id)",
+            $"select count(*) from {schema}.mt_streams s where not exists (select 1 from {schema}.{ChainSchema.Heads} h where h.stream_id = s.id) " +
+            $"and not {ChainSchema.IsTombstoneStream(schema, "s")}",
             connection) { CommandTimeout = 0 };
         if (await unchained.ExecuteScalarAsync(cancellationToken) is long count and > 0)
             logger.LogError("{Count} cases have no chain head: their chain was deleted or they were written around the service. " +

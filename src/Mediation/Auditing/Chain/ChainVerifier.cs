@@ -64,7 +64,8 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
         {
             await connection.OpenAsync(cancellation);
             await using var command = new NpgsqlCommand($"""
-                select stream_id from {Schema}.mt_events union select id from {Schema}.mt_streams
+                select stream_id from {Schema}.mt_events where type <> '{ChainSchema.TombstoneType}'
+                union select id from {Schema}.mt_streams s where not {ChainSchema.IsTombstoneStream(Schema, "s")}
                 union select stream_id from {Schema}.{ChainSchema.Heads} union select stream_id from {Schema}.{ChainSchema.Links}
                 union select id from {Schema}.mt_doc_mediationcase union select (data ->> 'caseId')::uuid from {Schema}.mt_doc_party
                 order by 1
