@@ -22,9 +22,13 @@ public static class SecuritySetup
             .Validate(o => o.AccountCacheTime >= TimeSpan.Zero && o.AccountCacheTime <= TimeSpan.FromMinutes(1),
                 $"{SecurityOptions.Section}:AccountCacheTime must be between 00:00:00 and 00:01:00")
             .Validate(o => o.SessionLimit > TimeSpan.Zero, $"{SecurityOptions.Section}:SessionLimit must be positive")
+            .Validate(o => o.TokenLifetime > TimeSpan.Zero, $"{SecurityOptions.Section}:TokenLifetime must be positive")
+            .Validate(o => o.MaxFailedSignIns > 0, $"{SecurityOptions.Section}:MaxFailedSignIns must be positive")
+            .Validate(o => o.Lockout > TimeSpan.Zero, $"{SecurityOptions.Section}:Lockout must be positive")
             .Validate(o => o.PasswordHashIterations >= SecurityOptions.MinimumPasswordHashIterations,
                 $"{SecurityOptions.Section}:PasswordHashIterations must be at least {SecurityOptions.MinimumPasswordHashIterations}")
-            .Validate(o => o.SignInsPerUserPerMinute > 0 && o.SignInsPerMinute > 0, $"{SecurityOptions.Section}:SignInsPerMinute and SignInsPerUserPerMinute must be positive")
+            .Validate(o => o.SignInsPerMinute > 0, $"{SecurityOptions.Section}:SignInsPerMinute must be positive")
+            .Validate(o => o.SignInsPerUserPerMinute > 0, $"{SecurityOptions.Section}:SignInsPerUserPerMinute must be positive")
             .ValidateOnStart();
         services.AddKnownProxies();
         services.AddSingleton<SigningKeys>();

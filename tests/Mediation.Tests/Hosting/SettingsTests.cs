@@ -24,7 +24,16 @@ public class SettingsTests(PostgresForTests postgres)
         { "Mediation:Statistics:ReadyLag", "00:00:00" },
         { "Mediation:Reports:ExportsPerUser", "0" },
         { "Mediation:Security:SignInsPerMinute", "0" },
+        { "Mediation:Security:SignInsPerUserPerMinute", "-1" },
         { "Mediation:Security:SessionLimit", "00:00:00" },
+        { "Mediation:Security:TokenLifetime", "-01:00:00" },
+        { "Mediation:Security:MaxFailedSignIns", "0" },
+        { "Mediation:Security:Lockout", "00:00:00" },
+        { "Mediation:Security:AccountCacheTime", "00:05:00" },
+        { "Mediation:Security:PasswordHashIterations", "1000" },
+        { "Mediation:Security:KnownProxies:0", "proxy.example" },
+        { "Mediation:Security:KnownNetworks:0", "10.0.0.0/99" },
+        { "Mediation:Deadlines:MaxExtensionDaysPetition", "-2" },
         { "Mediation:Database:AutoCreate", "Sometimes" },
     };
 

@@ -49,9 +49,13 @@ public sealed class DeadlinePolicy
                  })
             options.Validate(p => duration(p) > TimeSpan.Zero && duration(p) <= TimeSpan.FromDays(3650),
                 $"{Section}:{name} must be a duration of more than zero and at most ten years, such as 30.00:00:00");
-        options.Validate(p => p.MaxExtensionDaysDispute >= 0 && p.MaxExtensionDaysPetition >= 0 && p.MaxExtensionDaysHelpRequest >= 0,
-                $"{Section}:MaxExtensionDaysDispute, MaxExtensionDaysPetition and MaxExtensionDaysHelpRequest must not be negative")
-            .ValidateOnStart();
+        foreach (var (name, days) in new (string, Func<DeadlinePolicy, int>)[]
+                 {
+                     (nameof(MaxExtensionDaysDispute), p => p.MaxExtensionDaysDispute), (nameof(MaxExtensionDaysPetition), p => p.MaxExtensionDaysPetition),
+                     (nameof(MaxExtensionDaysHelpRequest), p => p.MaxExtensionDaysHelpRequest),
+                 })
+            options.Validate(p => days(p) >= 0, $"{Section}:{name} must not be negative");
+        options.ValidateOnStart();
     }
 
     public int MaxExtensionDays(CaseKind kind) => kind switch
