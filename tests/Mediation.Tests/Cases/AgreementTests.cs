@@ -125,4 +125,25 @@ public class AgreementTests(CaseFixture service) : IClassFixture<CaseFixture>
         (await Api.Get($"/api/cases?q={number}&overdue=true")).Body["total"]!.GetValue<long>().ShouldBe(0);
         (await Case(id))["termOverdue"]!.GetValue<bool>().ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task The_agreement_names_parties_by_id_so_masking_and_erasure_cover_it()
+    {
+        var (id, applicant, respondent) = await Resolved();
+        await Api.Put($"/api/cases/{id}/agreement", TwoTerms(applicant, respondent, DateTimeOffset.UtcNow.AddDays(5)));
+        await Do(id, "agreement/signatures", new { signatory = respondent });
+
+        // Requests.Dispute files 张三 and 李四 with these numbers and phones; the case shows them masked, the agreement not at all.
+        string[] personal = ["张三", "李四", Requests.ValidIdNumber, "13812345678", "13987654321"];
+        var shown = (await Case(id)).ToJsonString();
+        foreach (var value in personal) shown.ShouldNotContain(value);
+        (await Case(id))["agreement"]!.ToJsonString().ShouldNotContain("*");
+
+        (await Api.Post($"/api/parties/{respondent}/erase", new { reason = "当事人申请删除个人信息，卷宗保存期限已满" })).ShouldBe(HttpStatusCode.OK);
+        var erased = await Case(id);
+        erased["parties"]!.AsArray().Single(p => p!["id"]!.GetValue<string>() == respondent)!["erased"]!.GetValue<bool>().ShouldBeTrue();
+        var terms = erased["agreement"]!["terms"]!.AsArray();
+        terms[0]!["obligor"]!.GetValue<string>().ShouldBe(respondent);
+        erased["agreement"]!["signatures"]!.AsArray().Single()!["partyId"]!.GetValue<string>().ShouldBe(respondent);
+    }
 }
