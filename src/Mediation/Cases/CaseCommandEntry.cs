@@ -16,19 +16,21 @@ public sealed class CaseCommandEntry
     const string RoutePrefix = "/api/cases/{id}/";
 
     // Over object: an interface with a static abstract member cannot be a type argument.
-    readonly Func<ICommandForm, object> _read;
+    readonly Func<ICommandForm, object>? _read;
     readonly Func<object, ProblemDetails> _validate;
     readonly Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> _decide;
     readonly Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> _run;
 
     CaseCommandEntry(MethodInfo endpoint, Type record, Access access, IReadOnlyList<FormField> form, ICaseCommand probe,
-        Func<ICommandForm, object> read, Func<object, ProblemDetails> validate,
+        Func<ICommandForm, object>? read, Func<object, ProblemDetails> validate,
         Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> decide,
         Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> run)
     {
-        Route = endpoint.GetCustomAttribute<WolverinePostAttribute>()?.Template is { } route && route.StartsWith(RoutePrefix, StringComparison.Ordinal)
+        var http = endpoint.GetCustomAttribute<WolverineHttpMethodAttribute>();
+        Route = http?.Template is { } route && route.StartsWith(RoutePrefix, StringComparison.Ordinal) && http.HttpMethod is "POST" or "PUT"
             ? route
-            : throw new InvalidOperationException($"{endpoint.DeclaringType?.Name}.{endpoint.Name} is not a POST {RoutePrefix}… endpoint");
+            : throw new InvalidOperationException($"{endpoint.DeclaringType?.Name}.{endpoint.Name} is not a POST or PUT {RoutePrefix}… endpoint");
+        Method = http.HttpMethod;
         Endpoint = endpoint;
         Record = record;
         Access = access;
@@ -41,19 +43,20 @@ public sealed class CaseCommandEntry
     /// The entry of <typeparamref name="TCommand"/>. A command on a case is always about a case, so its
     /// access row checks jurisdiction (404 outside it); <paramref name="action"/> is how refusals name it
     /// ("escalate a case"). <paramref name="form"/> reads the command from the workbench's dialog, and so
-    /// says which fields the dialog shows. <paramref name="probe"/> is a command the workbench tries on a
-    /// case's state to see whether to offer the action at all.
+    /// says which fields the dialog shows; a command whose body a dialog of single fields cannot hold
+    /// (the agreement's terms) has none and is not offered in the workbench. <paramref name="probe"/> is a
+    /// command the workbench tries on a case's state to see whether to offer the action at all.
     /// </summary>
     public static CaseCommandEntry Of<TCommand>(Func<Guid, TCommand, HttpContext, CaseCommandRunner, Task<IResult>> endpoint,
         Func<TCommand, ProblemDetails> validate, CaseDecision<TCommand> decide, string action, string[] roles,
-        Func<ICommandForm, TCommand> form, TCommand probe) where TCommand : ICaseCommand =>
-        new(endpoint.Method, typeof(TCommand), Access.For(action, true, roles), FormLayout.Of(form), probe,
-            read: f => form(f),
+        Func<ICommandForm, TCommand>? form, TCommand probe) where TCommand : ICaseCommand =>
+        new(endpoint.Method, typeof(TCommand), Access.For(action, true, roles), form is null ? [] : FormLayout.Of(form), probe,
+            read: form is null ? null : f => form(f)!,
             validate: command => validate((TCommand)command),
             decide: (command, state, context) => decide((TCommand)command, state, context),
             run: (runner, request, caseId, command, cancellation) => runner.RunAsync(request, caseId, (TCommand)command, decide, cancellation));
 
-    /// <summary>The route's last segment ("escalate", "send-back"): the action's name in the workbench and the seeder.</summary>
+    /// <summary>The route after the case ("escalate", "agreement/signatures"): the action's name in the workbench and the seeder.</summary>
     public string Name => Route[RoutePrefix.Length..];
 
     /// <summary>The endpoint's route, <c>/api/cases/{id}/escalate</c>.</summary>
@@ -67,7 +70,13 @@ public sealed class CaseCommandEntry
     /// <summary>The command's row of the access table, under <see cref="AccessKey"/>.</summary>
     public Access Access { get; }
 
-    public string AccessKey => AccessTable.KeyOf("POST", Route);
+    /// <summary>POST, or PUT for a command that replaces what it records (the agreement's text).</summary>
+    public string Method { get; }
+
+    public string AccessKey => AccessTable.KeyOf(Method, Route);
+
+    /// <summary>Whether the workbench offers it: it has a dialog.</summary>
+    public bool InWorkbench => _read is not null;
 
     /// <summary>The fields of the workbench's dialog, in order.</summary>
     public IReadOnlyList<FormField> Form { get; }
@@ -77,7 +86,8 @@ public sealed class CaseCommandEntry
     /// <summary>The path of the command on one case, as a client sends it.</summary>
     public string PathFor(Guid caseId) => Route.Replace("{id}", caseId.ToString(), StringComparison.Ordinal);
 
-    public ICaseCommand Read(ICommandForm form) => (ICaseCommand)_read(form);
+    public ICaseCommand Read(ICommandForm form) =>
+        (ICaseCommand)(_read ?? throw new InvalidOperationException($"{Name} has no workbench dialog"))(form);
 
     /// <summary>The endpoint's own validation: <see cref="Microsoft.AspNetCore.Mvc.ValidationProblemDetails"/> when invalid.</summary>
     public ProblemDetails Validate(ICaseCommand command) => _validate(command);

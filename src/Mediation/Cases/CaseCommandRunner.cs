@@ -67,9 +67,12 @@ public sealed class CaseCommandRunner(
     /// </summary>
     public delegate Task<CommandOutcome> Attempt(IDocumentSession session, IMessageContext messages, CancellationToken cancellation);
 
-    /// <summary>Decides and commits a command on an existing case.</summary>
+    /// <summary>
+    /// Decides and commits a command on an existing case. The answer is <see cref="CaseVersion"/>, or what
+    /// <paramref name="answer"/> makes of the case as the command left it and the version it reached.
+    /// </summary>
     public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
-        CancellationToken cancellation) where TCommand : ICaseCommand
+        CancellationToken cancellation, Func<MediationCase, long, object>? answer = null) where TCommand : ICaseCommand
     {
         // No case has the all-zero id (Marten refuses an empty stream id): it is answered as any unknown case.
         if (caseId == Guid.Empty) return Task.FromResult(CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}.")));
@@ -93,9 +96,10 @@ public sealed class CaseCommandRunner(
             stream.AppendMany(events);
             if (!string.IsNullOrWhiteSpace(command.LateReason)) session.SetHeader(LateEntry.ReasonHeader, command.LateReason.Trim());
             if (events.Count > 0 && events[0].OccurredAt < state.LatestAt) session.SetHeader(LateEntry.PlacedEarlierHeader, true);
-            await DeadlineWatch.ScheduleAsync(messages, state, events.Aggregate(state, (s, e) => s.Then(e)), context.Now);
+            var after = events.Aggregate(state, (s, e) => s.Then(e));
+            await DeadlineWatch.ScheduleAsync(messages, state, after, context.Now);
             var next = version + events.Count;
-            return CommandOutcome.Done(StatusCodes.Status200OK, new CaseVersion(caseId, next), next);
+            return CommandOutcome.Done(StatusCodes.Status200OK, answer?.Invoke(after, next) ?? new CaseVersion(caseId, next), next);
         }, cancellation, caseId, batch =>
         {
             var stream = batch.Events.FetchForWriting<MediationCase>(caseId);

@@ -1,4 +1,5 @@
 using Mediation.Cases.Accepting;
+using Mediation.Cases.Agreeing;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
 using Mediation.Cases.Correcting;
@@ -63,6 +64,13 @@ public static class CaseCommands
             form => new Resolve(form.Choice("outcome", except: Outcome.TransferredOut), form.Choice<AgreementForm>("agreementForm"), form.Money("amount"),
                 form.Date("performanceDueAt"), form.Choice<Opinion>("opinion"), form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),
             probe: new Resolve()),
+        // The agreement's terms are a list of records, which the workbench's dialogs of single fields do not hold.
+        CaseCommandEntry.Of(RecordAgreementEndpoint.Put, RecordAgreementEndpoint.Validate, RecordAgreementEndpoint.Decide,
+            "record a mediation agreement", [C, M, S], form: null,
+            probe: new RecordAgreement(AgreementForm.Written, "probe", [], ["probe"])),
+        CaseCommandEntry.Of(SignAgreementEndpoint.Post, SignAgreementEndpoint.Validate, SignAgreementEndpoint.Decide,
+            "sign, seal or confirm a mediation agreement", [C, M, S], form: null,
+            probe: new SignAgreement(Seal: true)),
         CaseCommandEntry.Of(RecordPerformanceEndpoint.Post, RecordPerformanceEndpoint.Validate, RecordPerformanceEndpoint.Decide,
             "record performance of an agreement", [C, M, S],
             form => new RecordPerformance(form.Choice<PerformanceResult>("result"), form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),

@@ -79,6 +79,10 @@ public enum RefusalCode
     HandledElsewhereThen,
     ContradictsLaterAct,
     PeriodLocked,
+    NoAgreementText,
+    AgreementSigned,
+    AlreadySigned,
+    NoSealForOral,
 
     // A field that does not fit the case.
     InTheFuture,
@@ -98,6 +102,11 @@ public enum RefusalCode
     RequiredForOpinion,
     OnlyForOpinion,
     UnknownCategory,
+    AgreementFormDiffers,
+    NotAPartyOfTheCase,
+    OwnObligee,
+    NotASignatory,
+    ConfirmationIsForOral,
 
     // Where a case is filed.
     UnknownNode,

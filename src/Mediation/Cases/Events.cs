@@ -20,6 +20,10 @@ namespace Mediation.Cases;
 [JsonDerivedType(typeof(SupervisionOrderIssued), "SupervisionOrderIssued")]
 [JsonDerivedType(typeof(CaseTransferredOut), "CaseTransferredOut")]
 [JsonDerivedType(typeof(CaseResolved), "CaseResolved")]
+[JsonDerivedType(typeof(AgreementRecorded), "AgreementRecorded")]
+[JsonDerivedType(typeof(AgreementSigned), "AgreementSigned")]
+[JsonDerivedType(typeof(AgreementConfirmed), "AgreementConfirmed")]
+[JsonDerivedType(typeof(AgreementSealed), "AgreementSealed")]
 [JsonDerivedType(typeof(PerformanceRecorded), "PerformanceRecorded")]
 [JsonDerivedType(typeof(FollowUpRecorded), "FollowUpRecorded")]
 [JsonDerivedType(typeof(CaseClosed), "CaseClosed")]
@@ -83,6 +87,27 @@ public sealed record CaseResolved(
     Level Level,
     string HandlingNodeCode,
     DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>
+/// 人民调解协议书 (or an oral agreement's record): the facts, the parties' positions, the numbered terms and
+/// the mediators. Recorded again, it replaces the text; only before anyone signed it.
+/// </summary>
+public sealed record AgreementRecorded(
+    AgreementForm Form,
+    string Facts,
+    string? Positions,
+    IReadOnlyList<Agreeing.AgreementTerm> Terms,
+    IReadOnlyList<string> Mediators,
+    DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>A written agreement signed by one of its parties (by id) or by one of its mediators (by name).</summary>
+public sealed record AgreementSigned(Guid? PartyId, string? Mediator, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>An oral agreement confirmed by one of its parties.</summary>
+public sealed record AgreementConfirmed(Guid PartyId, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>The committee's seal put on a written agreement.</summary>
+public sealed record AgreementSealed(DateTimeOffset OccurredAt) : ICaseEvent;
 
 public sealed record PerformanceRecorded(PerformanceResult Result, string? Note, DateTimeOffset OccurredAt) : ICaseEvent;
 

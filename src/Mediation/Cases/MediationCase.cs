@@ -57,6 +57,15 @@ public sealed record MediationCase
     public decimal? Amount { get; init; }
     public DateTimeOffset? PerformanceDueAt { get; init; }
     public PerformanceResult? Performance { get; init; }
+
+    /// <summary>The agreement's text, signatures and seal, once recorded after an agreement was reached.</summary>
+    public Agreeing.MediationAgreement? Agreement { get; init; }
+
+    /// <summary>
+    /// The earliest due date of the agreement's terms while its performance is not recorded as full: past
+    /// it, the case has a term overdue. Duplicated into a column for the overdue list.
+    /// </summary>
+    public DateTimeOffset? TermDueAt => Performance == PerformanceResult.Full ? null : Agreement?.FirstTermDueAt;
     public Level? ResolvedLevel { get; init; }
     public string? ResolvedNodeCode { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
@@ -83,6 +92,9 @@ public sealed record MediationCase
 
     /// <summary>Open and past its due date at <paramref name="now"/>.</summary>
     public bool IsOverdueAt(DateTimeOffset now) => IsOpen && now > DueAt;
+
+    /// <summary>A term of its agreement past its due date at <paramref name="now"/>, the agreement not fully performed.</summary>
+    public bool HasTermOverdueAt(DateTimeOffset now) => now > TermDueAt;
 
     /// <summary>
     /// The state after one more event of the stream, starting from <c>new()</c>: the one way a case is
@@ -128,6 +140,10 @@ public sealed record MediationCase
         SupervisionOrderIssued e => Apply(e),
         CaseTransferredOut e => Apply(e),
         CaseResolved e => Apply(e),
+        AgreementRecorded e => Apply(e),
+        AgreementSigned e => Apply(e),
+        AgreementConfirmed e => Apply(e),
+        AgreementSealed e => Apply(e),
         PerformanceRecorded e => Apply(e),
         FollowUpRecorded e => Apply(e),
         CaseClosed e => Apply(e),
@@ -219,11 +235,28 @@ public sealed record MediationCase
         Amount = e.Amount,
         PerformanceDueAt = e.PerformanceDueAt,
         Performance = null,
+        Agreement = null,
         ResolvedLevel = e.Level,
         ResolvedNodeCode = e.HandlingNodeCode,
         ResolvedAt = e.OccurredAt,
         RefusedByParty = false,
     };
+
+    public MediationCase Apply(AgreementRecorded e) => this with
+    {
+        Agreement = new Agreeing.MediationAgreement
+        {
+            Form = e.Form, Facts = e.Facts, Positions = e.Positions, Terms = [.. e.Terms ?? []], Mediators = [.. e.Mediators ?? []], RecordedAt = e.OccurredAt,
+        },
+    };
+
+    public MediationCase Apply(AgreementSigned e) =>
+        this with { Agreement = Agreement?.With(new Agreeing.AgreementSignature(e.PartyId, e.Mediator, e.OccurredAt), null, e.OccurredAt) };
+
+    public MediationCase Apply(AgreementConfirmed e) =>
+        this with { Agreement = Agreement?.With(new Agreeing.AgreementSignature(e.PartyId, null, e.OccurredAt), null, e.OccurredAt) };
+
+    public MediationCase Apply(AgreementSealed e) => this with { Agreement = Agreement?.With(null, e.OccurredAt, e.OccurredAt) };
 
     public MediationCase Apply(PerformanceRecorded e) => this with { Performance = e.Result };
 
@@ -240,6 +273,7 @@ public sealed record MediationCase
         Amount = null,
         PerformanceDueAt = null,
         Performance = null,
+        Agreement = null,
     };
 
     public MediationCase Apply(PetitionReviewRequested e) => Unconcluded() with

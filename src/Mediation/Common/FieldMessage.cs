@@ -69,6 +69,13 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage EqualsHeldAt { get; } = Of("when given with heldAt, must equal it");
     public static FieldMessage CorrectionIsRecordedNow { get; } = Of("a correction is made now; correct an act's business time with changes.occurredAt");
     public static FieldMessage OneToTenChanges { get; } = Of("name one to ten fields to correct, each with its new value");
+    public static FieldMessage OneToFiftyTerms { get; } = Of("one to fifty terms are required");
+    public static FieldMessage PartyIdRequired { get; } = Of("is required: a party of the case, by its id");
+    public static FieldMessage SignatoryOrSeal { get; } = Of("give either signatory or seal: true");
+    public static FieldMessage OnlyTrue { get; } = Of("must be true when given");
+    public static FieldMessage OnlyWithSignatory { get; } = Of("is only given with signatory");
+    public static FieldMessage OnlyWithSeal { get; } = Of("is only given with seal");
+    public static FieldMessage EqualsSignedOrSealedAt { get; } = Of("when given with signedAt or sealedAt, must equal it");
 
     // Organisation, users and passwords.
     public static FieldMessage NodeCodeShape { get; } = Of("must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit");

@@ -28,10 +28,10 @@ public class CaseCommandCatalogueTests
         var records = Service.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICaseCommand).IsAssignableFrom(t));
         CaseCommands.All.Select(c => c.Record).ShouldBe(records, ignoreOrder: true);
 
-        // Each POST /api/cases/{id}/... endpoint, with the command record it takes.
+        // Each POST or PUT /api/cases/{id}/... endpoint, with the command record it takes.
         var endpoints = Service.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
-            .Select(m => (method: m, route: m.GetCustomAttribute<WolverinePostAttribute>()?.Template))
+            .Select(m => (method: m, route: m.GetCustomAttribute<WolverineHttpMethodAttribute>() is { HttpMethod: "POST" or "PUT" } http ? http.Template : null))
             .Where(e => e.route?.StartsWith(CaseCommandRoute, StringComparison.Ordinal) == true)
             .Select(e => (route: e.route!, record: e.method.GetParameters().Single(p => typeof(ICaseCommand).IsAssignableFrom(p.ParameterType)).ParameterType))
             .ToList();
@@ -52,10 +52,10 @@ public class CaseCommandCatalogueTests
         foreach (var entry in CaseCommands.All)
         {
             AccessTable.Endpoints[entry.AccessKey].ShouldBeSameAs(entry.Access, entry.Name);
-            entry.AccessKey.ShouldBe($"POST {entry.Route}");
+            entry.AccessKey.ShouldBe($"{entry.Method} {entry.Route}");
             entry.Access.InJurisdiction.ShouldBeTrue(entry.Name);
         }
-        AccessTable.Endpoints.Keys.Where(k => k.StartsWith("POST " + CaseCommandRoute, StringComparison.Ordinal))
+        AccessTable.Endpoints.Keys.Where(k => k.StartsWith("POST " + CaseCommandRoute, StringComparison.Ordinal) || k.StartsWith("PUT " + CaseCommandRoute, StringComparison.Ordinal))
             .ShouldBe(CaseCommands.All.Select(c => c.AccessKey), ignoreOrder: true);
     }
 
@@ -69,7 +69,7 @@ public class CaseCommandCatalogueTests
         foreach (var action in offered) CaseCommands.All.ShouldContain(entry => ReferenceEquals(entry, action));
 
         using var bunit = new BunitContext();
-        foreach (var entry in CaseCommands.All)
+        foreach (var entry in CaseCommands.All.Where(e => e.InWorkbench))
         {
             var dialog = bunit.Render<ActionFields>(p => p.AddCascadingValue(Texts.En).Add(f => f.Action, entry));
             var inputs = dialog.FindAll("input, select, textarea").Select(e => e.GetAttribute("name") ?? "").ToList();

@@ -9,7 +9,7 @@ public static class CaseStates
 
     public static MediationCase Filed(CaseKind kind = CaseKind.Dispute, string node = "S1C1", Level level = Level.Community) =>
         new MediationCase().Then(new CaseFiled(Guid.NewGuid(), "2026-000001", kind, kind == CaseKind.Petition ? PetitionType.Claim : null,
-            Channel.WalkIn, "Neighbour", "summary", node, level, [new PartyReference(Guid.NewGuid(), PartyRole.Applicant)],
+            Channel.WalkIn, "Neighbour", "summary", node, level, [new PartyReference(Guid.NewGuid(), PartyRole.Applicant), new PartyReference(Guid.NewGuid(), PartyRole.Respondent)],
             RiskLevel.Low, 1, Received.AddDays(kind == CaseKind.Petition ? 15 : 30), Received));
 
     static DateTimeOffset At(int hours) => Received.AddHours(hours);
@@ -29,6 +29,14 @@ public static class CaseStates
     public static MediationCase Resolved(CaseKind kind = CaseKind.Dispute, Outcome outcome = Outcome.AgreementReached) =>
         Assigned(kind).Then(new CaseResolved(outcome, outcome == Outcome.AgreementReached ? AgreementForm.Written : null, null, null,
             outcome == Outcome.OpinionIssued ? Opinion.Explain : null, null, Level.Grid, "S1C1G1", At(4)));
+
+    /// <summary>Resolved by a written agreement whose text is recorded: the respondent owes the applicant 100 yuan; one mediator.</summary>
+    public static MediationCase AgreementRecorded()
+    {
+        var resolved = Resolved();
+        return resolved.Then(new Mediation.Cases.AgreementRecorded(AgreementForm.Written, "事实", null,
+            [new(resolved.Parties[1].PartyId, resolved.Parties[0].PartyId, "赔偿", 100m)], ["王调解"], At(4)));
+    }
 
     public static MediationCase Closed(CaseKind kind = CaseKind.Dispute, Outcome outcome = Outcome.AgreementReached) =>
         Resolved(kind, outcome).Then(new CaseClosed(At(5)));

@@ -1,5 +1,6 @@
 using Mediation.Cases;
 using Mediation.Cases.Accepting;
+using Mediation.Cases.Agreeing;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
 using Mediation.Cases.Correcting;
@@ -57,6 +58,9 @@ public class DecisionMatrixTests
                 CaseKind.Petition => new Resolve(null, null, null, null, Opinion.Support, null, null),
                 _ => new Resolve(Outcome.Done, null, null, null, null, null, null),
             }, typeof(CaseResolved)),
+            [typeof(RecordAgreement)] = (state => new RecordAgreement(AgreementForm.Written, "事实",
+                [new TermInput(state.Parties[1].PartyId, state.Parties[0].PartyId, "赔偿 100 元", 100m)], ["王调解"]), typeof(AgreementRecorded)),
+            [typeof(SignAgreement)] = (_ => new SignAgreement(Seal: true), typeof(AgreementSealed)),
             [typeof(RecordPerformance)] = (_ => new RecordPerformance(PerformanceResult.Full, null, null), typeof(PerformanceRecorded)),
             [typeof(RecordFollowUp)] = (_ => new RecordFollowUp(Satisfaction.Satisfied, null, null), typeof(FollowUpRecorded)),
             [typeof(CloseCase)] = (_ => new CloseCase(null), typeof(CaseClosed)),
@@ -88,7 +92,8 @@ public class DecisionMatrixTests
         ("assigned help request", () => CaseStates.Assigned(CaseKind.HelpRequest), Working),
         ("escalated dispute", CaseStates.Escalated, Working + " send-back"),
         ("dispute a party refused", CaseStates.Refused, "assign refusal escalate extend-deadline supervise transfer-out resolve corrections"),
-        ("dispute resolved by agreement", () => CaseStates.Resolved(), "performance follow-up close corrections"),
+        ("dispute resolved by agreement", () => CaseStates.Resolved(), "agreement performance follow-up close corrections"),
+        ("agreement text recorded", CaseStates.AgreementRecorded, "agreement agreement/signatures performance follow-up close corrections"),
         ("dispute withdrawn", () => CaseStates.Resolved(CaseKind.Dispute, Outcome.Withdrawn), "follow-up close corrections"),
         ("petition with an opinion", () => CaseStates.Resolved(CaseKind.Petition, Outcome.OpinionIssued), "follow-up close review corrections"),
         ("closed dispute with agreement", () => CaseStates.Closed(), "performance follow-up reopen corrections"),
@@ -137,7 +142,8 @@ public class DecisionMatrixTests
     {
         var endpoints = typeof(CaseCommandRunner).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributes(typeof(Wolverine.Http.WolverinePostAttribute), false).Cast<Wolverine.Http.WolverinePostAttribute>())
+            .SelectMany(m => m.GetCustomAttributes(typeof(Wolverine.Http.WolverineHttpMethodAttribute), false).Cast<Wolverine.Http.WolverineHttpMethodAttribute>())
+            .Where(a => a.HttpMethod is "POST" or "PUT")
             .Select(a => a.Template)
             .Where(t => t!.StartsWith("/api/cases/{id}/"))
             .Select(t => t!["/api/cases/{id}/".Length..])

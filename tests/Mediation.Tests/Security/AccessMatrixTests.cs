@@ -38,6 +38,12 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         ["POST /api/cases/{id}/transfer-out"] = _ => new { target = "Court", note = "转诉讼" },
         ["POST /api/cases/{id}/resolve"] = _ => new { outcome = "Withdrawn", note = "撤回" },
         ["POST /api/cases/{id}/performance"] = _ => new { result = "Full" },
+        ["PUT /api/cases/{id}/agreement"] = _ => new
+        {
+            form = "Written", facts = "事实", mediators = new[] { "王调解" },
+            terms = new[] { new { obligor = Guid.NewGuid(), obligee = Guid.NewGuid(), content = "赔偿" } },
+        },
+        ["POST /api/cases/{id}/agreement/signatures"] = _ => new { seal = true },
         ["POST /api/cases/{id}/follow-up"] = _ => new { satisfaction = "Satisfied", note = "回访" },
         ["POST /api/cases/{id}/close"] = _ => new { },
         ["POST /api/cases/{id}/reopen"] = _ => new { reason = "当事人反悔" },

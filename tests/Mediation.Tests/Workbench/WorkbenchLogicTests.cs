@@ -72,8 +72,17 @@ public class WorkbenchLogicTests
     public void Every_action_is_a_row_of_the_access_table_and_every_case_command_endpoint_is_an_action()
     {
         foreach (var action in CaseCommands.All) AccessTable.Endpoints.ShouldContainKey(action.AccessKey);
-        var commandRows = AccessTable.Endpoints.Keys.Where(k => k.StartsWith("POST /api/cases/{id}/", StringComparison.Ordinal));
+        var commandRows = AccessTable.Endpoints.Keys.Where(k =>
+            k.StartsWith("POST /api/cases/{id}/", StringComparison.Ordinal) || k.StartsWith("PUT /api/cases/{id}/", StringComparison.Ordinal));
         commandRows.Order().ShouldBe(CaseCommands.All.Select(a => a.AccessKey).Order());
+    }
+
+    [Fact]
+    public void The_agreement_is_not_offered_in_the_workbench_whose_dialogs_cannot_hold_its_terms()
+    {
+        var withText = Case(CaseStatus.Resolved, outcome: Outcome.AgreementReached);
+        Offered(withText, Roles.Supervisor).ShouldNotContain(name => name.StartsWith("agreement", StringComparison.Ordinal));
+        CaseCommands.Find("agreement")!.InWorkbench.ShouldBeFalse();
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public static class CaseReadModel
     static readonly Expression<Func<MediationCase, object?>>[] Duplicated =
     [
         x => x.Status, x => x.Level, x => x.Kind, x => x.Category, x => x.NodeCode, x => x.HandlingNodeCode, x => x.Assignee!,
-        x => x.ReceivedAt, x => x.DueAt,
+        x => x.ReceivedAt, x => x.DueAt, x => x.TermDueAt!,
     ];
 
     public static void Configure(StoreOptions options)

@@ -1,3 +1,4 @@
+using Mediation.Cases.Agreeing;
 using Mediation.Parties;
 
 namespace Mediation.Cases.Reading;
@@ -40,15 +41,44 @@ public sealed record CaseView(
     int SupervisionOrders,
     bool RefusedByParty,
     ReviewStage ReviewStage,
-    bool CanSendBack)
+    bool CanSendBack,
+    AgreementView? Agreement,
+    bool TermOverdue)
 {
     public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
         c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.ResolvedLevel, c.Satisfaction,
         parties, c.Version, c.RiskLevel, c.GroupSize, c.AcceptedAt, c.ExtensionDays, c.Opinion, c.AgreementForm, c.Amount,
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
-        c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty);
+        c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now));
 }
+
+/// <summary>
+/// The agreement as the case shows it. Parties appear by id only, as in the events: their names, masked
+/// or not (or hidden, or erased), are those of the case's party list.
+/// </summary>
+public sealed record AgreementView(
+    AgreementForm Form,
+    string Facts,
+    string? Positions,
+    IReadOnlyList<AgreementTermView> Terms,
+    IReadOnlyList<string> Mediators,
+    DateTimeOffset RecordedAt,
+    IReadOnlyList<AgreementSignature> Signatures,
+    DateTimeOffset? SealedAt,
+    bool Effective,
+    DateTimeOffset? EffectiveAt)
+{
+    public static AgreementView? Of(MediationCase c, DateTimeOffset now) => c.Agreement is not { } a ? null : new(
+        a.Form, a.Facts, a.Positions,
+        a.Terms.Select((t, i) => new AgreementTermView(i + 1, t.Obligor, t.Obligee, t.Content, t.Amount, t.DueAt, t.Place, t.Manner,
+            c.Performance != PerformanceResult.Full && now > t.DueAt)).ToList(),
+        a.Mediators, a.RecordedAt, a.Signatures, a.SealedAt, a.EffectiveAt is not null, a.EffectiveAt);
+}
+
+/// <summary>A numbered term; <see cref="Overdue"/>: past its due date and the agreement not fully performed.</summary>
+public sealed record AgreementTermView(int Number, Guid Obligor, Guid Obligee, string Content, decimal? Amount, DateTimeOffset? DueAt,
+    string? Place, string? Manner, bool Overdue);
 
 /// <summary>A row of the case list: what a queue shows, without parties.</summary>
 public sealed record CaseListItem(
@@ -68,11 +98,13 @@ public sealed record CaseListItem(
     DateTimeOffset DueAt,
     bool Overdue,
     Outcome? Outcome,
-    long Version)
+    long Version,
+    DateTimeOffset? TermDueAt,
+    bool TermOverdue)
 {
     public static CaseListItem Of(MediationCase c, DateTimeOffset now) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
-        c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.Version);
+        c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.Version, c.TermDueAt, c.HasTermOverdueAt(now));
 }
 
 public sealed record CaseList(IReadOnlyList<CaseListItem> Items, int Page, int PageSize, long Total);

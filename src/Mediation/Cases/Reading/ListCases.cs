@@ -22,7 +22,7 @@ public sealed record CaseQuery
     [QueryParameter(typeof(string), "Only cases handled at this node or below it now.", Name = "handlingNodeCode")] public string? HandlingNodeCode { get; set; }
     [QueryParameter(typeof(CaseKind), "Only cases of this kind.", Name = "kind")] public string? Kind { get; set; }
     [QueryParameter(typeof(string), "Only cases of this category (its code, GET /api/categories).", Name = "category")] public string? Category { get; set; }
-    [QueryParameter(typeof(bool), "true: only open cases past their due time; false: only the others.", Name = "overdue")] public string? Overdue { get; set; }
+    [QueryParameter(typeof(bool), "true: only open cases past their due time, and cases with an agreement term past its due date and not fully performed; false: only the others.", Name = "overdue")] public string? Overdue { get; set; }
     [QueryParameter(typeof(string), "Only cases assigned to this person.", Name = "assignee")] public string? Assignee { get; set; }
     [QueryParameter(typeof(string), "The beginning of a case number, or words of the summary.", Name = "q")] public string? Q { get; set; }
     [QueryParameter(typeof(int), "Page number, from 1 (default 1).", Name = "page")] public string? Page { get; set; }
@@ -108,8 +108,9 @@ public sealed record CaseFilter(
         if (Assignee is { } assignee) cases = cases.Where(c => c.Assignee == assignee);
         if (NodeCode is { } node) cases = WithinSubtree(cases, org, node, handling: false);
         if (HandlingNodeCode is { } handling) cases = WithinSubtree(cases, org, handling, handling: true);
-        if (Overdue is true) cases = cases.Where(c => c.Status.IsOneOf(OpenStatuses) && c.DueAt < now);
-        if (Overdue is false) cases = cases.Where(c => !c.Status.IsOneOf(OpenStatuses) || c.DueAt >= now);
+        // Overdue: open past the handling deadline, or a term of the agreement past its due date while not fully performed.
+        if (Overdue is true) cases = cases.Where(c => (c.Status.IsOneOf(OpenStatuses) && c.DueAt < now) || c.TermDueAt < now);
+        if (Overdue is false) cases = cases.Where(c => (!c.Status.IsOneOf(OpenStatuses) || c.DueAt >= now) && (c.TermDueAt == null || c.TermDueAt >= now));
         if (Q is { } q) cases = cases.Where(c => c.CaseNumber.StartsWith(q) || c.Summary.Contains(q, StringComparison.OrdinalIgnoreCase));
         return cases;
     }

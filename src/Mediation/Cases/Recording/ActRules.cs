@@ -1,4 +1,5 @@
 using Mediation.Cases.Accepting;
+using Mediation.Cases.Agreeing;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
 using Mediation.Cases.Deadlines;
@@ -73,6 +74,12 @@ public static class ActRules
                 HandledAt(state, ResolveEndpoint.Command, r.HandlingNodeCode);
                 ResolveEndpoint.CheckOutcome(r, state.Kind);
                 break;
+            case AgreementRecorded a:
+                RecordAgreementEndpoint.Check(a, state);
+                break;
+            case AgreementSigned or AgreementConfirmed or AgreementSealed:
+                SignAgreementEndpoint.Check(act, state);
+                break;
             case PerformanceRecorded:
                 Performance(state, RecordPerformanceEndpoint.Command);
                 break;
@@ -134,6 +141,15 @@ public static class ActRules
         if (state.Outcome != Outcome.AgreementReached)
             throw new CaseRefusal.NotAllowed(command, state, RefusalCode.NotAnAgreement,
                 $"performance is recorded for an agreement, and this case ended {state.Outcome}");
+    }
+
+    /// <summary>The agreement's text and signatures belong to a resolution with an agreement, until the case is closed.</summary>
+    public static void Agreement(MediationCase state, string command)
+    {
+        Guards.Status(state, command, CaseStatus.Resolved);
+        if (state.Outcome != Outcome.AgreementReached)
+            throw new CaseRefusal.NotAllowed(command, state, RefusalCode.NotAnAgreement,
+                $"an agreement is recorded for a case resolved with AgreementReached, and this case ended {state.Outcome}");
     }
 
     /// <summary>A return visit (回访) comes after the resolution, often after closing (the case stays closed).</summary>

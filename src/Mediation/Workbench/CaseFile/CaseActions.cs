@@ -74,7 +74,7 @@ public sealed class CaseActions(CaseCommandRunner runner)
     /// table's row of the mirrored endpoint) and that the command's own decision accepts in the case's state.
     /// </summary>
     public static IReadOnlyList<CaseCommandEntry> Offered(MediationCase state, CurrentUser user, DecisionContext context) =>
-        !user.Handles(context.Org, state) ? [] : CaseCommands.All.Where(a => AccessTable.Allows(user, a.AccessKey) && OfferedIn(a, state, context)).ToList();
+        !user.Handles(context.Org, state) ? [] : CaseCommands.All.Where(a => a.InWorkbench && AccessTable.Allows(user, a.AccessKey) && OfferedIn(a, state, context)).ToList();
 
     /// <summary>Whether the decision accepts the case's state, tried with the entry's probe command (nothing written).</summary>
     static bool OfferedIn(CaseCommandEntry action, MediationCase state, DecisionContext context)
@@ -102,7 +102,7 @@ public sealed class CaseActions(CaseCommandRunner runner)
     public async Task<CommandOutcome> RunAsync(HttpContext http, Guid caseId, ActionForm form, CancellationToken cancellation)
     {
         var user = CurrentUser.From(http);
-        if (CaseCommands.Find(form.Action) is not { } action) return CommandOutcome.Refused(Problems.Invalid("action", FieldMessage.NoSuchAction(form.Action)));
+        if (CaseCommands.Find(form.Action) is not { InWorkbench: true } action) return CommandOutcome.Refused(Problems.Invalid("action", FieldMessage.NoSuchAction(form.Action)));
         if (!AccessTable.Allows(user, action.AccessKey))
             return CommandOutcome.Refused(AccessTable.ForbiddenFor(action.AccessKey));
         var request = new CommandRequest(user, null, null, form.Version > 0 ? form.Version : null, http.TraceIdentifier);
