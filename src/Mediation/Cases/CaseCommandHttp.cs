@@ -18,11 +18,11 @@ public static class CaseCommandHttp
 
     /// <summary>Runs a command on a case for an HTTP request and answers it.</summary>
     public static async Task<IResult> Run<TCommand>(this CaseCommandRunner runner, HttpContext http, Guid caseId, TCommand command,
-        CaseDecision<TCommand> decide) where TCommand : ICaseCommand
+        CaseDecision<TCommand> decide, CaseCommandRunner.Staging? stage = null) where TCommand : ICaseCommand
     {
         var (request, problem) = RequestFrom(http, command);
         if (problem is not null) return problem.ToResult();
-        return Respond(http, await runner.RunAsync(request!, caseId, command, decide, http.RequestAborted));
+        return Respond(http, await runner.RunAsync(request!, caseId, command, decide, http.RequestAborted, stage));
     }
 
     /// <summary>Runs an attempt (filing a case, say) for an HTTP request and answers it.</summary>

@@ -67,9 +67,15 @@ public sealed class CaseCommandRunner(
     /// </summary>
     public delegate Task<CommandOutcome> Attempt(IDocumentSession session, IMessageContext messages, CancellationToken cancellation);
 
-    /// <summary>Decides and commits a command on an existing case.</summary>
+    /// <summary>
+    /// What a command writes besides its events, staged in the same session (so in the same transaction),
+    /// and the answer it gives once committed, given the version the case reaches.
+    /// </summary>
+    public delegate CommandOutcome Staging(IDocumentSession session, CaseVersion reached);
+
+    /// <summary>Decides and commits a command on an existing case; <paramref name="stage"/> adds what it writes besides its events.</summary>
     public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
-        CancellationToken cancellation) where TCommand : ICaseCommand
+        CancellationToken cancellation, Staging? stage = null) where TCommand : ICaseCommand
     {
         // No case has the all-zero id (Marten refuses an empty stream id): it is answered as any unknown case.
         if (caseId == Guid.Empty) return Task.FromResult(CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}.")));
@@ -94,8 +100,8 @@ public sealed class CaseCommandRunner(
             if (!string.IsNullOrWhiteSpace(command.LateReason)) session.SetHeader(LateEntry.ReasonHeader, command.LateReason.Trim());
             if (events.Count > 0 && events[0].OccurredAt < state.LatestAt) session.SetHeader(LateEntry.PlacedEarlierHeader, true);
             await DeadlineWatch.ScheduleAsync(messages, state, events.Aggregate(state, (s, e) => s.Then(e)), context.Now);
-            var next = version + events.Count;
-            return CommandOutcome.Done(StatusCodes.Status200OK, new CaseVersion(caseId, next), next);
+            var reached = new CaseVersion(caseId, version + events.Count);
+            return stage?.Invoke(session, reached) ?? CommandOutcome.Done(StatusCodes.Status200OK, reached, reached.Version);
         }, cancellation, caseId, batch =>
         {
             var stream = batch.Events.FetchForWriting<MediationCase>(caseId);
