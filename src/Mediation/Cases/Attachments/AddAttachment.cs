@@ -30,6 +30,15 @@ public static class AddAttachmentEndpoint
     public const string Command = "attachments";
     public const string Route = "/api/cases/{id}/attachments";
 
+    /// <summary>The fields of the upload's form, for the OpenAPI document: name, whether it is the file, whether it is required, what it is.</summary>
+    public static readonly IReadOnlyList<(string Name, bool File, bool Required, string Description)> Form =
+    [
+        ("file", true, true, $"The file: {AttachmentKinds.Allowed}, recognised by its content; at most {AttachmentKinds.MaxMegabytes} MB."),
+        ("description", false, false, "What the file is, up to 1000 characters."),
+        ("occurredAt", false, false, "When it was added, ISO 8601 with its offset (default: now)."),
+        ("lateReason", false, false, "Why it is recorded late, where occurredAt is long past."),
+    ];
+
     // The parts besides the file (a description, a time, a reason) are small; the body may exceed the
     // file's limit by this much before it is refused unread.
     const int FormOverhead = 64 * 1024;
