@@ -281,6 +281,7 @@ static class Chinese
         ["ChainProblemKind.CaseAddedAgainstDigest"] = "较日摘要多出案件",
         ["ChainProblemKind.HeadsDifferAgainstDigest"] = "链头与日摘要不符",
         ["ChainProblemKind.DigestRowDiffers"] = "日摘要记录不符",
+        ["ChainProblemKind.AttachmentAltered"] = "附件内容被改动",
         ["CaseKind.Dispute"] = "矛盾纠纷",
         ["CaseKind.Petition"] = "信访事项",
         ["CaseKind.HelpRequest"] = "求助",

@@ -281,6 +281,7 @@ static class English
         ["ChainProblemKind.CaseAddedAgainstDigest"] = "Case added against a digest",
         ["ChainProblemKind.HeadsDifferAgainstDigest"] = "Heads differ from a digest",
         ["ChainProblemKind.DigestRowDiffers"] = "Digest record differs",
+        ["ChainProblemKind.AttachmentAltered"] = "Attachment altered",
         ["CaseKind.Dispute"] = "Dispute",
         ["CaseKind.Petition"] = "Petition",
         ["CaseKind.HelpRequest"] = "Help request",
