@@ -12,7 +12,11 @@ namespace Mediation.Cases.Attachments;
 
 /// <summary>One attachment of a case as the list shows it: what it is, never its content.</summary>
 public sealed record AttachmentItem(Guid Id, string FileName, string? Description, string ContentType, long Size, string Sha256,
-    DateTimeOffset AddedAt, string? AddedBy);
+    DateTimeOffset AddedAt, string? AddedBy)
+{
+    public static AttachmentItem Of(AttachmentAdded a, string? addedBy) =>
+        new(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, addedBy);
+}
 
 public static class ReadAttachmentsEndpoints
 {
@@ -80,10 +84,6 @@ public static class ReadAttachmentsEndpoints
     static async Task<IReadOnlyList<AttachmentItem>> ItemsAsync(MediationCase state, IQuerySession session, CancellationToken cancellation)
     {
         var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
-        return events.Where(e => e.Data is AttachmentAdded).Select(e =>
-        {
-            var a = (AttachmentAdded)e.Data;
-            return new AttachmentItem(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, e.UserName);
-        }).ToList();
+        return events.Where(e => e.Data is AttachmentAdded).Select(e => AttachmentItem.Of((AttachmentAdded)e.Data, e.UserName)).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Alba;
 using Mediation.Security;
 using Mediation.Tests.Auditing;
 using Mediation.Tests.Hosting;
@@ -202,5 +203,24 @@ public class AttachmentTests(CaseFixture service) : IClassFixture<CaseFixture>
 
         (await ChainTests.SqlAsync(service.ConnectionString, "delete from mediation.case_attachments where id = $1", added)).ShouldBe(1);
         ChainTests.Problems((await Api.Get($"/api/cases/{id}/verify")).Body).ShouldBe([("AttachmentAltered", 2L)]);
+    }
+
+    [Fact]
+    public async Task The_case_page_lists_the_attachments_and_its_form_opens_the_content_with_the_session_cookie()
+    {
+        var id = await CaseAsync();
+        var added = (await Api.Post($"/api/cases/{id}/attachments", Files.Form(Files.Png, "现场照片.png"))).ShouldBe(HttpStatusCode.Created).Id;
+        await TestUsers.SignedInAsync(service.Host, "attachment-supervisor", [Roles.Supervisor], "S1");
+        var cookie = await WorkbenchCookie.SignedInAsync(service.Host, "attachment-supervisor", TestUsers.Password);
+
+        var page = await service.Host.Scenario(s =>
+        {
+            s.Get.Url($"/workbench/cases/{id}");
+            s.WithRequestHeader("Cookie", cookie.Split(';')[0]);
+        });
+        var html = System.Net.WebUtility.HtmlDecode(await page.ReadAsTextAsync());
+        html.ShouldContain("现场照片.png");
+        html.ShouldContain($"action=\"/api/cases/{id}/attachments/{added}\"");
+        (await WorkbenchCookie.GetAsync(service.Host, cookie, Content(id, added))).Status.ShouldBe(200);
     }
 }
