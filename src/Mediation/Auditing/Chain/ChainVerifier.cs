@@ -140,9 +140,13 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
         var problems = new List<ChainProblem>();
         if (events.Count == 0 && links.Count == 0 && head is null)
         {
-            if (snapshot is not null || streamVersion is not null || hasParties)
-                problems.Add(new(ChainProblemKind.CaseMissing, null,
-                    $"the case's {string.Join(" and ", new[] { snapshot is null ? null : "stored case", streamVersion is null ? null : "stream", hasParties ? "parties" : null }.OfType<string>())} remain; its events and chain are gone"));
+            var remains = new[]
+            {
+                snapshot is null ? null : "stored case", streamVersion is null ? null : "stream", hasParties ? "parties" : null,
+                attachments.Count > 0 ? "attachments" : null,
+            }.OfType<string>().ToList();
+            if (remains.Count > 0)
+                problems.Add(new(ChainProblemKind.CaseMissing, null, $"the case's {string.Join(" and ", remains)} remain; its events and chain are gone"));
             return new CaseCheck(id, 0, problems.Count == 0, problems);
         }
         problems.AddRange(Judge(events, links, head, streamVersion, rings[KeyRings.Chain]));

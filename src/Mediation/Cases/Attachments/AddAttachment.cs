@@ -80,7 +80,8 @@ public static class AddAttachmentEndpoint
         {
             form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = AttachmentKinds.MaxBytes + FormOverhead }, cancellation);
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        // The form reader says which of its limits a body broke only in its message.
+        catch (InvalidDataException e) when (e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
         {
             return (null, TooLarge());
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Alba;
+using Microsoft.Extensions.DependencyInjection;
 using Mediation.Security;
 using Mediation.Tests.Auditing;
 using Mediation.Tests.Hosting;
@@ -222,5 +223,23 @@ public class AttachmentTests(CaseFixture service) : IClassFixture<CaseFixture>
         html.ShouldContain("现场照片.png");
         html.ShouldContain($"action=\"/api/cases/{id}/attachments/{added}\"");
         (await WorkbenchCookie.GetAsync(service.Host, cookie, Content(id, added))).Status.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task Verify_names_a_case_whose_events_are_gone_while_its_attachments_remain()
+    {
+        var id = await CaseAsync();
+        (await Api.Post($"/api/cases/{id}/attachments", Files.Form(Files.Pdf, "协议.pdf"))).ShouldBe(HttpStatusCode.Created);
+        (await ChainTests.SqlAsync(service.ConnectionString, """
+            delete from mediation.mt_events where stream_id = $1; delete from mediation.mt_streams where id = $1;
+            delete from mediation.chain_links where stream_id = $1; delete from mediation.chain_heads where stream_id = $1;
+            delete from mediation.mt_doc_mediationcase where id = $1; delete from mediation.mt_doc_party where (data ->> 'caseId')::uuid = $1
+            """, id)).ShouldBeGreaterThan(0);
+
+        var verifier = service.Host.Services.GetRequiredService<Mediation.Auditing.Chain.ChainVerifier>();
+        var check = await verifier.VerifyCaseAsync(id, Cancellation);
+        check.Problems.ShouldHaveSingleItem().Kind.ShouldBe(Mediation.Auditing.Chain.ChainProblemKind.CaseMissing);
+        check.Problems[0].Detail.ShouldBe("the case's attachments remain; its events and chain are gone");
+        (await verifier.VerifyAllAsync(Cancellation)).ShouldContain(c => c.CaseId == id && !c.Intact);
     }
 }
