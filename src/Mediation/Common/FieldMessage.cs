@@ -91,6 +91,7 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage FileTooLarge(int megabytes) => Of($"must be at most {megabytes} MB", [megabytes]);
     public static FieldMessage FileEmpty { get; } = Of("must not be empty");
     public static FieldMessage OneFile { get; } = Of("must be one file of a multipart/form-data request");
+    public static FieldMessage NoControlCharactersInFileName { get; } = Of("the file's name must not contain control characters");
 
     // Request headers.
     public static FieldMessage IdempotencyKeyShape { get; } = Of("must be one value of 1 to 200 visible ASCII characters");

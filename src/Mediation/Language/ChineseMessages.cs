@@ -40,6 +40,7 @@ static class ChineseMessages
         ["Message.FileTooLarge"] = "文件不能超过 {0} MB",
         ["Message.FileEmpty"] = "文件不能为空",
         ["Message.OneFile"] = "须以 multipart/form-data 上传一个文件",
+        ["Message.NoControlCharactersInFileName"] = "文件名不能含有控制字符",
         ["Message.SayWhy"] = "请简要说明理由（至少 4 个字）",
         ["Message.JsonObjectRequired"] = "须提交一个 JSON 对象",
         ["Message.NoSuchAction"] = "没有“{0}”这项操作",

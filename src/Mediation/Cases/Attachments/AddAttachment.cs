@@ -100,16 +100,19 @@ public static class AddAttachmentEndpoint
         if (file.Length > AttachmentKinds.MaxBytes) return (null, TooLarge());
         if (file.Length == 0) return (null, Problems.Invalid("file", FieldMessage.FileEmpty));
 
-        var description = Single(form, "description");
-        var lateReason = Single(form, "lateReason");
+        // A form sends the fields left empty as empty strings: they are not given.
+        var description = Optional(form, "description");
+        var lateReason = Optional(form, "lateReason");
         // A browser may send the path the file was picked from; only its last segment is the name.
         var fileName = file.FileName[(file.FileName.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
         var check = new Validation()
             .Text(fileName.Length == 0 ? null : fileName, "file", 255, required: false)
             .Text(description, "description", 1000, required: false)
             .Text(lateReason, "lateReason", 1000, required: false);
+        // The name goes back out in a Content-Disposition header, where no control character may stand.
+        if (fileName.Any(char.IsControl)) check.Add("file", FieldMessage.NoControlCharactersInFileName);
         DateTimeOffset? occurredAt = null;
-        if (Single(form, "occurredAt") is { Length: > 0 } at)
+        if (Optional(form, "occurredAt") is { } at)
         {
             if (DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && HasOffset(at)) occurredAt = parsed;
             else check.Add("occurredAt", FieldMessage.TimeWithOffset("2026-03-02T09:30:00+08:00"));
@@ -121,15 +124,16 @@ public static class AddAttachmentEndpoint
         if (AttachmentKinds.Of(content) is not { } contentType) return (null, Problems.Invalid("file", FieldMessage.FileType(AttachmentKinds.Allowed)));
 
         var name = fileName.Length == 0 ? "attachment" + AttachmentKinds.Extension(contentType) : fileName;
-        return (new AddAttachment(name, string.IsNullOrWhiteSpace(description) ? null : description.Trim(), contentType, content.LongLength,
-            Convert.ToHexStringLower(SHA256.HashData(content)), occurredAt, string.IsNullOrWhiteSpace(lateReason) ? null : lateReason.Trim())
+        return (new AddAttachment(name, description?.Trim(), contentType, content.LongLength, Convert.ToHexStringLower(SHA256.HashData(content)),
+            occurredAt, lateReason?.Trim())
         {
             AttachmentId = Guid.CreateVersion7(),
             Content = content,
         }, null);
     }
 
-    static string? Single(IFormCollection form, string field) => form.TryGetValue(field, out var values) ? values.ToString() : null;
+    static string? Optional(IFormCollection form, string field) =>
+        form.TryGetValue(field, out var values) && !string.IsNullOrWhiteSpace(values.ToString()) ? values.ToString() : null;
 
     static bool HasOffset(string text) => text.Contains('T') && (text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T'));
 

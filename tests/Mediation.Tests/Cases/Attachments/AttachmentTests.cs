@@ -80,13 +80,16 @@ public class AttachmentTests(CaseFixture service) : IClassFixture<CaseFixture>
     {
         var id = await CaseAsync();
         var before = (await Api.Get($"/api/cases/{id}")).Body["status"]!.GetValue<string>();
-        var added = (await Api.Post($"/api/cases/{id}/attachments", Files.Form(Files.Png, "收据.png"))).ShouldBe(HttpStatusCode.Created);
+        // Fields a form leaves empty are not given.
+        var added = (await Api.Post($"/api/cases/{id}/attachments", Files.Form(Files.Png, "收据.png", "", ("occurredAt", ""), ("lateReason", " "))))
+            .ShouldBe(HttpStatusCode.Created);
         added.ETag.ShouldBe("\"2\"");
 
         var last = (await Api.Get($"/api/cases/{id}/history")).Body.AsArray()[^1]!;
         last["type"]!.GetValue<string>().ShouldBe("AttachmentAdded");
         last["data"]!["sha256"]!.GetValue<string>().ShouldBe(Convert.ToHexStringLower(SHA256.HashData(Files.Png)));
         last["data"]!["attachmentId"]!.GetValue<string>().ShouldBe(added.Id.ToString());
+        last["data"]!["description"].ShouldBeNull();
         (await Api.Get($"/api/cases/{id}")).Body["status"]!.GetValue<string>().ShouldBe(before);
     }
 
@@ -105,6 +108,8 @@ public class AttachmentTests(CaseFixture service) : IClassFixture<CaseFixture>
             answer.Response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
             answer.Body["errors"]!["file"]![0]!.GetValue<string>().ShouldContain("PDF, JPEG, PNG, DOCX");
         }
+        var controlled = (await Api.Post($"/api/cases/{id}/attachments", Files.Form(Files.Pdf, "a\tb.pdf"))).ShouldBe(HttpStatusCode.BadRequest);
+        controlled.Body["errors"]!["file"]![0]!.GetValue<string>().ShouldContain("control characters");
         var empty = (await Api.Post($"/api/cases/{id}/attachments", Files.Form([], "empty.pdf"))).ShouldBe(HttpStatusCode.BadRequest);
         empty.Body["errors"]!["file"]![0]!.GetValue<string>().ShouldBe("must not be empty");
         // JSON is not a form: refused as a media type the endpoint does not take.
