@@ -16,13 +16,13 @@ public static class CaseCommandHttp
 {
     public const string CorrelationHeader = "X-Correlation-Id";
 
-    /// <summary>Runs a command on a case for an HTTP request and answers it (with <paramref name="answer"/>'s body, if given).</summary>
+    /// <summary>Runs a command on a case for an HTTP request and answers it (as <paramref name="complete"/> says, if given).</summary>
     public static async Task<IResult> Run<TCommand>(this CaseCommandRunner runner, HttpContext http, Guid caseId, TCommand command,
-        CaseDecision<TCommand> decide, Func<MediationCase, long, object>? answer = null) where TCommand : ICaseCommand
+        CaseDecision<TCommand> decide, CaseCommandRunner.Completion? complete = null) where TCommand : ICaseCommand
     {
         var (request, problem) = RequestFrom(http, command);
         if (problem is not null) return problem.ToResult();
-        return Respond(http, await runner.RunAsync(request!, caseId, command, decide, http.RequestAborted, answer));
+        return Respond(http, await runner.RunAsync(request!, caseId, command, decide, http.RequestAborted, complete));
     }
 
     /// <summary>Runs an attempt (filing a case, say) for an HTTP request and answers it.</summary>

@@ -68,11 +68,15 @@ public sealed class CaseCommandRunner(
     public delegate Task<CommandOutcome> Attempt(IDocumentSession session, IMessageContext messages, CancellationToken cancellation);
 
     /// <summary>
-    /// Decides and commits a command on an existing case. The answer is <see cref="CaseVersion"/>, or what
-    /// <paramref name="answer"/> makes of the case as the command left it and the version it reached.
+    /// What a command does besides appending its events: it may stage further writes in the same session (so
+    /// in the same transaction), and it gives the answer once committed, from the case as the command left it
+    /// and the version it reached.
     /// </summary>
+    public delegate CommandOutcome Completion(IDocumentSession session, MediationCase after, CaseVersion reached);
+
+    /// <summary>Decides and commits a command on an existing case; <paramref name="complete"/>, when given, adds its writes and its answer (else <see cref="CaseVersion"/>).</summary>
     public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
-        CancellationToken cancellation, Func<MediationCase, long, object>? answer = null) where TCommand : ICaseCommand
+        CancellationToken cancellation, Completion? complete = null) where TCommand : ICaseCommand
     {
         // No case has the all-zero id (Marten refuses an empty stream id): it is answered as any unknown case.
         if (caseId == Guid.Empty) return Task.FromResult(CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}.")));
@@ -98,8 +102,8 @@ public sealed class CaseCommandRunner(
             if (events.Count > 0 && events[0].OccurredAt < state.LatestAt) session.SetHeader(LateEntry.PlacedEarlierHeader, true);
             var after = events.Aggregate(state, (s, e) => s.Then(e));
             await DeadlineWatch.ScheduleAsync(messages, state, after, context.Now);
-            var next = version + events.Count;
-            return CommandOutcome.Done(StatusCodes.Status200OK, answer?.Invoke(after, next) ?? new CaseVersion(caseId, next), next);
+            var reached = new CaseVersion(caseId, version + events.Count);
+            return complete?.Invoke(session, after, reached) ?? CommandOutcome.Done(StatusCodes.Status200OK, reached, reached.Version);
         }, cancellation, caseId, batch =>
         {
             var stream = batch.Events.FetchForWriting<MediationCase>(caseId);

@@ -31,6 +31,7 @@ namespace Mediation.Cases;
 [JsonDerivedType(typeof(PetitionReviewRequested), "PetitionReviewRequested")]
 [JsonDerivedType(typeof(DeadlineBreached), "DeadlineBreached")]
 [JsonDerivedType(typeof(ActCorrected), "ActCorrected")]
+[JsonDerivedType(typeof(AttachmentAdded), "AttachmentAdded")]
 public interface ICaseEvent
 {
     DateTimeOffset OccurredAt { get; }
@@ -134,3 +135,11 @@ public sealed record ActCorrected(long CorrectedVersion, string CorrectedType, I
 
 /// <summary>One corrected field of an act, its values written as the API writes them (ISO 8601 times, enum names, decimals).</summary>
 public sealed record FieldCorrection(string Field, string? Before, string? After);
+
+/// <summary>
+/// A file (a signed agreement, a receipt, evidence) added to the case. Its bytes are kept beside the
+/// stream (<c>case_attachments</c>); the event holds their SHA-256, so the chain covers the content. It
+/// changes nothing in the case's lifecycle.
+/// </summary>
+public sealed record AttachmentAdded(Guid AttachmentId, string FileName, string? Description, string ContentType, long Size, string Sha256,
+    DateTimeOffset OccurredAt) : ICaseEvent;

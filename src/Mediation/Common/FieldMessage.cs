@@ -93,6 +93,13 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage NewPasswordDiffers { get; } = Of("must differ from the current password");
     public static FieldMessage NotCurrentPassword { get; } = Of("is not your current password, or the account is locked for a while after repeated failures");
 
+    // Attachments.
+    public static FieldMessage FileType(string allowed) => Of($"must be one of these kinds of file, judged by its content: {allowed}", [allowed]);
+    public static FieldMessage FileTooLarge(int megabytes) => Of($"must be at most {megabytes} MB", [megabytes]);
+    public static FieldMessage FileEmpty { get; } = Of("must not be empty");
+    public static FieldMessage OneFile { get; } = Of("must be one file of a multipart/form-data request");
+    public static FieldMessage NoControlCharactersInFileName { get; } = Of("the file's name must not contain control characters");
+
     // Request headers.
     public static FieldMessage IdempotencyKeyShape { get; } = Of("must be one value of 1 to 200 visible ASCII characters");
     public static FieldMessage ETagShape { get; } = Of("must be the case's ETag, a quoted version such as \"3\"");

@@ -63,6 +63,10 @@ public static class AccessTable
         ["GET /api/cases/by-number/{caseNumber}"] = Access.For("read a case", true, C, M, S, U),
         ["GET /api/cases/{id}/history"] = Access.For("read a case's history", true, C, M, S, U),
         ["GET /api/cases/{id}/verify"] = Access.For("check a case's history for tampering", true, S, U),
+        ["POST /api/cases/{id}/attachments"] = Access.For("add an attachment to a case", true, C, M, S),
+        ["GET /api/cases/{id}/attachments"] = Access.For("list a case's attachments", true, C, M, S, U),
+        // A scan may show anything about a party: its content is for the roles that see personal data unmasked.
+        ["GET /api/cases/{id}/attachments/{attachmentId}"] = Access.For("open an attachment's content", true, S, U),
 
         ["POST /api/parties/{id}/erase"] = Access.For("erase a party's personal data", true, A),
 

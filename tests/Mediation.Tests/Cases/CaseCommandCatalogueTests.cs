@@ -22,17 +22,24 @@ public class CaseCommandCatalogueTests
 
     static readonly Assembly Service = typeof(CaseCommands).Assembly;
 
+    /// <summary>
+    /// The one command on a case that is not a JSON body: an upload is a multipart form, so the workbench's
+    /// dialogs and the seeder do not offer it, and its access row is the table's own.
+    /// </summary>
+    static readonly Type Upload = typeof(Mediation.Cases.Attachments.AddAttachment);
+    const string UploadRoute = Mediation.Cases.Attachments.AddAttachmentEndpoint.Route;
+
     [Fact]
     public void Every_case_command_record_and_endpoint_is_in_the_catalogue_once()
     {
-        var records = Service.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICaseCommand).IsAssignableFrom(t));
+        var records = Service.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICaseCommand).IsAssignableFrom(t) && t != Upload);
         CaseCommands.All.Select(c => c.Record).ShouldBe(records, ignoreOrder: true);
 
         // Each POST or PUT /api/cases/{id}/... endpoint, with the command record it takes.
         var endpoints = Service.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Select(m => (method: m, route: m.GetCustomAttribute<WolverineHttpMethodAttribute>() is { HttpMethod: "POST" or "PUT" } http ? http.Template : null))
-            .Where(e => e.route?.StartsWith(CaseCommandRoute, StringComparison.Ordinal) == true)
+            .Where(e => e.route?.StartsWith(CaseCommandRoute, StringComparison.Ordinal) == true && e.route != UploadRoute)
             .Select(e => (route: e.route!, record: e.method.GetParameters().Single(p => typeof(ICaseCommand).IsAssignableFrom(p.ParameterType)).ParameterType))
             .ToList();
         CaseCommands.All.Select(c => (c.Route, c.Record)).ShouldBe(endpoints, ignoreOrder: true);
@@ -55,7 +62,8 @@ public class CaseCommandCatalogueTests
             entry.AccessKey.ShouldBe($"{entry.Method} {entry.Route}");
             entry.Access.InJurisdiction.ShouldBeTrue(entry.Name);
         }
-        AccessTable.Endpoints.Keys.Where(k => k.StartsWith("POST " + CaseCommandRoute, StringComparison.Ordinal) || k.StartsWith("PUT " + CaseCommandRoute, StringComparison.Ordinal))
+        AccessTable.Endpoints.Keys.Where(k => (k.StartsWith("POST " + CaseCommandRoute, StringComparison.Ordinal) || k.StartsWith("PUT " + CaseCommandRoute, StringComparison.Ordinal))
+            && k != "POST " + UploadRoute)
             .ShouldBe(CaseCommands.All.Select(c => c.AccessKey), ignoreOrder: true);
     }
 

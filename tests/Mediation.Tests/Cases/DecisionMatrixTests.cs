@@ -148,6 +148,22 @@ public class DecisionMatrixTests
             .Where(t => t!.StartsWith("/api/cases/{id}/"))
             .Select(t => t!["/api/cases/{id}/".Length..])
             .ToHashSet();
+        // The upload is not in the catalogue (a form, not a JSON command); its decision is held below.
+        endpoints.Remove(Mediation.Cases.Attachments.AddAttachmentEndpoint.Command).ShouldBeTrue();
         endpoints.ShouldBe(Commands.Keys.ToHashSet(), ignoreOrder: true);
+    }
+
+    [Fact]
+    public void An_attachment_may_be_added_in_every_state()
+    {
+        var upload = new Mediation.Cases.Attachments.AddAttachment("协议.pdf", null, "application/pdf", 5, new string('0', 64)) { AttachmentId = Guid.NewGuid() };
+        foreach (var (name, build, _) in States)
+        {
+            var state = build();
+            var added = Mediation.Cases.Attachments.AddAttachmentEndpoint.Decide(upload, state, Context with { At = Context.Now }).ShouldHaveSingleItem();
+            added.ShouldBeOfType<AttachmentAdded>(name).AttachmentId.ShouldBe(upload.AttachmentId);
+            state.Step(added).Status.ShouldBe(state.Status, name);
+            state.Step(added).Attachments.ShouldBe(state.Attachments + 1, name);
+        }
     }
 }

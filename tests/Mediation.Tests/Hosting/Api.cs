@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Mediation.Tests.Hosting;
 
-/// <summary>A thin HTTP client for tests: JSON in, status and JSON out, as a client of the API sees it.</summary>
+/// <summary>A thin HTTP client for tests: JSON (or a form given as <see cref="HttpContent"/>) in, status and JSON out, as a client of the API sees it.</summary>
 public sealed class Api(HttpClient client)
 {
     public HttpClient Client { get; } = client;
@@ -36,7 +36,8 @@ public sealed class Api(HttpClient client)
     public async Task<Answer> Send(HttpMethod method, string path, object? body, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is string raw) request.Content = new StringContent(raw, Encoding.UTF8, "application/json");
+        if (body is HttpContent content) request.Content = content;
+        else if (body is string raw) request.Content = new StringContent(raw, Encoding.UTF8, "application/json");
         else if (body is not null) request.Content = JsonContent.Create(body, options: Options);
         configure?.Invoke(request);
         var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);

@@ -26,6 +26,9 @@ public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
     public string EscalatedNumber { get; private set; } = "";
     public Guid EscalatedParty { get; private set; }
 
+    /// <summary>An attachment of each case: <see cref="Inside"/>, <see cref="Outside"/>, <see cref="Escalated"/>.</summary>
+    public Dictionary<Guid, Guid> AttachmentOf { get; } = new();
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
@@ -37,6 +40,9 @@ public class SecurityFixture(PostgresForTests postgres) : CaseFixture(postgres)
         (Escalated, EscalatedNumber, EscalatedParty) = await FileAsync("S1C1");
         for (var i = 0; i < 2; i++) // S1C1 → S1 → C1
             (await Api.Post($"/api/cases/{Escalated}/escalate", new { reason = "MediationFailed" })).ShouldBe(HttpStatusCode.OK);
+        foreach (var caseId in new[] { Inside, Outside, Escalated })
+            AttachmentOf[caseId] = (await Api.Post($"/api/cases/{caseId}/attachments", Cases.Attachments.Files.Form(Cases.Attachments.Files.Pdf, "协议书.pdf")))
+                .ShouldBe(HttpStatusCode.Created).Id;
         foreach (var (user, node) in new[] { (InsideUser, "S1C1"), (OutsideUser, "S2C1") })
             (await Api.Post("/api/users", new { username = user, password = TestUsers.Password, displayName = user, roles = new[] { Roles.Clerk }, nodeCode = node }))
                 .ShouldBe(HttpStatusCode.Created);

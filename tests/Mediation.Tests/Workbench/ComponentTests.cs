@@ -153,4 +153,28 @@ public class ComponentTests : IDisposable
             .Add(x => x.Total, 45).Add(x => x.Page, 3).Add(x => x.PageSize, 20));
         last.FindAll("a").Count.ShouldBe(1);
     }
+
+    [Fact]
+    public void A_case_page_lists_its_attachments_for_every_reader_and_offers_their_content_only_to_who_may_unmask()
+    {
+        var caseId = Guid.NewGuid();
+        var added = new Mediation.Cases.Attachments.AttachmentItem(Guid.NewGuid(), "调解协议书.pdf", "双方签字", "application/pdf", 2 * 1024 * 1024,
+            new string('a', 64), new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero), "clerk");
+        IRenderedComponent<CaseAttachments> Render(bool mayOpen) => _context.Render<CaseAttachments>(p => p
+            .AddCascadingValue(Texts.Zh).Add(a => a.CaseId, caseId).Add(a => a.Items, [added]).Add(a => a.MayOpen, mayOpen));
+
+        var masked = Render(false);
+        masked.Find("[data-testid=file-name]").TextContent.ShouldBe("调解协议书.pdf");
+        masked.Find("[data-attachment]").TextContent.ShouldContain("2.0 MB");
+        masked.Find("[data-attachment]").TextContent.ShouldContain("双方签字");
+        masked.FindAll("[data-testid=open-attachment]").ShouldBeEmpty();
+
+        var form = Render(true).Find("[data-testid=open-attachment]");
+        form.GetAttribute("method").ShouldBe("get");
+        form.GetAttribute("action").ShouldBe($"/api/cases/{caseId}/attachments/{added.Id}");
+        form.QuerySelector("input[name=reason]")!.HasAttribute("required").ShouldBeTrue();
+
+        _context.Render<CaseAttachments>(p => p.AddCascadingValue(Texts.Zh).Add(a => a.CaseId, caseId).Add(a => a.Items, []))
+            .Find("[data-testid=attachments]").TextContent.Trim().ShouldBe("暂无附件");
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Marten;
 using Mediation.Cases;
+using Mediation.Cases.Attachments;
 using Mediation.Cases.Reading;
 using Mediation.Security.Keys;
 using Npgsql;
@@ -40,6 +41,8 @@ public enum ChainProblemKind
     HeadsDifferAgainstDigest,
     /// <summary>The database's own copy of a digest line was changed or deleted.</summary>
     DigestRowDiffers,
+    /// <summary>An attachment's stored bytes are not those its event recorded (their SHA-256 differs), or are gone.</summary>
+    AttachmentAltered,
 }
 
 public sealed record ChainProblem(ChainProblemKind Kind, long? Version, string Detail);
@@ -68,6 +71,7 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
                 union select id from {Schema}.mt_streams s where not {ChainSchema.IsTombstoneStream(Schema, "s")}
                 union select stream_id from {Schema}.{ChainSchema.Heads} union select stream_id from {Schema}.{ChainSchema.Links}
                 union select id from {Schema}.mt_doc_mediationcase union select (data ->> 'caseId')::uuid from {Schema}.mt_doc_party
+                union select case_id from {Schema}.{AttachmentTable.Name}
                 order by 1
                 """, connection) { CommandTimeout = 0 };
             await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -88,6 +92,7 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
         string? snapshot = null;
         Dictionary<string, object?> columns = new();
         var hasParties = false;
+        var attachments = new List<StoredAttachment>();
         var duplicated = CaseReadModel.DuplicatedColumns.ToList();
 
         await using (var connection = store.Storage.Database.CreateConnection())
@@ -102,6 +107,12 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
                          $"select version from {Schema}.mt_streams where id = $1",
                          $"select data::text, {string.Join(", ", duplicated.Select(d => d.Column))} from {Schema}.mt_doc_mediationcase where id = $1",
                          $"select exists (select 1 from {Schema}.mt_doc_party where (data ->> 'caseId')::uuid = $1)",
+                         // Hashed where the bytes are, so that a case's files never travel for the check.
+                         $"""
+                          select coalesce(e.version, 0), coalesce(e.data ->> 'attachmentId', a.id::text), e.data ->> 'sha256', encode(sha256(a.content), 'hex')
+                          from (select version, data from {Schema}.mt_events where stream_id = $1 and type = '{AttachmentEventType}') e
+                          full join (select id, content from {Schema}.{AttachmentTable.Name} where case_id = $1) a on a.id::text = e.data ->> 'attachmentId'
+                          """,
                      })
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter { Value = id } } });
             await using var reader = await batch.ExecuteReaderAsync(cancellation);
@@ -120,20 +131,42 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
             }
             await reader.NextResultAsync(cancellation);
             if (await reader.ReadAsync(cancellation)) hasParties = reader.GetBoolean(0);
+            await reader.NextResultAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+                attachments.Add(new StoredAttachment(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         var problems = new List<ChainProblem>();
         if (events.Count == 0 && links.Count == 0 && head is null)
         {
-            if (snapshot is not null || streamVersion is not null || hasParties)
-                problems.Add(new(ChainProblemKind.CaseMissing, null,
-                    $"the case's {string.Join(" and ", new[] { snapshot is null ? null : "stored case", streamVersion is null ? null : "stream", hasParties ? "parties" : null }.OfType<string>())} remain; its events and chain are gone"));
+            var remains = new[]
+            {
+                snapshot is null ? null : "stored case", streamVersion is null ? null : "stream", hasParties ? "parties" : null,
+                attachments.Count > 0 ? "attachments" : null,
+            }.OfType<string>().ToList();
+            if (remains.Count > 0)
+                problems.Add(new(ChainProblemKind.CaseMissing, null, $"the case's {string.Join(" and ", remains)} remain; its events and chain are gone"));
             return new CaseCheck(id, 0, problems.Count == 0, problems);
         }
         problems.AddRange(Judge(events, links, head, streamVersion, rings[KeyRings.Chain]));
+        problems.AddRange(AttachmentProblems(attachments));
         if (events.Count > 0) problems.AddRange(await SnapshotProblemsAsync(id, snapshot, columns, duplicated, cancellation));
         return new CaseCheck(id, events.Count, problems.Count == 0, problems);
     }
+
+    static readonly string AttachmentEventType = JasperFx.Events.EventTypeExtensions.GetEventTypeName(typeof(AttachmentAdded));
+
+    /// <summary>An attachment as verify reads it: the version and SHA-256 of its event, the SHA-256 of its stored bytes.</summary>
+    sealed record StoredAttachment(long Version, string Id, string? Recorded, string? Stored);
+
+    /// <summary>Each attachment's stored bytes against the SHA-256 its event recorded; the chain covers the event.</summary>
+    static IEnumerable<ChainProblem> AttachmentProblems(IEnumerable<StoredAttachment> attachments) => attachments
+        .Where(a => !string.Equals(a.Recorded, a.Stored, StringComparison.OrdinalIgnoreCase))
+        .Select(a => new ChainProblem(ChainProblemKind.AttachmentAltered, a.Version == 0 ? null : a.Version,
+            a.Recorded is null ? $"attachment {a.Id} is stored, but no event of the case added it"
+            : a.Stored is null ? $"the content of attachment {a.Id} is gone"
+            : $"the content of attachment {a.Id} is not what its event recorded (SHA-256 {a.Stored}, recorded {a.Recorded})"));
 
     /// <summary>The chain of one case against its events, head and stream version.</summary>
     public static IEnumerable<ChainProblem> Judge(IReadOnlyList<SealedEvent> events, IReadOnlyDictionary<long, StoredLink> links, StoredHead? head,

@@ -110,5 +110,6 @@ public static class SignAgreementEndpoint
     [WolverinePost("/api/cases/{id}/agreement/signatures", OperationId = "SignAgreement")]
     [ProducesResponseType<AgreementVersion>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, SignAgreement command, HttpContext http, CaseCommandRunner runner) =>
-        runner.Run(http, id, command, Decide, (state, version) => new AgreementVersion(state.Id, version, state.Agreement?.EffectiveAt is not null));
+        runner.Run(http, id, command, Decide, (_, after, reached) =>
+            CommandOutcome.Done(StatusCodes.Status200OK, new AgreementVersion(reached.Id, reached.Version, after.Agreement?.EffectiveAt is not null), reached.Version));
 }

@@ -39,6 +39,7 @@ public sealed record CaseView(
     int FollowUps,
     int Sessions,
     int SupervisionOrders,
+    int Attachments,
     bool RefusedByParty,
     ReviewStage ReviewStage,
     bool CanSendBack,
@@ -50,7 +51,7 @@ public sealed record CaseView(
         c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.ResolvedLevel, c.Satisfaction,
         parties, c.Version, c.RiskLevel, c.GroupSize, c.AcceptedAt, c.ExtensionDays, c.Opinion, c.AgreementForm, c.Amount,
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
-        c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now));
+        c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now));
 }
 
 /// <summary>

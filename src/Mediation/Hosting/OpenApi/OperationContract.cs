@@ -76,8 +76,32 @@ static class OperationContract
         if (access.InJurisdiction || description.ParameterDescriptions.Any(p => p.Source == BindingSource.Path))
             responses["404"] = Problem("There is no such thing in the caller's jurisdiction.", problem);
         else responses.Remove("404");
+        if (endpoint.MethodInfo.GetCustomAttributes(typeof(ConsumesAttribute), false) is [ConsumesAttribute consumes]
+            && consumes.ContentTypes.Contains("multipart/form-data"))
+            await DescribeUploadAsync(operation, context, cancellation);
         if (endpoint.MethodInfo.GetParameters().Any(p => p.ParameterType == typeof(Cases.CaseCommandRunner)))
             DescribeCaseCommand(operation, problem, onCase: description.RelativePath.Contains("{id}", StringComparison.Ordinal));
+    }
+
+    /// <summary>An upload: its form, which the endpoint reads itself (to bound it), and its refusals.</summary>
+    static async Task DescribeUploadAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
+    {
+        var form = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema>(), Required = new HashSet<string>() };
+        foreach (var (name, file, required, text) in Cases.Attachments.AddAttachmentEndpoint.Form)
+        {
+            form.Properties[name] = new OpenApiSchema { Type = JsonSchemaType.String, Format = file ? "binary" : null, Description = text };
+            if (required) form.Required.Add(name);
+        }
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = form } },
+        };
+        var validation = await ComponentAsync(context, typeof(HttpValidationProblemDetails), cancellation);
+        var responses = operation.Responses!;
+        responses["400"] = Problem("The request is not valid: `errors` names each wrong field (`file`: not an allowed kind of file, or empty).", validation);
+        responses["413"] = Problem($"The file is over {Cases.Attachments.AttachmentKinds.MaxMegabytes} MB: `errors` names `file`.", validation);
+        responses["415"] = Problem("The request is not multipart/form-data.", await ComponentAsync(context, typeof(ProblemDetails), cancellation));
     }
 
     /// <summary>What CaseCommandRunner adds to a command: safe retries, a guard against acting on a stale read, and their refusals.</summary>

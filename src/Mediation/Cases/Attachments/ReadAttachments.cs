@@ -1,0 +1,89 @@
+using Marten;
+using Mediation.Auditing;
+using Mediation.Common;
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Attachments;
+
+/// <summary>One attachment of a case as the list shows it: what it is, never its content.</summary>
+public sealed record AttachmentItem(Guid Id, string FileName, string? Description, string ContentType, long Size, string Sha256,
+    DateTimeOffset AddedAt, string? AddedBy)
+{
+    public static AttachmentItem Of(AttachmentAdded a, string? addedBy) =>
+        new(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, addedBy);
+}
+
+public static class ReadAttachmentsEndpoints
+{
+    const string ReasonText = "Why the content is opened, in a few words (written to the access log).";
+
+    public static string ContentPath(Guid caseId, Guid attachmentId) => $"/api/cases/{caseId}/attachments/{attachmentId}";
+
+    /// <summary>The case's attachments in the order they were added: whoever may read the case sees that they exist.</summary>
+    [WolverineGet("/api/cases/{id}/attachments", OperationId = "ListAttachments")]
+    [ProducesResponseType<IReadOnlyList<AttachmentItem>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid id, HttpContext http, IQuerySession session, OrgDirectory directory, CancellationToken cancellation)
+    {
+        var items = await ItemsAsync(id, CurrentUser.From(http), session, directory, cancellation);
+        return items is null ? Problems.NotFound($"There is no case {id}.").ToResult() : Results.Ok(items);
+    }
+
+    /// <summary>
+    /// The content of one attachment, with its content type and file name, for the roles that see personal
+    /// data unmasked (a scan may show anything), with a reason; each opening is written to the access log
+    /// before the content goes out.
+    /// </summary>
+    [WolverineGet("/api/cases/{id}/attachments/{attachmentId}", OperationId = "GetAttachmentContent")]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, AttachmentKinds.Pdf, AttachmentKinds.Jpeg, AttachmentKinds.Png, AttachmentKinds.Docx)]
+    public static async Task<IResult> Content(Guid id, Guid attachmentId, [QueryParameter(typeof(string), ReasonText)] string? reason,
+        HttpContext http, IDocumentStore store, IQuerySession session, OrgDirectory directory, AccessLog accessLog, CancellationToken cancellation)
+    {
+        var user = CurrentUser.From(http);
+        var state = await session.LoadAsync<MediationCase>(id, cancellation);
+        if (state is null || !user.Sees(await directory.CurrentAsync(cancellation), state)) return Problems.NotFound($"There is no case {id}.").ToResult();
+        reason = reason?.Trim();
+        var check = new Validation().Text(string.IsNullOrEmpty(reason) ? null : reason, "reason", 500);
+        if (reason is { Length: > 0 and < 4 }) check.Add("reason", FieldMessage.SayWhy);
+        if (!check.IsValid) return Problems.Invalid(check).ToResult();
+
+        var item = (await ItemsAsync(state, session, cancellation)).FirstOrDefault(a => a.Id == attachmentId);
+        if (item is null) return Problems.NotFound($"Case {state.CaseNumber} has no attachment {attachmentId}.").ToResult();
+        byte[]? content;
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync(cancellation);
+            await using var command = new NpgsqlCommand(
+                $"select content from {store.Options.DatabaseSchemaName}.{AttachmentTable.Name} where id = $1 and case_id = $2", connection)
+            {
+                Parameters = { new NpgsqlParameter { Value = attachmentId }, new NpgsqlParameter { Value = id } },
+            };
+            content = await command.ExecuteScalarAsync(cancellation) as byte[];
+        }
+        if (content is null) return Problems.NotFound($"The content of attachment {attachmentId} of case {state.CaseNumber} is not stored.").ToResult();
+
+        // The file name may itself tell about a party, so the log names the attachment by id only.
+        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.ViewAttachment, state.Id, reason: reason,
+            detail: $"case {state.CaseNumber}, attachment {attachmentId}", nodes: [state.NodeCode, state.HandlingNodeCode]), cancellation);
+        return Results.File(content, item.ContentType, item.FileName);
+    }
+
+    /// <summary>The attachments of a case this user may see; null when there is no such case in their jurisdiction.</summary>
+    public static async Task<IReadOnlyList<AttachmentItem>?> ItemsAsync(Guid id, CurrentUser user, IQuerySession session, OrgDirectory directory,
+        CancellationToken cancellation)
+    {
+        var state = await session.LoadAsync<MediationCase>(id, cancellation);
+        if (state is null || !user.Sees(await directory.CurrentAsync(cancellation), state)) return null;
+        return await ItemsAsync(state, session, cancellation);
+    }
+
+    static async Task<IReadOnlyList<AttachmentItem>> ItemsAsync(MediationCase state, IQuerySession session, CancellationToken cancellation)
+    {
+        var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
+        return events.Where(e => e.Data is AttachmentAdded).Select(e => AttachmentItem.Of((AttachmentAdded)e.Data, e.UserName)).ToList();
+    }
+}
