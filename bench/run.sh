@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark, in one run on one machine: the write path against its ceiling, pgbench, then the
-# statistics/reports/projection parts (bench/stats.sh) and the cold start (bench/cold-start.sh).
+# statistics/reports/projection parts (bench/stats.sh), the cold start (bench/cold-start.sh) and the
+# idle service's CPU (bench/idle.sh).
 # Usage: bench/run.sh [--smoke] [--write-only]
 #   full (default): write path 20 s per concurrency at 1/8/32 clients and 20 s at 500 commands/s,
 #     pgbench 20 s per concurrency, stats.sh at 100,000 cases (seeded once, kept in
@@ -147,6 +148,9 @@ if [ $write_only = 0 ]; then
   echo | tee -a "$results"
   echo "## Cold start: bench/cold-start.sh $cold_runs" | tee -a "$results"
   bench/cold-start.sh "$cold_runs" $([ $smoke = 1 ] && echo build || echo publish) 2>&1 | tail -n 1 | tee -a "$results"
+  echo | tee -a "$results"
+  echo "## Idle: bench/idle.sh" | tee -a "$results"
+  bench/idle.sh $([ $smoke = 1 ] && echo "5 build" || echo "60 publish") 2>&1 | tail -n 1 | tee -a "$results"
 fi
 echo; echo "Results: $results"
 exit "$write_status"
