@@ -12,6 +12,13 @@ if (demo) builder.Services.AddHostedService<Mediation.Seeding.DemoOnFirstRun>();
 var app = builder.Build();
 app.UseMediation();
 
+// Without a command it is the service: run it as such, without the command line's discovery, which
+// writes plain-text lines ahead of the first (possibly JSON) log line.
+if (args.Length == 0)
+{
+    await app.RunAsync();
+    return 0;
+}
 return await app.RunJasperFxCommands(args);
 
 /// <summary>The entry point, visible to the test host.</summary>
