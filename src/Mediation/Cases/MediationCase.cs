@@ -70,6 +70,14 @@ public sealed record MediationCase
     /// it, the case has a term overdue. Duplicated into a column for the overdue list.
     /// </summary>
     public DateTimeOffset? TermDueAt => Performance == PerformanceResult.Full ? null : Agreement?.FirstTermDueAt;
+
+    /// <summary>The judicial confirmation of the agreement in effect, once the parties applied for it.</summary>
+    public Confirming.JudicialConfirmation? Confirmation { get; init; }
+
+    /// <summary>The end of the confirmation window a warning, or a lapse, was already recorded for: each once per window.</summary>
+    public DateTimeOffset? ConfirmationWarnedFor { get; init; }
+    public DateTimeOffset? ConfirmationLapsedFor { get; init; }
+
     public Level? ResolvedLevel { get; init; }
     public string? ResolvedNodeCode { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
@@ -148,6 +156,11 @@ public sealed record MediationCase
         AgreementSigned e => Apply(e),
         AgreementConfirmed e => Apply(e),
         AgreementSealed e => Apply(e),
+        ConfirmationApplied e => Apply(e),
+        ConfirmationRuled e => Apply(e),
+        EnforcementApplied e => Apply(e),
+        ConfirmationWindowClosing e => this with { ConfirmationWarnedFor = e.EndsAt },
+        ConfirmationWindowLapsed e => this with { ConfirmationLapsedFor = e.EndsAt },
         PerformanceRecorded e => Apply(e),
         FollowUpRecorded e => Apply(e),
         CaseClosed e => Apply(e),
@@ -244,6 +257,7 @@ public sealed record MediationCase
         PerformanceDueAt = e.PerformanceDueAt,
         Performance = null,
         Agreement = null,
+        Confirmation = null,
         ResolvedLevel = e.Level,
         ResolvedNodeCode = e.HandlingNodeCode,
         ResolvedAt = e.OccurredAt,
@@ -266,6 +280,14 @@ public sealed record MediationCase
 
     public MediationCase Apply(AgreementSealed e) => this with { Agreement = Agreement?.With(null, e.OccurredAt, e.OccurredAt) };
 
+    public MediationCase Apply(ConfirmationApplied e) => this with { Confirmation = new Confirming.JudicialConfirmation(e.Court, e.OccurredAt) };
+
+    public MediationCase Apply(ConfirmationRuled e) =>
+        this with { Confirmation = Confirmation is null ? null : Confirmation with { Ruling = e.Ruling, RulingNumber = e.RulingNumber, RuledAt = e.OccurredAt } };
+
+    public MediationCase Apply(EnforcementApplied e) =>
+        this with { Confirmation = Confirmation is null ? null : Confirmation with { EnforcementAppliedAt = e.OccurredAt } };
+
     public MediationCase Apply(PerformanceRecorded e) => this with { Performance = e.Result };
 
     public MediationCase Apply(FollowUpRecorded e) =>
@@ -282,6 +304,7 @@ public sealed record MediationCase
         PerformanceDueAt = null,
         Performance = null,
         Agreement = null,
+        Confirmation = null,
     };
 
     public MediationCase Apply(PetitionReviewRequested e) => Unconcluded() with

@@ -115,7 +115,7 @@ public static class FileCaseEndpoint
 
             session.Insert<Party>(parties);
             session.Events.StartStream<MediationCase>(caseId, filed);
-            await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, new MediationCase().Then(filed), context.Now);
+            await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, new MediationCase().Then(filed), context.Deadlines, context.Now);
             return CommandOutcome.Done(StatusCodes.Status201Created, new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, $"/api/cases/{caseId}");
         };
 
