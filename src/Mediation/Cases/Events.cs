@@ -58,7 +58,8 @@ public sealed record CaseFiled(
     RiskLevel RiskLevel,
     int GroupSize,
     DateTimeOffset DueAt,
-    DateTimeOffset OccurredAt) : ICaseEvent;
+    DateTimeOffset OccurredAt,
+    string? CourtReference = null) : ICaseEvent;
 
 public sealed record PetitionAccepted(NoticeMethod NoticeMethod, string? Reason, DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;
 

@@ -23,6 +23,9 @@ public sealed record MediationCase
     public string Category { get; init; } = "";
     public string Summary { get; init; } = "";
 
+    /// <summary>The referring court's reference of a case a court referred for mediation (委派), given at filing.</summary>
+    public string? CourtReference { get; init; }
+
     /// <summary>Where the case was filed; never changes.</summary>
     public string NodeCode { get; init; } = "";
 
@@ -180,6 +183,7 @@ public sealed record MediationCase
         Channel = e.Channel,
         Category = e.Category,
         Summary = e.Summary,
+        CourtReference = e.CourtReference,
         NodeCode = e.NodeCode,
         HandlingNodeCode = e.NodeCode,
         Level = e.Level,

@@ -79,6 +79,7 @@ static class ChineseMessages
         ["Message.OnlyTrue"] = "填写时须为 true",
         ["Message.OnlyWithSignatory"] = "仅与签名人一同填写",
         ["Message.OnlyWithSeal"] = "仅与盖章一同填写",
+        ["Message.OnlyForCourtReferral"] = "仅来源为法院委托（CourtReferral）时填写",
         ["Message.RequiredForRuling"] = "法院裁定（Confirmed 或 Rejected）时必填",
         ["Message.OnlyForRuling"] = "仅登记法院裁定（Confirmed 或 Rejected）时填写",
         ["Message.EqualsAt"] = "与 at 同时填写时，须与之相同",

@@ -45,7 +45,8 @@ public sealed record CaseView(
     bool CanSendBack,
     AgreementView? Agreement,
     bool TermOverdue,
-    ConfirmationView? Confirmation)
+    ConfirmationView? Confirmation,
+    ReferralView? Referral)
 {
     public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now, TimeSpan confirmationWindow) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
@@ -53,7 +54,7 @@ public sealed record CaseView(
         parties, c.Version, c.RiskLevel, c.GroupSize, c.AcceptedAt, c.ExtensionDays, c.Opinion, c.AgreementForm, c.Amount,
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
         c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now),
-        ConfirmationView.Of(c, confirmationWindow));
+        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c));
 }
 
 /// <summary>
@@ -97,6 +98,23 @@ public sealed record ConfirmationView(
     public static ConfirmationView? Of(MediationCase c, TimeSpan window) => c.Agreement?.EffectiveAt is not { } effective ? null : new(
         c.Confirmation?.Court, c.Confirmation?.AppliedAt, c.Confirmation?.Ruling, c.Confirmation?.RulingNumber, c.Confirmation?.RuledAt,
         c.Confirmation?.EnforcementAppliedAt, effective + window, c.ConfirmationLapsedFor == effective + window);
+}
+
+/// <summary>
+/// A case a court referred for mediation (委派, channel <c>CourtReferral</c>): the court's reference, and
+/// the outcome to report back once the case is concluded (null before).
+/// </summary>
+public sealed record ReferralView(string CourtReference, ReferralOutcome? Outcome)
+{
+    public static ReferralView? Of(MediationCase c) => c is { Channel: Channel.CourtReferral, CourtReference: { } reference }
+        ? new(reference, c.Outcome switch
+        {
+            null => null,
+            Mediation.Cases.Outcome.AgreementReached when c.Confirmation?.Ruling == ConfirmationRuling.Confirmed => ReferralOutcome.Confirmed,
+            Mediation.Cases.Outcome.AgreementReached => ReferralOutcome.Agreement,
+            _ => ReferralOutcome.FailedAndReturned,
+        })
+        : null;
 }
 
 /// <summary>A numbered term; <see cref="Overdue"/>: past its due date and the agreement not fully performed.</summary>

@@ -14,11 +14,13 @@ public class ConfirmationTests(CaseFixture service) : IClassFixture<CaseFixture>
 
     async Task<JsonNode> Case(Guid id) => (await Api.Get($"/api/cases/{id}")).ShouldBe(HttpStatusCode.OK).Body;
 
-    /// <summary>A dispute resolved yesterday with an oral agreement, both parties confirming it: in effect from the last confirmation.</summary>
-    async Task<(Guid id, DateTimeOffset effectiveAt)> Effective()
+    /// <summary>A dispute filed with <paramref name="filing"/> (or a plain one) and resolved yesterday with an oral agreement, both parties confirming it: in effect from the last confirmation.</summary>
+    async Task<(Guid id, DateTimeOffset effectiveAt)> Effective(JsonObject? filing = null)
     {
         var now = DateTimeOffset.UtcNow;
-        var id = (await Api.Post("/api/cases", Requests.Dispute("S1C1G1", receivedAt: now.AddDays(-2)))).ShouldBe(HttpStatusCode.Created).Id;
+        filing ??= Filing();
+        filing["receivedAt"] = now.AddDays(-2);
+        var id = (await Api.Post("/api/cases", filing)).ShouldBe(HttpStatusCode.Created).Id;
         (await Api.Post($"/api/cases/{id}/assign", new { gridCode = "S1C1G1", assignee = "网格员小李", occurredAt = now.AddDays(-2).AddHours(1) }))
             .ShouldBe(HttpStatusCode.OK);
         (await Api.Post($"/api/cases/{id}/resolve", new { outcome = "AgreementReached", agreementForm = "Oral", amount = 500m, occurredAt = now.AddDays(-1) }))
@@ -34,6 +36,35 @@ public class ConfirmationTests(CaseFixture service) : IClassFixture<CaseFixture>
         foreach (var party in parties)
             (await Api.Post($"/api/cases/{id}/agreement/signatures", new { signatory = party, confirmed = true, signedAt = effectiveAt })).ShouldBe(HttpStatusCode.OK);
         return (id, effectiveAt);
+    }
+
+    static JsonObject Filing(string channel = "WalkIn", string? courtReference = null)
+    {
+        var filing = System.Text.Json.JsonSerializer.SerializeToNode(Requests.Dispute("S1C1G1", channel: channel), Api.Options)!.AsObject();
+        if (courtReference is not null) filing["courtReference"] = courtReference;
+        return filing;
+    }
+
+    [Fact]
+    public async Task A_case_a_court_referred_carries_its_reference_and_shows_the_outcome_to_report_back()
+    {
+        (await Api.Post("/api/cases", Filing(courtReference: "(2026)京0101民诉前调100号"))).ShouldBe(HttpStatusCode.BadRequest)
+            .Body["errors"]!["courtReference"].ShouldNotBeNull();
+
+        var open = (await Api.Post("/api/cases", Filing("CourtReferral", "(2026)京0101民诉前调101号"))).ShouldBe(HttpStatusCode.Created).Id;
+        var referral = (await Case(open))["referral"]!;
+        referral["courtReference"]!.GetValue<string>().ShouldBe("(2026)京0101民诉前调101号");
+        referral["outcome"].ShouldBeNull();
+        (await Api.Post($"/api/cases/{open}/resolve", new { outcome = "TerminatedUnresolved" })).ShouldBe(HttpStatusCode.OK);
+        (await Case(open))["referral"]!["outcome"]!.GetValue<string>().ShouldBe("FailedAndReturned");
+
+        var (id, _) = await Effective(Filing("CourtReferral", "(2026)京0101民诉前调102号"));
+        (await Case(id))["referral"]!["outcome"]!.GetValue<string>().ShouldBe("Agreement");
+        await Do(id, new { @event = "Applied", court = "某区人民法院" });
+        await Do(id, new { @event = "Confirmed", court = "某区人民法院", rulingNumber = "(2026)京0101民特7号" });
+        (await Case(id))["referral"]!["outcome"]!.GetValue<string>().ShouldBe("Confirmed");
+
+        (await Case((await Effective()).id))["referral"].ShouldBeNull();
     }
 
     [Fact]
