@@ -101,7 +101,7 @@ public sealed class CaseCommandRunner(
             if (!string.IsNullOrWhiteSpace(command.LateReason)) session.SetHeader(LateEntry.ReasonHeader, command.LateReason.Trim());
             if (events.Count > 0 && events[0].OccurredAt < state.LatestAt) session.SetHeader(LateEntry.PlacedEarlierHeader, true);
             var after = events.Aggregate(state, (s, e) => s.Then(e));
-            await DeadlineWatch.ScheduleAsync(messages, state, after, context.Now);
+            await DeadlineWatch.ScheduleAsync(messages, state, after, context.Deadlines, context.Now);
             var reached = new CaseVersion(caseId, version + events.Count);
             return complete?.Invoke(session, after, reached) ?? CommandOutcome.Done(StatusCodes.Status200OK, reached, reached.Version);
         }, cancellation, caseId, batch =>

@@ -2,6 +2,7 @@ using Mediation.Cases.Accepting;
 using Mediation.Cases.Agreeing;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
+using Mediation.Cases.Confirming;
 using Mediation.Cases.Correcting;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
@@ -71,6 +72,10 @@ public static class CaseCommands
         CaseCommandEntry.Of(SignAgreementEndpoint.Post, SignAgreementEndpoint.Validate, SignAgreementEndpoint.Decide,
             "sign, seal or confirm a mediation agreement", [C, M, S], form: null,
             probe: new SignAgreement(Seal: true)),
+        // One probe cannot tell the workbench which step of the confirmation comes next, so it has no dialog.
+        CaseCommandEntry.Of(RecordConfirmationEndpoint.Post, RecordConfirmationEndpoint.Validate, RecordConfirmationEndpoint.Decide,
+            "record a judicial confirmation", [C, M, S], form: null,
+            probe: new RecordConfirmation(ConfirmationStep.Applied, "probe")),
         CaseCommandEntry.Of(RecordPerformanceEndpoint.Post, RecordPerformanceEndpoint.Validate, RecordPerformanceEndpoint.Decide,
             "record performance of an agreement", [C, M, S],
             form => new RecordPerformance(form.Choice<PerformanceResult>("result"), form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),

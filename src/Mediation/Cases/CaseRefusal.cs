@@ -83,6 +83,9 @@ public enum RefusalCode
     AgreementSigned,
     AlreadySigned,
     NoSealForOral,
+    AgreementNotInEffect,
+    ConfirmationWindowPassed,
+    ConfirmationOutOfOrder,
 
     // A field that does not fit the case.
     InTheFuture,

@@ -24,6 +24,11 @@ namespace Mediation.Cases;
 [JsonDerivedType(typeof(AgreementSigned), "AgreementSigned")]
 [JsonDerivedType(typeof(AgreementConfirmed), "AgreementConfirmed")]
 [JsonDerivedType(typeof(AgreementSealed), "AgreementSealed")]
+[JsonDerivedType(typeof(ConfirmationApplied), "ConfirmationApplied")]
+[JsonDerivedType(typeof(ConfirmationRuled), "ConfirmationRuled")]
+[JsonDerivedType(typeof(EnforcementApplied), "EnforcementApplied")]
+[JsonDerivedType(typeof(ConfirmationWindowClosing), "ConfirmationWindowClosing")]
+[JsonDerivedType(typeof(ConfirmationWindowLapsed), "ConfirmationWindowLapsed")]
 [JsonDerivedType(typeof(PerformanceRecorded), "PerformanceRecorded")]
 [JsonDerivedType(typeof(FollowUpRecorded), "FollowUpRecorded")]
 [JsonDerivedType(typeof(CaseClosed), "CaseClosed")]
@@ -53,7 +58,8 @@ public sealed record CaseFiled(
     RiskLevel RiskLevel,
     int GroupSize,
     DateTimeOffset DueAt,
-    DateTimeOffset OccurredAt) : ICaseEvent;
+    DateTimeOffset OccurredAt,
+    string? CourtReference = null) : ICaseEvent;
 
 public sealed record PetitionAccepted(NoticeMethod NoticeMethod, string? Reason, DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;
 
@@ -109,6 +115,24 @@ public sealed record AgreementConfirmed(Guid PartyId, DateTimeOffset OccurredAt)
 
 /// <summary>The committee's seal put on a written agreement.</summary>
 public sealed record AgreementSealed(DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>司法确认: the parties' joint application to a court to confirm the agreement in effect.</summary>
+public sealed record ConfirmationApplied(string Court, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>The court's ruling on the application: the agreement confirmed or rejected, under the ruling's number.</summary>
+public sealed record ConfirmationRuled(ConfirmationRuling Ruling, string Court, string RulingNumber, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>A party applied to a court for enforcement of the confirmed agreement.</summary>
+public sealed record EnforcementApplied(string Court, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>
+/// Appended by the service itself when the window for a joint application nears its end with no
+/// application made; OccurredAt is the warning's due time, <see cref="EndsAt"/> the window's end.
+/// </summary>
+public sealed record ConfirmationWindowClosing(DateTimeOffset EndsAt, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>Appended by the service itself at the end of the window with no application made; OccurredAt is the window's end.</summary>
+public sealed record ConfirmationWindowLapsed(DateTimeOffset EndsAt, DateTimeOffset OccurredAt) : ICaseEvent;
 
 public sealed record PerformanceRecorded(PerformanceResult Result, string? Note, DateTimeOffset OccurredAt) : ICaseEvent;
 

@@ -23,6 +23,9 @@ public sealed record MediationCase
     public string Category { get; init; } = "";
     public string Summary { get; init; } = "";
 
+    /// <summary>The referring court's reference of a case a court referred for mediation (委派), given at filing.</summary>
+    public string? CourtReference { get; init; }
+
     /// <summary>Where the case was filed; never changes.</summary>
     public string NodeCode { get; init; } = "";
 
@@ -70,6 +73,14 @@ public sealed record MediationCase
     /// it, the case has a term overdue. Duplicated into a column for the overdue list.
     /// </summary>
     public DateTimeOffset? TermDueAt => Performance == PerformanceResult.Full ? null : Agreement?.FirstTermDueAt;
+
+    /// <summary>The judicial confirmation of the agreement in effect, once the parties applied for it.</summary>
+    public Confirming.JudicialConfirmation? Confirmation { get; init; }
+
+    /// <summary>The end of the confirmation window a warning, or a lapse, was already recorded for: each once per window.</summary>
+    public DateTimeOffset? ConfirmationWarnedFor { get; init; }
+    public DateTimeOffset? ConfirmationLapsedFor { get; init; }
+
     public Level? ResolvedLevel { get; init; }
     public string? ResolvedNodeCode { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
@@ -148,6 +159,11 @@ public sealed record MediationCase
         AgreementSigned e => Apply(e),
         AgreementConfirmed e => Apply(e),
         AgreementSealed e => Apply(e),
+        ConfirmationApplied e => Apply(e),
+        ConfirmationRuled e => Apply(e),
+        EnforcementApplied e => Apply(e),
+        ConfirmationWindowClosing e => this with { ConfirmationWarnedFor = e.EndsAt },
+        ConfirmationWindowLapsed e => this with { ConfirmationLapsedFor = e.EndsAt },
         PerformanceRecorded e => Apply(e),
         FollowUpRecorded e => Apply(e),
         CaseClosed e => Apply(e),
@@ -167,6 +183,7 @@ public sealed record MediationCase
         Channel = e.Channel,
         Category = e.Category,
         Summary = e.Summary,
+        CourtReference = e.CourtReference,
         NodeCode = e.NodeCode,
         HandlingNodeCode = e.NodeCode,
         Level = e.Level,
@@ -244,6 +261,7 @@ public sealed record MediationCase
         PerformanceDueAt = e.PerformanceDueAt,
         Performance = null,
         Agreement = null,
+        Confirmation = null,
         ResolvedLevel = e.Level,
         ResolvedNodeCode = e.HandlingNodeCode,
         ResolvedAt = e.OccurredAt,
@@ -266,6 +284,14 @@ public sealed record MediationCase
 
     public MediationCase Apply(AgreementSealed e) => this with { Agreement = Agreement?.With(null, e.OccurredAt, e.OccurredAt) };
 
+    public MediationCase Apply(ConfirmationApplied e) => this with { Confirmation = new Confirming.JudicialConfirmation(e.Court, e.OccurredAt) };
+
+    public MediationCase Apply(ConfirmationRuled e) =>
+        this with { Confirmation = Confirmation is null ? null : Confirmation with { Ruling = e.Ruling, RulingNumber = e.RulingNumber, RuledAt = e.OccurredAt } };
+
+    public MediationCase Apply(EnforcementApplied e) =>
+        this with { Confirmation = Confirmation is null ? null : Confirmation with { EnforcementAppliedAt = e.OccurredAt } };
+
     public MediationCase Apply(PerformanceRecorded e) => this with { Performance = e.Result };
 
     public MediationCase Apply(FollowUpRecorded e) =>
@@ -282,6 +308,7 @@ public sealed record MediationCase
         PerformanceDueAt = null,
         Performance = null,
         Agreement = null,
+        Confirmation = null,
     };
 
     public MediationCase Apply(PetitionReviewRequested e) => Unconcluded() with

@@ -44,6 +44,15 @@ public enum Opinion { Support, Explain, NotSupport }
 
 public enum PerformanceResult { Full, Partial, None }
 
+/// <summary>A step of a judicial confirmation (司法确认) as the API records it.</summary>
+public enum ConfirmationStep { Applied, Confirmed, Rejected, EnforcementApplied }
+
+/// <summary>The court's ruling on an application for judicial confirmation.</summary>
+public enum ConfirmationRuling { Confirmed, Rejected }
+
+/// <summary>What a case a court referred (委派) reports back: an agreement, its confirmation by a court, or mediation failed and the case returned.</summary>
+public enum ReferralOutcome { Agreement, Confirmed, FailedAndReturned }
+
 public enum Satisfaction { Satisfied, BasicallySatisfied, Dissatisfied }
 
 /// <summary>A petition's second and third handling (复查, 复核); after re-review the request is final.</summary>

@@ -75,6 +75,10 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage OnlyTrue { get; } = Of("must be true when given");
     public static FieldMessage OnlyWithSignatory { get; } = Of("is only given with signatory");
     public static FieldMessage OnlyWithSeal { get; } = Of("is only given with seal");
+    public static FieldMessage OnlyForCourtReferral { get; } = Of("is only given with channel CourtReferral");
+    public static FieldMessage RequiredForRuling { get; } = Of("is required for Confirmed and Rejected");
+    public static FieldMessage OnlyForRuling { get; } = Of("is only given with Confirmed or Rejected");
+    public static FieldMessage EqualsAt { get; } = Of("when given with at, must equal it");
     public static FieldMessage EqualsSignedOrSealedAt { get; } = Of("when given with signedAt or sealedAt, must equal it");
 
     // Organisation, users and passwords.

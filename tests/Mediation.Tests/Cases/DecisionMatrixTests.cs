@@ -61,6 +61,9 @@ public class DecisionMatrixTests
             [typeof(RecordAgreement)] = (state => new RecordAgreement(AgreementForm.Written, "事实",
                 [new TermInput(state.Parties[1].PartyId, state.Parties[0].PartyId, "赔偿 100 元", 100m)], ["王调解"]), typeof(AgreementRecorded)),
             [typeof(SignAgreement)] = (_ => new SignAgreement(Seal: true), typeof(AgreementSealed)),
+            // No state of the matrix has an agreement in effect: the application is refused in each.
+            [typeof(Mediation.Cases.Confirming.RecordConfirmation)] = (_ => new Mediation.Cases.Confirming.RecordConfirmation(ConfirmationStep.Applied, "某区人民法院"),
+                typeof(ConfirmationApplied)),
             [typeof(RecordPerformance)] = (_ => new RecordPerformance(PerformanceResult.Full, null, null), typeof(PerformanceRecorded)),
             [typeof(RecordFollowUp)] = (_ => new RecordFollowUp(Satisfaction.Satisfied, null, null), typeof(FollowUpRecorded)),
             [typeof(CloseCase)] = (_ => new CloseCase(null), typeof(CaseClosed)),

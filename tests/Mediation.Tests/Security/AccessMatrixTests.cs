@@ -44,6 +44,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
             terms = new[] { new { obligor = Guid.NewGuid(), obligee = Guid.NewGuid(), content = "赔偿" } },
         },
         ["POST /api/cases/{id}/agreement/signatures"] = _ => new { seal = true },
+        ["POST /api/cases/{id}/confirmation"] = _ => new { @event = "Applied", court = "某区人民法院" },
         ["POST /api/cases/{id}/follow-up"] = _ => new { satisfaction = "Satisfied", note = "回访" },
         ["POST /api/cases/{id}/close"] = _ => new { },
         ["POST /api/cases/{id}/reopen"] = _ => new { reason = "当事人反悔" },

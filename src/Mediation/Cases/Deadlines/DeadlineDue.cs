@@ -14,10 +14,13 @@ public static class DeadlineWatch
 {
     /// <summary>
     /// Schedules a check at the due date of a case open after a command, when the command opened it or moved
-    /// its due date (filing, acceptance, an extension, a reopening or review, a late act or a correction).
+    /// its due date (filing, acceptance, an extension, a reopening or review, a late act or a correction); and
+    /// the warning and the end of the window for judicial confirmation when the command made the agreement
+    /// take effect, or moved when it did.
     /// </summary>
-    public static async ValueTask ScheduleAsync(IMessageBus bus, MediationCase? before, MediationCase after, DateTimeOffset now)
+    public static async ValueTask ScheduleAsync(IMessageBus bus, MediationCase? before, MediationCase after, DeadlinePolicy policy, DateTimeOffset now)
     {
+        await Confirming.ConfirmationWindow.ScheduleAsync(bus, before, after, policy, now);
         if (!after.IsOpen || (before is { IsOpen: true } && before.DueAt == after.DueAt)) return;
         await bus.ScheduleAsync(new DeadlineDue(after.Id, after.DueAt), after.DueAt > now ? after.DueAt : now);
     }

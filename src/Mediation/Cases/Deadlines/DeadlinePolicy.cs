@@ -26,6 +26,12 @@ public sealed class DeadlinePolicy
     /// <summary>…and decided within 30 days of the request.</summary>
     public TimeSpan Review { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>人民调解法 art. 33: the parties jointly apply for judicial confirmation within 30 days of the agreement taking effect…</summary>
+    public TimeSpan JudicialConfirmation { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>…and are warned this long after it took effect, while no application is made.</summary>
+    public TimeSpan JudicialConfirmationWarning { get; set; } = TimeSpan.FromDays(20);
+
     /// <summary>Most days all approved extensions of one case may add (art. 34: petitions +30).</summary>
     public int MaxExtensionDaysDispute { get; set; } = 30;
     public int MaxExtensionDaysPetition { get; set; } = 30;
@@ -46,6 +52,7 @@ public sealed class DeadlinePolicy
                  {
                      (nameof(Dispute), p => p.Dispute), (nameof(HelpRequest), p => p.HelpRequest), (nameof(PetitionAcceptance), p => p.PetitionAcceptance),
                      (nameof(Petition), p => p.Petition), (nameof(ReviewRequestWindow), p => p.ReviewRequestWindow), (nameof(Review), p => p.Review),
+                     (nameof(JudicialConfirmation), p => p.JudicialConfirmation), (nameof(JudicialConfirmationWarning), p => p.JudicialConfirmationWarning),
                  })
             options.Validate(p => duration(p) > TimeSpan.Zero && duration(p) <= TimeSpan.FromDays(3650),
                 $"{Section}:{name} must be a duration of more than zero and at most ten years, such as 30.00:00:00");
@@ -55,6 +62,8 @@ public sealed class DeadlinePolicy
                      (nameof(MaxExtensionDaysHelpRequest), p => p.MaxExtensionDaysHelpRequest),
                  })
             options.Validate(p => days(p) >= 0, $"{Section}:{name} must not be negative");
+        options.Validate(p => p.JudicialConfirmationWarning < p.JudicialConfirmation,
+            $"{Section}:{nameof(JudicialConfirmationWarning)} must be shorter than {Section}:{nameof(JudicialConfirmation)}");
         options.ValidateOnStart();
     }
 

@@ -25,7 +25,8 @@ public sealed record FileCase(
     DateTimeOffset? ReceivedAt = null,
     RiskLevel? RiskLevel = null,
     int? GroupSize = null,
-    string? LateReason = null);
+    string? LateReason = null,
+    string? CourtReference = null);
 
 public sealed record CaseFiledAnswer(Guid Id, string CaseNumber, long Version);
 
@@ -45,7 +46,9 @@ public static class FileCaseEndpoint
             .Text(command.NodeCode, "nodeCode", 32)
             .Enum(command.RiskLevel, "riskLevel", required: false)
             .Within(command.GroupSize, "groupSize", 1, 100_000)
-            .Enum(command.PetitionType, "petitionType", required: false);
+            .Enum(command.PetitionType, "petitionType", required: false)
+            .Text(command.CourtReference, "courtReference", 100, required: false)
+            .Require(command.CourtReference is null || command.Channel == Channel.CourtReferral, "courtReference", FieldMessage.OnlyForCourtReferral);
         if (command.Kind == CaseKind.Petition) check.Required(command.PetitionType, "petitionType");
         else check.Require(command.PetitionType is null, "petitionType", FieldMessage.OnlyForPetitions);
         if (command.ReceivedAt is { } received) check.Require(received >= DecisionContext.Earliest, "receivedAt", FieldMessage.NotBefore2000);
@@ -115,7 +118,7 @@ public static class FileCaseEndpoint
 
             session.Insert<Party>(parties);
             session.Events.StartStream<MediationCase>(caseId, filed);
-            await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, new MediationCase().Then(filed), context.Now);
+            await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, new MediationCase().Then(filed), context.Deadlines, context.Now);
             return CommandOutcome.Done(StatusCodes.Status201Created, new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, $"/api/cases/{caseId}");
         };
 
@@ -147,5 +150,5 @@ public sealed record AcceptedFiling(FileCase Command, OrgNode Node, DateTimeOffs
     public CaseFiled Filed(Guid caseId, string caseNumber, IReadOnlyList<PartyReference> parties) =>
         new(caseId, caseNumber, Command.Kind!.Value, Command.PetitionType, Command.Channel!.Value, Command.Category!,
             Command.Summary!.Trim(), Node.Id, Node.Level, parties, Command.RiskLevel ?? RiskLevel.Low, Command.GroupSize ?? 1,
-            DueAt, ReceivedAt);
+            DueAt, ReceivedAt, Command.CourtReference?.Trim());
 }

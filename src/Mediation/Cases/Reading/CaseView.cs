@@ -44,14 +44,17 @@ public sealed record CaseView(
     ReviewStage ReviewStage,
     bool CanSendBack,
     AgreementView? Agreement,
-    bool TermOverdue)
+    bool TermOverdue,
+    ConfirmationView? Confirmation,
+    ReferralView? Referral)
 {
-    public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now) => new(
+    public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now, TimeSpan confirmationWindow) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
         c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.ResolvedLevel, c.Satisfaction,
         parties, c.Version, c.RiskLevel, c.GroupSize, c.AcceptedAt, c.ExtensionDays, c.Opinion, c.AgreementForm, c.Amount,
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
-        c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now));
+        c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now),
+        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c));
 }
 
 /// <summary>
@@ -75,6 +78,43 @@ public sealed record AgreementView(
         a.Terms.Select((t, i) => new AgreementTermView(i + 1, t.Obligor, t.Obligee, t.Content, t.Amount, t.DueAt, t.Place, t.Manner,
             c.Performance != PerformanceResult.Full && now > t.DueAt)).ToList(),
         a.Mediators, a.RecordedAt, a.Signatures, a.SealedAt, a.EffectiveAt is not null, a.EffectiveAt);
+}
+
+/// <summary>
+/// The judicial confirmation as the case shows it: the application, the ruling, the application for
+/// enforcement, and when the window for the application ends (from the agreement's effect), shown once
+/// the agreement is in effect.
+/// </summary>
+public sealed record ConfirmationView(
+    string? Court,
+    DateTimeOffset? AppliedAt,
+    ConfirmationRuling? Ruling,
+    string? RulingNumber,
+    DateTimeOffset? RuledAt,
+    DateTimeOffset? EnforcementAppliedAt,
+    DateTimeOffset WindowEndsAt,
+    bool WindowLapsed)
+{
+    public static ConfirmationView? Of(MediationCase c, TimeSpan window) => c.Agreement?.EffectiveAt is not { } effective ? null : new(
+        c.Confirmation?.Court, c.Confirmation?.AppliedAt, c.Confirmation?.Ruling, c.Confirmation?.RulingNumber, c.Confirmation?.RuledAt,
+        c.Confirmation?.EnforcementAppliedAt, effective + window, c.ConfirmationLapsedFor == effective + window);
+}
+
+/// <summary>
+/// A case a court referred for mediation (委派, channel <c>CourtReferral</c>): the court's reference, and
+/// the outcome to report back once the case is concluded (null before).
+/// </summary>
+public sealed record ReferralView(string CourtReference, ReferralOutcome? Outcome)
+{
+    public static ReferralView? Of(MediationCase c) => c is { Channel: Channel.CourtReferral, CourtReference: { } reference }
+        ? new(reference, c.Outcome switch
+        {
+            null => null,
+            Mediation.Cases.Outcome.AgreementReached when c.Confirmation?.Ruling == ConfirmationRuling.Confirmed => ReferralOutcome.Confirmed,
+            Mediation.Cases.Outcome.AgreementReached => ReferralOutcome.Agreement,
+            _ => ReferralOutcome.FailedAndReturned,
+        })
+        : null;
 }
 
 /// <summary>A numbered term; <see cref="Overdue"/>: past its due date and the agreement not fully performed.</summary>

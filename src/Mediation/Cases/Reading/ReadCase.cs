@@ -133,7 +133,8 @@ public static class ReadCaseEndpoints
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, unmask ? AccessAction.Unmask : AccessAction.ViewCase, current.Id,
             reason: reason, detail: $"case {current.CaseNumber}, {views.Count} parties{(unmask ? ", unmasked" : ", masked")}",
             nodes: [current.NodeCode, current.HandlingNodeCode]), cancellation);
-        return (CaseView.Of(shown, views, at), null);
+        var window = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Deadlines.DeadlinePolicy>>().Value.JudicialConfirmation;
+        return (CaseView.Of(shown, views, at, window), null);
     }
 
     /// <summary><c>unmask=true</c> with a <c>reason</c>; who may unmask is checked with the case (<see cref="ViewAsync"/>).</summary>

@@ -2,6 +2,7 @@ using Mediation.Cases.Accepting;
 using Mediation.Cases.Agreeing;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
+using Mediation.Cases.Confirming;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.FollowingUp;
@@ -80,6 +81,9 @@ public static class ActRules
             case AgreementSigned or AgreementConfirmed or AgreementSealed:
                 SignAgreementEndpoint.Check(act, state);
                 break;
+            case ConfirmationApplied or ConfirmationRuled or EnforcementApplied:
+                RecordConfirmationEndpoint.Check(act, state, context);
+                break;
             case PerformanceRecorded:
                 Performance(state, RecordPerformanceEndpoint.Command);
                 break;
@@ -141,6 +145,15 @@ public static class ActRules
         if (state.Outcome != Outcome.AgreementReached)
             throw new CaseRefusal.NotAllowed(command, state, RefusalCode.NotAnAgreement,
                 $"performance is recorded for an agreement, and this case ended {state.Outcome}");
+    }
+
+    /// <summary>A judicial confirmation is of an agreement, while resolved or once closed (the case stays closed).</summary>
+    public static void Confirming(MediationCase state, string command)
+    {
+        Guards.Status(state, command, CaseStatus.Resolved, CaseStatus.Closed);
+        if (state.Outcome != Outcome.AgreementReached)
+            throw new CaseRefusal.NotAllowed(command, state, RefusalCode.NotAnAgreement,
+                $"a judicial confirmation is of an agreement, and this case ended {state.Outcome}");
     }
 
     /// <summary>The agreement's text and signatures belong to a resolution with an agreement, until the case is closed.</summary>
