@@ -19,7 +19,7 @@ public sealed record ScopeQuery(string? From = null, string? To = null, string? 
     public const string FromText = "First day of the period (by receipt, China Standard Time), inclusive; default 1 January of this year.";
     public const string ToText = "Day after the period, exclusive; default tomorrow.";
     public const string NodeCodeText = "The unit: this node and everything below it; default the caller's node (or the single root).";
-    public const string AsOfText = "The moment the figures are taken at (business time: what had happened by then), ISO 8601 with its offset; default now.";
+    public const string AsOfText = "The moment the figures are taken at (business time: what had happened by then), ISO 8601 with its offset; default knownAt when given, else now.";
     public const string KnownAtText =
         "The recording moment the figures are taken as known at (only acts, late entries and corrections recorded by then), ISO 8601 with its offset; default now. " +
         "A report produced at some moment is reproduced exactly by giving that moment.";
@@ -42,6 +42,9 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
     /// <summary>No earlier recording moment was asked for: the figures as known now, from the read model's present rows.</summary>
     public bool KnownNow { get; init; } = true;
 
+    /// <summary>The business moment was asked for; else it is the known-at moment, so that the known-at moment alone reproduces a report.</summary>
+    public bool AsOfGiven { get; init; }
+
     public DateTimeOffset FromInstant => Instant(From);
     public DateTimeOffset ToInstant => Instant(To);
 
@@ -52,13 +55,28 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
 
     /// <summary>
     /// Reads <c>from</c>, <c>to</c> (default: the year to date), <c>nodeCode</c> (default: the
-    /// caller's node, else the single root), <c>asOf</c> (default: now) and <c>groupBy</c>.
+    /// caller's node, else the single root), <c>asOf</c> (default: <c>knownAt</c> when given, else now), <c>knownAt</c>
+    /// (default: now; when given, the period's defaults are those of that moment too) and <c>groupBy</c>.
     /// </summary>
     public static (ReportScope? scope, ProblemDetails? problem) Parse(
         ScopeQuery query, OrgTree org, Security.CurrentUser user, DateTimeOffset now, bool period = true, bool grouping = true)
     {
         var check = new Validation();
-        var today = LocalDate(now);
+        var knownAt = now;
+        var knownNow = true;
+        if (query.KnownAt is { Length: > 0 } knownAtText)
+        {
+            if (!DateTimeOffset.TryParse(knownAtText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !knownAtText.Contains('T'))
+                check.Add("knownAt", FieldMessage.TimeWithOffset("2026-04-05T10:00:00+08:00"));
+            else if (parsed.UtcDateTime.Year < 2000) check.Add("knownAt", FieldMessage.YearsOfService);
+            // What will be known later is not known yet: such a report could not be reproduced.
+            else if (parsed > now) check.Add("knownAt", FieldMessage.NotInTheFuture);
+            else (knownAt, knownNow) = (parsed.ToUniversalTime(), false);
+        }
+
+        // Asked as known at an earlier moment, the defaults are those of that moment: the report produced then.
+        var moment = knownNow ? now : knownAt;
+        var today = LocalDate(moment);
 
         DateOnly Date(string name, string? text, DateOnly fallback)
         {
@@ -77,26 +95,15 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
             check.Require(from.Year >= 2000, "from", FieldMessage.NotBefore2000);
         }
 
-        var asOf = now;
+        var asOf = moment;
+        var asOfGiven = false;
         if (query.AsOf is { Length: > 0 } asOfText)
         {
             if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !asOfText.Contains('T'))
                 check.Add("asOf", FieldMessage.TimeWithOffset("2026-03-31T23:59:59+08:00"));
             // The figures are cut at month starts in China time: near year 1 or 9999 those fall off the calendar.
             else if (parsed.UtcDateTime.Year is < 2000 or > 2999) check.Add("asOf", FieldMessage.YearsOfService);
-            else asOf = parsed.ToUniversalTime();
-        }
-
-        var knownAt = now;
-        var knownNow = true;
-        if (query.KnownAt is { Length: > 0 } knownAtText)
-        {
-            if (!DateTimeOffset.TryParse(knownAtText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !knownAtText.Contains('T'))
-                check.Add("knownAt", FieldMessage.TimeWithOffset("2026-04-05T10:00:00+08:00"));
-            else if (parsed.UtcDateTime.Year < 2000) check.Add("knownAt", FieldMessage.YearsOfService);
-            // What will be known later is not known yet: such a report could not be reproduced.
-            else if (parsed > now) check.Add("knownAt", FieldMessage.NotInTheFuture);
-            else (knownAt, knownNow) = (parsed.ToUniversalTime(), false);
+            else (asOf, asOfGiven) = (parsed.ToUniversalTime(), true);
         }
 
         GroupBy? groupBy = null;
@@ -112,7 +119,7 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         if (!check.IsValid) return (null, Problems.Invalid(check));
         // A node that does not exist and one outside the jurisdiction are one answer.
         if (org.Find(nodeCode) is not { } node || !user.Covers(org, node.Id)) return (null, Problems.NoNode(nodeCode));
-        return (new ReportScope(from, to, node, NodeCodesUnder(node, org), asOf, groupBy) { KnownAt = knownAt, KnownNow = knownNow }, null);
+        return (new ReportScope(from, to, node, NodeCodesUnder(node, org), asOf, groupBy) { KnownAt = knownAt, KnownNow = knownNow, AsOfGiven = asOfGiven }, null);
     }
 
     /// <summary>The same period and moment at another node and below it.</summary>

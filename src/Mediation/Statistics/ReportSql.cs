@@ -62,7 +62,7 @@ public static class ReportSql
         await using var command = report.Command(StatisticsProgress.EarliestPendingSql(store.Options.DatabaseSchemaName));
         StatisticsProgress.AddShard(command);
         return StatisticsProgress.Read(await command.ExecuteScalarAsync(cancellation)) is { } pending && pending <= scope.KnownAt
-            ? scope with { KnownAt = pending.AddTicks(-10), KnownNow = false }
+            ? scope with { KnownAt = pending.AddTicks(-10), KnownNow = false, AsOf = scope.AsOfGiven ? scope.AsOf : pending.AddTicks(-10) }
             : scope;
     }
 

@@ -58,8 +58,10 @@ public class ReproducibilityTests(CaseFixture service) : IClassFixture<CaseFixtu
         // The figures as known now moved (titles aside, which state their own moments)…
         static string Figures(byte[] file) => string.Join("\n", Encoding.UTF8.GetString(file).Split('\n').Where(l => !l.Contains("数据登记截至")));
         Figures(await FileAsync("")).ShouldNotBe(Figures(sent));
-        // …and the report as sent is the same file again.
+        // …and the report as sent is the same file again, its as-of moment (to the minute in the title) that of then, not of now.
         (await FileAsync($"&knownAt={Uri.EscapeDataString(knownAt)}")).ShouldBe(sent);
+        var asKnown = (await api.Get($"/api/stats/settlement?from=2026-04-01&to=2026-05-01&nodeCode=RP&knownAt={Uri.EscapeDataString(knownAt)}")).Body;
+        asKnown["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(DateTimeOffset.Parse(knownAt, System.Globalization.CultureInfo.InvariantCulture));
 
         // The export command writes the same file.
         var file = Path.Combine(Path.GetTempPath(), $"mediation-reproduced-{Guid.NewGuid():N}.csv");
