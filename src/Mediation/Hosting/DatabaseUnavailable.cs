@@ -28,8 +28,9 @@ public sealed class DatabaseUnavailable(IProblemDetailsService problems, ILogger
     /// Whether the exception, or one it wraps (Marten and Wolverine wrap Npgsql's), says the database is out
     /// of reach: a failure on the client's side of the connection (refused, reset, broken pipe, timed out,
     /// no connection free in the pool), or the server ending or refusing the session (SQLSTATE class 08,
-    /// 57P01-57P03 shutting down or starting up, 53300 too many connections). Errors of a statement the
-    /// server did run (a constraint, a conflict) are not.
+    /// 57P01-57P03 shutting down or starting up, 53300 too many connections, 26000 a statement the
+    /// connection prepared no longer held by the server: met once on a pooled connection after the database
+    /// went away and came back). Errors of a statement the server did run (a constraint, a conflict) are not.
     /// </summary>
     public static bool IsLost(Exception exception)
     {
@@ -37,7 +38,7 @@ public sealed class DatabaseUnavailable(IProblemDetailsService problems, ILogger
         {
             switch (e)
             {
-                case PostgresException postgres when postgres.SqlState.StartsWith("08") || postgres.SqlState is "57P01" or "57P02" or "57P03" or "53300":
+                case PostgresException postgres when postgres.SqlState.StartsWith("08") || postgres.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "26000":
                     return true;
                 case PostgresException:
                     return false;
