@@ -33,6 +33,7 @@ public static class ServiceSetup
         services.AddSingleton<Periods.ChangesSinceLock>();
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
+        services.AddSingleton<Cases.Documents.DocumentFont>();
         Cases.Deadlines.DeadlinePolicy.AddTo(services);
         Cases.Recording.RecordingPolicy.AddTo(services);
         Statistics.StatisticsOptions.AddTo(services);

@@ -16,7 +16,7 @@ public static class ReadDocumentsEndpoints
     public static readonly string[] Kinds = ["agreement"];
 
     /// <summary>The formats each document comes in.</summary>
-    public static readonly string[] Formats = ["docx"];
+    public static readonly string[] Formats = ["docx", "pdf"];
 
     const string ReasonText = "Why the document is generated, in a few words (written to the access log).";
 
@@ -26,11 +26,11 @@ public static class ReadDocumentsEndpoints
     /// before the document goes out. Nothing generated is kept.
     /// </summary>
     [WolverineGet("/api/cases/{id}/documents/{kind}", OperationId = "GetCaseDocument")]
-    [ProducesResponseType<Stream>(StatusCodes.Status200OK, AgreementDocx.ContentType)]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, AgreementDocx.ContentType, AgreementPdf.ContentType)]
     public static async Task<IResult> Get(Guid id, string kind,
-        [QueryParameter(typeof(string), "The file format: docx.")] string? format,
+        [QueryParameter(typeof(string), "The file format: docx (the default, for editing in Word or WPS) or pdf (for printing).")] string? format,
         [QueryParameter(typeof(string), ReasonText)] string? reason,
-        HttpContext http, IDocumentStore store, IQuerySession session, OrgDirectory directory, AccessLog accessLog, CancellationToken cancellation)
+        HttpContext http, IDocumentStore store, IQuerySession session, OrgDirectory directory, AccessLog accessLog, DocumentFont font, CancellationToken cancellation)
     {
         var user = CurrentUser.From(http);
         var state = await session.LoadAsync<MediationCase>(id, cancellation);
@@ -48,14 +48,27 @@ public static class ReadDocumentsEndpoints
         if (state.Agreement is not { } agreement)
             return Problems.Conflict("No agreement", $"Case {state.CaseNumber} has no agreement recorded.").ToResult();
 
+        var typeface = format == "pdf" ? font.Typeface : null;
+        if (format == "pdf" && typeface is null) return NoFont().ToResult();
+
         var number = await AgreementNumbers.ForAsync(store, state.Id, state.HandlingNodeCode, agreement.EffectiveAt ?? agreement.RecordedAt, cancellation);
         // The committee is named as its node is named now; a node renamed since the number was given keeps its count.
         var committee = tree.Find(number.NodeCode)?.Name ?? number.NodeCode;
         var parties = (await session.Query<Party>().Where(p => p.CaseId == state.Id).ToListAsync(cancellation)).ToDictionary(p => p.Id);
-        var document = AgreementDocx.Of(AgreementText.Of(agreement, parties, committee, number.Text(committee)));
+        var text = AgreementText.Of(agreement, parties, committee, number.Text(committee));
+        var (document, contentType) = typeface is null ? (AgreementDocx.Of(text), AgreementDocx.ContentType) : (AgreementPdf.Of(text, typeface), AgreementPdf.ContentType);
 
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.GenerateDocument, state.Id, reason: reason,
             detail: $"case {state.CaseNumber}, {kind} as {format}", nodes: [state.NodeCode, state.HandlingNodeCode]), cancellation);
-        return Results.File(document, AgreementDocx.ContentType, $"{state.CaseNumber}-调解协议书.{format}");
+        return Results.File(document, contentType, $"{state.CaseNumber}-调解协议书.{format}");
     }
+
+    static ProblemDetails NoFont() => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = "No font for PDF documents",
+        Detail = $"The service has no CJK font to draw PDF documents with: set {DocumentFont.Setting} to a font file, or install one " +
+                 $"({DocumentFont.Install}) and restart. The Word format (format=docx) needs no font.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+    };
 }

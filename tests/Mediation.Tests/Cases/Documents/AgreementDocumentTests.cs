@@ -78,6 +78,29 @@ public class AgreementDocumentTests(CaseFixture service) : IClassFixture<CaseFix
     }
 
     [Fact]
+    public async Task The_agreement_as_pdf_embeds_its_chinese_font_and_reads_back_as_the_same_text_and_number()
+    {
+        var id = await AgreedAsync();
+        var number = NumberIn(await DocxTextAsync(Api, id));
+        var answer = await Api.Client.GetAsync(Path(id, format: "pdf"), Cancellation);
+        answer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        answer.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        var bytes = await answer.Content.ReadAsByteArrayAsync(Cancellation);
+
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(bytes);
+        var pages = pdf.GetPages().ToList();
+        // Lines are read back as drawn; the words of one line may come apart, so spaces are not compared.
+        var text = string.Concat(pages.Select(p => p.Text)).Replace(" ", "");
+        text.ShouldContain($"人调字第{number}号");
+        text.ShouldContain("申请人：张三");
+        text.ShouldContain("被申请人：李四");
+        text.ShouldContain("赔偿维修费");
+        text.ShouldContain("配合进入房屋维修水管");
+        // The glyphs travel with the file: a font program is embedded, not only named.
+        System.Text.Encoding.Latin1.GetString(bytes).ShouldMatch("/FontFile[23]?");
+    }
+
+    [Fact]
     public async Task The_next_agreement_of_the_same_committee_and_year_gets_the_next_number()
     {
         var first = NumberIn(await DocxTextAsync(Api, await AgreedAsync()));

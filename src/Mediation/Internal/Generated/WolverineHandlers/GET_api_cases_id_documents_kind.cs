@@ -2,6 +2,7 @@
 #pragma warning disable
 using Marten;
 using Mediation.Auditing;
+using Mediation.Cases.Documents;
 using Mediation.Organisation;
 using Microsoft.AspNetCore.Routing;
 using System;
@@ -19,15 +20,17 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Mediation.Auditing.AccessLog _accessLog;
+        private readonly Mediation.Cases.Documents.DocumentFont _documentFont;
         private readonly Mediation.Organisation.OrgDirectory _orgDirectory;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_cases_id_documents_kind(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Mediation.Auditing.AccessLog accessLog, Mediation.Organisation.OrgDirectory orgDirectory, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_cases_id_documents_kind(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Mediation.Auditing.AccessLog accessLog, Mediation.Cases.Documents.DocumentFont documentFont, Mediation.Organisation.OrgDirectory orgDirectory, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _documentStore = documentStore;
             _accessLog = accessLog;
+            _documentFont = documentFont;
             _orgDirectory = orgDirectory;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
@@ -62,7 +65,7 @@ namespace Internal.Generated.WolverineHandlers
             var reason = httpContext.Request.Query["reason"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Cases.Documents.ReadDocumentsEndpoints.Get(id, kind, format, reason, httpContext, _documentStore, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Cases.Documents.ReadDocumentsEndpoints.Get(id, kind, format, reason, httpContext, _documentStore, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, _documentFont, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
