@@ -51,7 +51,10 @@ public static class ReadDocumentsEndpoints
         var typeface = format == "pdf" ? font.Typeface : null;
         if (format == "pdf" && typeface is null) return NoFont().ToResult();
 
-        var number = await AgreementNumbers.ForAsync(store, state.Id, state.HandlingNodeCode, agreement.EffectiveAt ?? agreement.RecordedAt, cancellation);
+        // A grid is no committee: a case handled at a grid is mediated by its community's committee.
+        var handling = tree.Find(state.HandlingNodeCode);
+        var committeeCode = handling is { Level: Level.Grid, ParentCode: { } parent } ? parent : state.HandlingNodeCode;
+        var number = await AgreementNumbers.ForAsync(store, state.Id, committeeCode, agreement.EffectiveAt ?? agreement.RecordedAt, cancellation);
         // The committee is named as its node is named now; a node renamed since the number was given keeps its count.
         var committee = tree.Find(number.NodeCode)?.Name ?? number.NodeCode;
         var parties = (await session.Query<Party>().Where(p => p.CaseId == state.Id).ToListAsync(cancellation)).ToDictionary(p => p.Id);
