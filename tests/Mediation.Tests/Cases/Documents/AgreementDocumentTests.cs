@@ -48,6 +48,21 @@ public class AgreementDocumentTests(CaseFixture service) : IClassFixture<CaseFix
     }
 
     [Fact]
+    public async Task A_document_generated_after_a_party_is_erased_shows_none_of_their_data()
+    {
+        var id = await AgreedAsync();
+        var parties = (await Api.Get($"/api/cases/{id}")).ShouldBe(HttpStatusCode.OK).Body["parties"]!.AsArray();
+        var respondent = parties.Single(p => p!["role"]!.GetValue<string>() == "Respondent")!["id"]!.GetValue<string>();
+        (await Api.Post($"/api/parties/{respondent}/erase", new { reason = "当事人申请删除个人信息，卷宗保存期限已满" })).ShouldBe(HttpStatusCode.OK);
+
+        var text = await DocxTextAsync(Api, id);
+        text.ShouldNotContain("李四");
+        text.ShouldNotContain("110105194912310038");
+        text.ShouldContain("被申请人：（个人信息已删除）");
+        text.ShouldContain("申请人：张三");
+    }
+
+    [Fact]
     public async Task Without_a_font_a_pdf_is_503_naming_the_setting_and_a_word_document_still_comes()
     {
         await using var host = await Alba.AlbaHost.For<Program>(b => b.UseSetting("ConnectionStrings:Marten", service.ConnectionString)
