@@ -10,7 +10,7 @@ using Wolverine.Http;
 namespace Mediation.Auditing;
 
 /// <summary>What was looked at or done with personal data, how a sign-in went, or what was changed in an account.</summary>
-public enum AccessAction { ViewCase, Unmask, Export, Erase, SignIn, SignInFailed, SignInLocked, SignInDisabled, AccountChanged, LockPeriod, ViewAttachment }
+public enum AccessAction { ViewCase, Unmask, Export, Erase, SignIn, SignInFailed, SignInLocked, SignInDisabled, AccountChanged, LockPeriod, ViewAttachment, GenerateDocument }
 
 /// <summary>
 /// One line of the access log (个人信息保护法: who, when, what, why). It names cases and parties by id

@@ -33,6 +33,7 @@ public static class ServiceSetup
         services.AddSingleton<Periods.ChangesSinceLock>();
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
+        services.AddSingleton<Cases.Documents.DocumentFont>();
         Cases.Deadlines.DeadlinePolicy.AddTo(services);
         Cases.Recording.RecordingPolicy.AddTo(services);
         Statistics.StatisticsOptions.AddTo(services);
@@ -89,6 +90,7 @@ public static class ServiceSetup
                 options.Storage.ExtendedSchemaObjects.AddRange(Statistics.Projection.StatisticsTables.SchemaObjects(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Security.SigningIn.Lockout.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Filing.CaseNumbers.SchemaObject(options.DatabaseSchemaName));
+                options.Storage.ExtendedSchemaObjects.Add(Cases.Documents.AgreementNumbers.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Attachments.AttachmentTable.SchemaObject(options.DatabaseSchemaName));
                 options.Projections.Add(
                     new Statistics.Projection.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),

@@ -289,6 +289,7 @@ static class Chinese
         ["AccessAction.SignInLocked"] = "账号锁定中登录",
         ["AccessAction.SignInDisabled"] = "停用账号登录",
         ["AccessAction.ViewAttachment"] = "查看附件",
+        ["AccessAction.GenerateDocument"] = "生成文书",
         ["AccessAction.LockPeriod"] = "锁定月份",
         ["AccessAction.AccountChanged"] = "账号变更",
         ["ChainProblemKind.EventChanged"] = "事件被改动",

@@ -289,6 +289,7 @@ static class English
         ["AccessAction.SignInLocked"] = "Sign-in while locked",
         ["AccessAction.SignInDisabled"] = "Sign-in to a disabled account",
         ["AccessAction.ViewAttachment"] = "Attachment viewed",
+        ["AccessAction.GenerateDocument"] = "Document generated",
         ["AccessAction.LockPeriod"] = "Month locked",
         ["AccessAction.AccountChanged"] = "Account changed",
         ["ChainProblemKind.EventChanged"] = "Event changed",

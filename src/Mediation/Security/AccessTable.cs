@@ -67,6 +67,8 @@ public static class AccessTable
         ["GET /api/cases/{id}/attachments"] = Access.For("list a case's attachments", true, C, M, S, U),
         // A scan may show anything about a party: its content is for the roles that see personal data unmasked.
         ["GET /api/cases/{id}/attachments/{attachmentId}"] = Access.For("open an attachment's content", true, S, U),
+        // A document shows the parties' personal data in full: the same roles as unmasking them.
+        ["GET /api/cases/{id}/documents/{kind}"] = Access.For("generate a case document", true, S, U),
 
         ["POST /api/parties/{id}/erase"] = Access.For("erase a party's personal data", true, A),
 

@@ -200,8 +200,9 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
             .Replace("{code}", node)
             .Replace("{username}", inside ? SecurityFixture.InsideUser : SecurityFixture.OutsideUser)
             .Replace("{attachmentId}", service.AttachmentOf[caseId].ToString())
+            .Replace("{kind}", "agreement")
             .Replace("{id}", key.StartsWith("POST /api/parties") ? party.ToString() : caseId.ToString());
-        if (pattern.Contains("{attachmentId}")) path += "?reason=核对协议内容";
+        if (pattern.Contains("{attachmentId}") || pattern.Contains("{kind}")) path += "?reason=核对协议内容";
         if (key.StartsWith("GET /api/stats/") || key.StartsWith("GET /api/reports/") || key.StartsWith("GET /api/periods/"))
             path += $"?nodeCode={(inside ? "S1" : "S2")}";
         object? body = key switch
