@@ -1,6 +1,5 @@
 using Marten;
 using Mediation.Cases.Deadlines;
-using Mediation.Security;
 using Wolverine;
 
 namespace Mediation.Cases.Confirming;
@@ -39,17 +38,6 @@ public static class ConfirmationWindow
 
 public static class ConfirmationWindowDueHandler
 {
-    public static async Task Handle(ConfirmationWindowDue message, IDocumentSession session, IMessageBus bus, TimeProvider clock, CancellationToken cancellation)
-    {
-        if (clock.GetUtcNow() < message.DueAt)
-        {
-            // Delivered early (a clock moved): look again at the due time.
-            await bus.ScheduleAsync(message, message.DueAt);
-            return;
-        }
-        session.LastModifiedBy = CurrentUser.System.Name;
-        var stream = await session.Events.FetchForWriting<MediationCase>(message.CaseId, cancellation);
-        var events = ConfirmationWindow.Decide(message, stream.Aggregate, clock.GetUtcNow());
-        if (events.Count > 0) stream.AppendMany(events);
-    }
+    public static Task Handle(ConfirmationWindowDue message, IDocumentSession session, IMessageBus bus, TimeProvider clock, CancellationToken cancellation) =>
+        DueCheck.RunAsync(message, message.CaseId, message.DueAt, ConfirmationWindow.Decide, session, bus, clock, cancellation);
 }

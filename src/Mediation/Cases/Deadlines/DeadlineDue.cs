@@ -1,5 +1,4 @@
 using Marten;
-using Mediation.Security;
 using Wolverine;
 
 namespace Mediation.Cases.Deadlines;
@@ -39,17 +38,6 @@ public static class DeadlineBreach
 
 public static class DeadlineDueHandler
 {
-    public static async Task Handle(DeadlineDue message, IDocumentSession session, IMessageBus bus, TimeProvider clock, CancellationToken cancellation)
-    {
-        if (clock.GetUtcNow() < message.DueAt)
-        {
-            // Delivered early (a clock moved): look again at the due time.
-            await bus.ScheduleAsync(message, message.DueAt);
-            return;
-        }
-        session.LastModifiedBy = CurrentUser.System.Name;
-        var stream = await session.Events.FetchForWriting<MediationCase>(message.CaseId, cancellation);
-        var events = DeadlineBreach.Decide(message, stream.Aggregate, clock.GetUtcNow());
-        if (events.Count > 0) stream.AppendMany(events);
-    }
+    public static Task Handle(DeadlineDue message, IDocumentSession session, IMessageBus bus, TimeProvider clock, CancellationToken cancellation) =>
+        DueCheck.RunAsync(message, message.CaseId, message.DueAt, DeadlineBreach.Decide, session, bus, clock, cancellation);
 }
