@@ -34,6 +34,13 @@ public sealed class Validation
         return this;
     }
 
+    /// <summary>The reason for seeing personal data, written to the access log: a few words (4 to 500 characters), given trimmed.</summary>
+    public Validation Reason(string? reason)
+    {
+        Text(string.IsNullOrEmpty(reason) ? null : reason, "reason", 500);
+        return reason is { Length: > 0 and < 4 } ? Add("reason", FieldMessage.SayWhy) : this;
+    }
+
     public Validation Within(int? value, string field, int min, int max) =>
         value is null || (value >= min && value <= max) ? this : Add(field, FieldMessage.Between(min, max));
 

@@ -47,8 +47,7 @@ public static class ReadAttachmentsEndpoints
         var state = await session.LoadAsync<MediationCase>(id, cancellation);
         if (state is null || !user.Sees(await directory.CurrentAsync(cancellation), state)) return Problems.NotFound($"There is no case {id}.").ToResult();
         reason = reason?.Trim();
-        var check = new Validation().Text(string.IsNullOrEmpty(reason) ? null : reason, "reason", 500);
-        if (reason is { Length: > 0 and < 4 }) check.Add("reason", FieldMessage.SayWhy);
+        var check = new Validation().Reason(reason);
         if (!check.IsValid) return Problems.Invalid(check).ToResult();
 
         var item = (await ItemsAsync(state, session, cancellation)).FirstOrDefault(a => a.Id == attachmentId);

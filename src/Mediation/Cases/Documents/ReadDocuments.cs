@@ -41,8 +41,7 @@ public static class ReadDocumentsEndpoints
         var check = new Validation()
             .Require(Kinds.Contains(kind), "kind", FieldMessage.OneOf(Kinds))
             .Require(Formats.Contains(format), "format", FieldMessage.OneOf(Formats))
-            .Text(string.IsNullOrEmpty(reason) ? null : reason, "reason", 500);
-        if (reason is { Length: > 0 and < 4 }) check.Add("reason", FieldMessage.SayWhy);
+            .Reason(reason);
         if (!check.IsValid) return Problems.Invalid(check).ToResult();
         // The case exists and the kind is known: only its state is not there yet, as for any command a case's state refuses.
         if (state.Agreement is not { } agreement)

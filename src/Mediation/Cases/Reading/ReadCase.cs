@@ -149,9 +149,7 @@ public static class ReadCaseEndpoints
     static ProblemDetails? CheckUnmask(CurrentUser user, string? reason)
     {
         if (!AccessTable.MayUnmask(user)) return AccessTable.Forbidden("see personal data unmasked", AccessTable.Unmask);
-        reason ??= "";
-        var check = new Validation().Text(reason.Length == 0 ? null : reason, "reason", 500);
-        if (reason.Length is > 0 and < 4) check.Add("reason", FieldMessage.SayWhy);
+        var check = new Validation().Reason(reason);
         return check.IsValid ? null : Problems.Invalid(check);
     }
 
