@@ -5,9 +5,6 @@ using Mediation.Parties;
 
 namespace Mediation.Cases.Documents;
 
-/// <summary>How a paragraph of a document is set: the title, the number under it, a heading, body text, or a line set right.</summary>
-public enum Paragraph { Title, Number, Heading, Body, Right }
-
 /// <summary>
 /// The text of a 人民调解协议书 as paragraphs, the same for every format: the committee and number, the
 /// parties in full, the facts and positions, the numbered terms, the mediators, who signed and when, the

@@ -7,7 +7,7 @@ namespace Mediation.Cases.Documents;
 /// A document's paragraphs as a PDF on A4, drawn with the configured CJK font, which the PDF embeds (the
 /// glyphs it uses) so that it prints the same on a machine without that font.
 /// </summary>
-public static class AgreementPdf
+public static class PdfFile
 {
     public const string ContentType = "application/pdf";
 

@@ -6,7 +6,7 @@ using Text = DocumentFormat.OpenXml.Wordprocessing.Text;
 namespace Mediation.Cases.Documents;
 
 /// <summary>A document's paragraphs as a Word file (.docx), which county offices edit in Word or WPS.</summary>
-public static class AgreementDocx
+public static class DocxFile
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
