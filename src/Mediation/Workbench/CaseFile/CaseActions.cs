@@ -20,6 +20,7 @@ public sealed class ActionForm
     public string? GridCode { get; set; }
     public string? Assignee { get; set; }
     public string? Reason { get; set; }
+    public string? ReferTo { get; set; }
     public string? Note { get; set; }
     public string? Days { get; set; }
     public string? Approver { get; set; }
@@ -33,6 +34,7 @@ public sealed class ActionForm
     public string? Result { get; set; }
     public string? Satisfaction { get; set; }
     public string? HeldAt { get; set; }
+    public string? Place { get; set; }
     public string? Mode { get; set; }
     public string? Mediators { get; set; }
     public string? NoticeMethod { get; set; }
@@ -46,10 +48,10 @@ public sealed class ActionForm
     /// <summary>What was typed into a field (named as the API names it), to show a refused form as it was sent.</summary>
     public string? ValueOf(string field) => field switch
     {
-        "gridCode" => GridCode, "assignee" => Assignee, "reason" => Reason, "note" => Note, "days" => Days, "approver" => Approver,
+        "gridCode" => GridCode, "assignee" => Assignee, "reason" => Reason, "referTo" => ReferTo, "note" => Note, "days" => Days, "approver" => Approver,
         "kind" => Kind, "target" => Target, "outcome" => Outcome, "agreementForm" => AgreementForm, "amount" => Amount,
         "performanceDueAt" => PerformanceDueAt, "opinion" => Opinion, "result" => Result, "satisfaction" => Satisfaction,
-        "heldAt" => HeldAt, "mode" => Mode, "mediators" => Mediators, "noticeMethod" => NoticeMethod, "partyRole" => PartyRole,
+        "heldAt" => HeldAt, "place" => Place, "mode" => Mode, "mediators" => Mediators, "noticeMethod" => NoticeMethod, "partyRole" => PartyRole,
         "occurredAt" => OccurredAt, "lateReason" => LateReason, "correctsVersion" => CorrectsVersion, "category" => Category, "channel" => Channel,
         _ => null,
     };
