@@ -66,17 +66,22 @@ public static class CaseCommands
             form => new Resolve(form.Choice("outcome", except: Outcome.TransferredOut), form.Choice<AgreementForm>("agreementForm"), form.Money("amount"),
                 form.Date("performanceDueAt"), form.Choice<Opinion>("opinion"), form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),
             probe: new Resolve()),
-        // The agreement's terms are a list of records, which the workbench's dialogs of single fields do not hold.
+        // The agreement's terms are a list of records, which the action dialogs of single fields do not hold; and a
+        // signature is given per signatory. The case page's agreement section offers both (Workbench/CaseFile/Agreement).
         CaseCommandEntry.Of(RecordAgreementEndpoint.Put, RecordAgreementEndpoint.Validate, RecordAgreementEndpoint.Decide,
             "record a mediation agreement", [C, M, S], form: null,
             probe: new RecordAgreement(AgreementForm.Written, "probe", [], ["probe"])),
         CaseCommandEntry.Of(SignAgreementEndpoint.Post, SignAgreementEndpoint.Validate, SignAgreementEndpoint.Decide,
             "sign, seal or confirm a mediation agreement", [C, M, S], form: null,
             probe: new SignAgreement(Seal: true)),
-        // One probe cannot tell the workbench which step of the confirmation comes next, so it has no dialog.
+        // Each step of the confirmation is open in another state: the workbench tries them all.
         CaseCommandEntry.Of(RecordConfirmationEndpoint.Post, RecordConfirmationEndpoint.Validate, RecordConfirmationEndpoint.Decide,
-            "record a judicial confirmation", [C, M, S], form: null,
-            probe: new RecordConfirmation(ConfirmationStep.Applied, "probe")),
+            "record a judicial confirmation", [C, M, S],
+            form => new RecordConfirmation(form.Choice<ConfirmationStep>("event"), form.Text("court"), form.DateTime("at"), form.Text("rulingNumber"),
+                LateReason: form.LongText("lateReason")),
+            probe: new RecordConfirmation(ConfirmationStep.Applied, "probe"),
+            moreProbes: [new RecordConfirmation(ConfirmationStep.Confirmed, "probe", RulingNumber: "probe"),
+                new RecordConfirmation(ConfirmationStep.Rejected, "probe", RulingNumber: "probe"), new RecordConfirmation(ConfirmationStep.EnforcementApplied, "probe")]),
         CaseCommandEntry.Of(RecordPerformanceEndpoint.Post, RecordPerformanceEndpoint.Validate, RecordPerformanceEndpoint.Decide,
             "record performance of an agreement", [C, M, S],
             form => new RecordPerformance(form.Choice<PerformanceResult>("result"), form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),
