@@ -103,6 +103,20 @@ public class AgreementComponentTests : IDisposable
     }
 
     [Fact]
+    public void A_session_record_is_offered_per_session_and_asks_for_that_session()
+    {
+        var caseId = Guid.NewGuid();
+        var record = CaseDocument.All.Single(d => d.Kind == "session-record");
+        var documents = _context.Render<CaseDocuments>(p => p.AddCascadingValue(Texts.Zh).Add(d => d.CaseId, caseId)
+            .Add(d => d.Documents, [record with { Version = 3 }, record with { Version = 7 }]));
+        var second = documents.Find("[data-document=session-record][data-version='7']");
+        second.QuerySelector("strong")!.TextContent.ShouldBe("调解记录（第2次）");
+        var form = second.QuerySelector("form")!;
+        form.GetAttribute("action").ShouldBe($"/api/cases/{caseId}/documents/session-record");
+        form.QuerySelector("input[name=version]")!.GetAttribute("value").ShouldBe("7");
+    }
+
+    [Fact]
     public void Archiving_asks_for_the_retention_period_and_an_archived_case_shows_its_file_number()
     {
         var offered = _context.Render<CaseArchive>(p => p.AddCascadingValue(Texts.Zh).Add(a => a.CaseId, Guid.NewGuid()).Add(a => a.CaseNumber, "2026-000001")

@@ -155,6 +155,22 @@ public class AgreementLogicTests
     }
 
     [Fact]
+    public void Every_document_the_case_has_is_offered_in_the_order_of_its_acts_a_session_record_per_session()
+    {
+        var accepted = CaseStates.Accepted();
+        var state = accepted
+            .Then(new MediationSessionHeld(SessionMode.InPerson, ["王调解"], "第一次", accepted.ReceivedAt.AddDays(1)))
+            .Then(new MediationSessionHeld(SessionMode.InPerson, ["王调解"], "第二次", accepted.ReceivedAt.AddDays(2)));
+        var view = CaseView.Of(state, [], Context.Now, Context.Deadlines.JudicialConfirmation);
+
+        var offered = CaseDocument.For(view, As(Roles.Supervisor));
+        offered.Select(d => (d.Kind, d.Version)).ShouldBe([("acceptance-notice", null), ("session-record", 3L), ("session-record", 4L)]);
+        CaseDocument.For(view, As(Roles.Clerk)).ShouldBeEmpty();
+        CaseDocument.For(CaseView.Of(CaseStates.NotAccepted(), [], Context.Now, Context.Deadlines.JudicialConfirmation), As(Roles.Auditor))
+            .Select(d => d.Kind).ShouldBe(["not-acceptance-notice"]);
+    }
+
+    [Fact]
     public async Task A_dialog_written_against_an_endpoints_json_reads_its_body_as_the_api_does_and_names_what_does_not_bind()
     {
         var http = new Microsoft.AspNetCore.Http.DefaultHttpContext

@@ -1,4 +1,5 @@
 using Mediation.Cases.Agreeing;
+using Mediation.Cases.Documents;
 using Mediation.Parties;
 
 namespace Mediation.Cases.Reading;
@@ -46,7 +47,8 @@ public sealed record CaseView(
     AgreementView? Agreement,
     bool TermOverdue,
     ConfirmationView? Confirmation,
-    ReferralView? Referral)
+    ReferralView? Referral,
+    IReadOnlyList<DocumentRef> Documents)
 {
     public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now, TimeSpan confirmationWindow) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
@@ -54,7 +56,7 @@ public sealed record CaseView(
         parties, c.Version, c.RiskLevel, c.GroupSize, c.AcceptedAt, c.ExtensionDays, c.Opinion, c.AgreementForm, c.Amount,
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
         c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now),
-        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c));
+        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c), CaseDocuments.Of(c));
 }
 
 /// <summary>
