@@ -60,13 +60,17 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         // June's report was sent: the month is locked for the county before anything is entered late.
         var locked = (await api.Post("/api/periods/locks", new { nodeCode = "C1", month = "2025-06" })).ShouldBe(HttpStatusCode.Created)
             .Body["lockedAt"]!.GetValue<DateTimeOffset>();
-        var middle = await LateAndCorrectedAsync(api, ids, random);
+        var (middle, accepted) = await LateAndCorrectedAsync(api, ids, random);
         await host.ForceAllMartenDaemonActivityToCatchUpAsync(Cancellation);
         // …are reproduced exactly by their known-at moment afterwards, while the figures as known now moved.
         (await ReportsAsync(api, new DateTimeOffset(2025, 9, 30, 0, 0, 0, Cst), sent)).ShouldBe(asSent);
         (await ReportsAsync(api, new DateTimeOffset(2025, 9, 30, 0, 0, 0, Cst))).ShouldNotBe(asSent);
 
         var events = await AllEventsAsync(store);
+        // The histories reach every figure: judicial confirmations applied for, confirmed and rejected among them.
+        var all = NaiveStatistics.Figures(new NaiveStatistics(events).StatesAt(DateTimeOffset.UtcNow).ToList());
+        ((long)all["confirmations"]!).ShouldBeGreaterThan(0);
+        ((long)all["confirmationApplications"]!).ShouldBeGreaterThan((long)all["confirmations"]!);
         foreach (var knownAt in new[] { sent, middle })
             await CompareAsync(api, new NaiveStatistics(events, knownAt), [new(2025, 8, 15, 12, 0, 0, Cst), DateTimeOffset.UtcNow], knownAt);
         await CompareLockedAsync(api, events, locked);
@@ -105,11 +109,12 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
     }
 
     /// <summary>
-    /// Acts entered late before acts already recorded (sessions, follow-ups, supervision orders) and corrections
+    /// Acts entered late before acts already recorded (sessions, follow-ups, supervision orders, judicial confirmation
+    /// applications and rulings) and corrections
     /// (the receipt's time, category and channel; a resolution's time, amount or outcome; a follow-up's
     /// satisfaction) on random cases, each refused or not as the rules say. Returns a recording moment in the middle.
     /// </summary>
-    static async Task<DateTimeOffset> LateAndCorrectedAsync(Api api, IReadOnlyList<Guid> ids, Random random)
+    static async Task<(DateTimeOffset, Dictionary<string, int>)> LateAndCorrectedAsync(Api api, IReadOnlyList<Guid> ids, Random random)
     {
         string Time(DateTimeOffset t) => t.ToOffset(Cst).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz");
         static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
@@ -128,7 +133,14 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
             var between = filed.at + (latest - filed.at) * random.NextDouble();
             var resolved = history.LastOrDefault(h => h.type == "CaseResolved");
             var followUp = history.LastOrDefault(h => h.type == "FollowUpRecorded");
-            (string kind, string path, object body) attempt = random.Next(8) switch
+            // The agreement in effect now, and its judicial confirmation so far.
+            var shown = history.Any(h => h.type.StartsWith("Agreement")) ? (await api.Get($"/api/cases/{id}")).ShouldBe(HttpStatusCode.OK).Body : null;
+            var effective = shown?["agreement"]?["effectiveAt"]?.GetValue<DateTimeOffset>();
+            var confirmation = shown?["confirmation"];
+            var applied = confirmation?["appliedAt"]?.GetValue<DateTimeOffset>();
+            // Cases whose agreement is in effect are few: they take a late step of its confirmation more often.
+            var roll = effective is not null && confirmation?["ruling"] is null && random.Next(2) == 0 ? 8 + (applied is null ? 0 : 1) : random.Next(8);
+            (string kind, string path, object body) attempt = roll switch
             {
                 0 => ("late session", "sessions", new { mode = "Phone", mediators = new[] { "补录调解员" }, heldAt = between }),
                 1 => ("late supervision", "supervise", new { kind = "Reminder", occurredAt = between }),
@@ -169,6 +181,16 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
                     changes = new Dictionary<string, object> { ["satisfaction"] = followUp.data["satisfaction"]!.GetValue<string>() == "Dissatisfied" ? "Satisfied" : "Dissatisfied" },
                     reason = "回访结果登记有误",
                 }),
+                8 when effective is { } since && applied is null => ("late confirmation application", "confirmation", new
+                {
+                    @event = "Applied", court = "某区人民法院",
+                    at = since + ((latest < since.AddDays(30) ? latest : since.AddDays(30)) - since) * random.NextDouble(),
+                }),
+                9 when applied is { } appliedAt && confirmation!["ruling"] is null => ("late ruling", "confirmation", new
+                {
+                    @event = random.Next(2) == 0 ? "Confirmed" : "Rejected", court = "某区人民法院", rulingNumber = "（2025）民特补1号",
+                    at = appliedAt + (Max(latest, appliedAt) - appliedAt) * random.NextDouble(),
+                }),
                 _ => ("late session", "sessions", new { mode = "InPerson", mediators = new[] { "补录调解员" }, heldAt = between }),
             };
             var answer = await api.Post($"/api/cases/{id}/{attempt.path}", Requests.Late(attempt.body));
@@ -178,14 +200,20 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
         }
         accepted.Values.Sum().ShouldBeGreaterThan(cases.Count / 3, string.Join(", ", accepted.Select(a => $"{a.Key}: {a.Value}")));
         accepted.Keys.Count(k => k.EndsWith("corrected")).ShouldBeGreaterThanOrEqualTo(2);
-        return middle;
+        return (middle, accepted);
     }
 
     static async Task<Guid[]> RunInterleavedAsync(Api api, IReadOnlyList<CasePlan> plans, Random random)
     {
         var ids = new Guid[plans.Count];
+        var parties = new string[plans.Count][];
         foreach (var i in Enumerable.Range(0, plans.Count).OrderBy(_ => random.Next()))
+        {
             ids[i] = (await api.Post("/api/cases", plans[i].Filing)).ShouldBe(HttpStatusCode.Created).Id;
+            if (plans[i].Commands.Any(c => c.NamesParties))
+                parties[i] = (await api.Get($"/api/cases/{ids[i]}")).ShouldBe(HttpStatusCode.OK).Body["parties"]!.AsArray()
+                    .Select(p => p!["id"]!.GetValue<string>()).ToArray();
+        }
 
         var next = new int[plans.Count];
         var pending = Enumerable.Range(0, plans.Count).Where(i => plans[i].Commands.Count > 0).ToList();
@@ -197,8 +225,12 @@ public class StatisticsPropertyTests(PostgresForTests postgres)
             {
                 var command = plans[i].Commands[next[i]++];
                 // The histories lie in the past: every act is entered late, with its reason.
-                var answer = await api.Post($"/api/cases/{ids[i]}/{command.Action}", Requests.Late(command.Body));
-                answer.Code.ShouldBe(200, $"{command.Action} on case {i}: {answer}");
+                var body = Requests.Late(command.Body);
+                if (command.NamesParties)
+                    body = JsonNode.Parse(body.ToJsonString().Replace(Histories.FirstParty, parties[i][0]).Replace(Histories.SecondParty, parties[i][1]))!.AsObject();
+                var path = $"/api/cases/{ids[i]}/{command.Action}";
+                var answer = command.Put ? await api.Put(path, body) : await api.Post(path, body);
+                answer.Code.ShouldBe(200, $"{command.Action} on case {i}: {body.ToJsonString()} {answer}");
             }));
             pending.RemoveAll(i => next[i] >= plans[i].Commands.Count);
         }
