@@ -65,6 +65,7 @@ static class Chinese
         ["Attachments.None"] = "暂无附件",
         ["Attachments.Reason"] = "查看理由（将记入访问日志）",
         ["Attachments.Open"] = "查看",
+        ["Attachments.Erased"] = "内容已随当事人信息删除（{0}）",
         ["Case.Timeline"] = "办理过程",
         ["Case.Actions"] = "办理操作",
         ["Case.NoActions"] = "当前状态下没有您可执行的操作。",

@@ -65,6 +65,7 @@ static class English
         ["Attachments.None"] = "No attachments",
         ["Attachments.Reason"] = "Reason (written to the access log)",
         ["Attachments.Open"] = "Open",
+        ["Attachments.Erased"] = "Content erased with a party of the case ({0})",
         ["Case.Timeline"] = "History",
         ["Case.Actions"] = "Actions",
         ["Case.NoActions"] = "There is nothing you can do with this case in its state.",
