@@ -5,8 +5,8 @@
 #   (b) with this checkout's build, as the schema's owner: db-patch (printed for review, and refused if it
 #       drops or empties anything), db-apply, and the statistics rebuilt;
 #   (c) starts this build as an account that may only read and write rows, with automatic schema creation
-#       off, and checks that everything recorded is still there, that a new case gets the next number,
-#       and that audit verify and db-assert pass.
+#       off, and checks that everything recorded is still there, that a new case gets the next number, that
+#       an erasure empties its attachment, and that audit verify and db-assert pass.
 # Exits non-zero, naming the difference, on any.
 #
 # Usage: ops/upgrade-drill.sh [previous commit] [cases]   (as root, PostgreSQL then runs as the postgres
@@ -181,6 +181,18 @@ answer="$(curl -s "$api/api/cases" -H "authorization: Bearer $clerk" -H 'content
 number="$(head -n -1 <<<"$answer" | jq -r .caseNumber)"
 [ "$number" = "$expected" ] || fail "the new case is $number, expected $expected"
 echo "a new case is filed: $number, after the last of the previous release"
+# An attachment of it, emptied by the erasure of its party: the content column of an older table takes no content.
+case_id="$(head -n -1 <<<"$answer" | jq -r .id)"
+printf '%%PDF-1.4\n%%%%EOF\n' > "$work/drill.pdf"
+attachment="$(curl -sf "$api/api/cases/$case_id/attachments" -H "authorization: Bearer $clerk" -F "file=@$work/drill.pdf;filename=drill.pdf" | jq -r .id)" \
+  || fail "adding an attachment failed"
+party="$(curl -sf "$api/api/cases/$case_id" -H "authorization: Bearer $clerk" | jq -r '.parties[0].id')" || fail "reading the case failed"
+admin="$(token admin "$admin_password")"
+curl -sf "$api/api/parties/$party/erase" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  -d '{"reason":"upgrade drill: the retention has run"}' >/dev/null || fail "erasing the party failed"
+[ "$(psql_as mediation_runtime "select content is null and erased_at is not null from mediation.case_attachments where id = '$attachment'")" = t ] \
+  || fail "the erasure did not empty the attachment"
+echo "an attachment is added to it and emptied by erasing its party"
 stop_service
 if grep -aiE 'permission denied|must be owner' "$work/service-current.log"; then fail "the service was refused something (lines above)"; fi
 

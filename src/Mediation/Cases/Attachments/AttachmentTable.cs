@@ -25,6 +25,9 @@ public static class AttachmentTable
         table.AddColumn("content", "bytea").AllowNulls();
         table.AddColumn("erased_at", "timestamptz").AllowNulls();
         table.Indexes.Add(new IndexDefinition($"ix_{Name}_case") { Columns = ["case_id"] });
+        // Weasel compares a column's nullability only when asked: an older table's content is NOT NULL, and the
+        // schema patch must drop that for erasure to empty it. The table has no defaults to compare falsely.
+        table.DetectColumnDrift = true;
         return table;
     }
 
