@@ -174,8 +174,8 @@ public sealed record FieldCorrection(string Field, string? Before, string? After
 
 /// <summary>
 /// A file (a signed agreement, a receipt, evidence) added to the case. Its bytes are kept beside the
-/// stream (<c>case_attachments</c>); the event holds their SHA-256, so the chain covers the content. It
-/// changes nothing in the case's lifecycle.
+/// stream (<c>case_attachments</c>, until the erasure of a party of the case empties them); the event holds
+/// their SHA-256, so the chain covers the content. It changes nothing in the case's lifecycle.
 /// </summary>
 public sealed record AttachmentAdded(Guid AttachmentId, string FileName, string? Description, string ContentType, long Size, string Sha256,
     DateTimeOffset OccurredAt) : ICaseEvent;

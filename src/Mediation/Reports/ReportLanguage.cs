@@ -37,7 +37,7 @@ public sealed class ReportLanguage
     [
         firstColumn, .. Words("Received", "Concluded", "Resolved", "ResolutionRate", "CompletionRate", "MediationSuccessRate", "OnTimeRate",
             "SatisfactionRate", "StrictSatisfactionRate", "FollowUpRate", "PerformanceRate", "Amount", "ShareGrid", "ShareCommunity",
-            "ShareStreet", "ShareCounty", "Note"),
+            "ShareStreet", "ShareCounty", "ConfirmationApplications", "Confirmations", "ConfirmationRate", "Note"),
     ];
 
     public string UnitColumn => Word("Unit");

@@ -73,6 +73,9 @@ public class ReportTests(StatisticsFixture service) : IClassFixture<StatisticsFi
         Convert.ToDecimal(row["M"]).ShouldBe(figures["amountInvolved"]!.GetValue<decimal>(), where);
         var levels = new[] { "Grid", "Community", "Street", "County" };
         for (var i = 0; i < levels.Length; i++) Rate(row["NOPQ"[i].ToString()], figures["levelShare"]![levels[i]], $"{where} share {levels[i]}");
+        Convert.ToInt64(row["R"]).ShouldBe(figures["confirmationApplications"]!.GetValue<long>(), where);
+        Convert.ToInt64(row["S"]).ShouldBe(figures["confirmations"]!.GetValue<long>(), where);
+        Rate(row["T"], figures["confirmationRate"], $"{where} confirmationRate");
     }
 
     static void Rate(object? cell, JsonNode? expected, string where)
@@ -98,7 +101,7 @@ public class ReportTests(StatisticsFixture service) : IClassFixture<StatisticsFi
             var group = byNode["groups"]!.AsArray().Single(g => g!["key"]!.GetValue<string>() == code)!;
             ShouldCarry(row, group, name);
             // Fewer cases than the ranking minimum: marked, not hidden.
-            row["R"]!.ToString()!.ShouldContain("样本不足");
+            row["U"]!.ToString()!.ShouldContain("样本不足");
         }
         ShouldCarry(units.Single(r => r["A"]?.ToString() == "合计"), byNode, "total");
 
@@ -148,8 +151,58 @@ public class ReportTests(StatisticsFixture service) : IClassFixture<StatisticsFi
         Convert.ToInt64(total["B"]).ShouldBe(0);
         total["E"].ShouldBe("—");
         total["Q"].ShouldBe("—");
+        total["T"].ShouldBe("—");
         var csv = Encoding.UTF8.GetString(await FileAsync("/api/reports/settlement?from=2020-01-01&to=2020-02-01&nodeCode=C1&format=csv"));
         csv.ShouldContain("合计,0,0,0,—,—");
+    }
+
+    [Fact]
+    public async Task A_confirmed_ruling_counts_in_the_settlement_report()
+    {
+        // A community of its own, so nothing else lands in these figures.
+        (await Api.Put("/api/org/nodes/RC", new { name = "确认社区", level = "Community", parentCode = "S1" })).ShouldBe(HttpStatusCode.Created);
+        (await Api.Put("/api/org/nodes/RCG1", new { name = "确认网格", level = "Grid", parentCode = "RC" })).ShouldBe(HttpStatusCode.Created);
+        var id = (await Api.Post("/api/cases", Requests.Dispute("RC", Day(9, 2)))).ShouldBe(HttpStatusCode.Created).Id;
+        await Do(id, "assign", new { gridCode = "RCG1", assignee = "网格员", occurredAt = Day(9, 2, 10) });
+        await Do(id, "resolve", new { outcome = "AgreementReached", agreementForm = "Oral", amount = 800m, occurredAt = Day(9, 10) });
+        var parties = (await Api.Get($"/api/cases/{id}")).Body["parties"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ToList();
+        (await Api.Put($"/api/cases/{id}/agreement", Requests.Late(new
+        {
+            form = "Oral", facts = "邻里噪音纠纷", mediators = new[] { "王调解" }, occurredAt = Day(9, 10, 11),
+            terms = new[] { new { obligor = parties[1], obligee = parties[0], content = "赔偿 800 元", amount = 800m } },
+        }))).ShouldBe(HttpStatusCode.OK);
+        foreach (var party in parties) await Do(id, "agreement/signatures", new { signatory = party, confirmed = true, signedAt = Day(9, 10, 15) });
+        await Do(id, "confirmation", new { @event = "Applied", court = "某区人民法院", at = Day(9, 15) });
+
+        const string period = "from=2026-09-01&to=2026-10-01&nodeCode=RC";
+        async Task<(JsonNode figures, IDictionary<string, object?> row, string csv)> Report()
+        {
+            await service.CatchUpAsync();
+            var figures = (await Api.Get($"/api/stats/settlement?{period}")).ShouldBe(HttpStatusCode.OK).Body;
+            var row = Sheet(await FileAsync($"/api/reports/settlement?{period}&format=xlsx"), "分单位").Single(r => r["A"]?.ToString() == "合计");
+            var csv = Encoding.UTF8.GetString(await FileAsync($"/api/reports/settlement?{period}&format=csv&lang=en"));
+            return (figures, row, csv);
+        }
+
+        var (applied, appliedRow, appliedCsv) = await Report();
+        (applied["agreements"]!.GetValue<long>(), applied["confirmationApplications"]!.GetValue<long>(), applied["confirmations"]!.GetValue<long>())
+            .ShouldBe((1L, 1L, 0L));
+        applied["confirmationRate"]!.GetValue<double>().ShouldBe(0);
+        ShouldCarry(appliedRow, applied, "applied");
+
+        await Do(id, "confirmation", new { @event = "Confirmed", court = "某区人民法院", rulingNumber = "（2026）民特12号", at = Day(9, 25) });
+        var (confirmed, confirmedRow, confirmedCsv) = await Report();
+        (confirmed["confirmationApplications"]!.GetValue<long>(), confirmed["confirmations"]!.GetValue<long>()).ShouldBe((1L, 1L));
+        confirmed["confirmationRate"]!.GetValue<double>().ShouldBe(1.0);
+        ShouldCarry(confirmedRow, confirmed, "confirmed");
+        Convert.ToInt64(confirmedRow["S"]).ShouldBe(1);
+        appliedCsv.ShouldContain("Share resolved at county,Confirmation applications,Judicial confirmations,Confirmation rate,Note");
+        // The last columns: applications, confirmations, their rate, and the empty note.
+        confirmedCsv.Split('\n').First(l => l.StartsWith("Total,")).TrimEnd('\r').ShouldEndWith(",1,1,100.00%,");
+
+        // As of a moment before the ruling, the report counts the application only.
+        var before = (await Api.Get($"/api/stats/settlement?{period}&asOf={Uri.EscapeDataString(Day(9, 20).ToString("O"))}")).Body;
+        (before["confirmationApplications"]!.GetValue<long>(), before["confirmations"]!.GetValue<long>()).ShouldBe((1L, 0L));
     }
 
     [Fact]

@@ -165,7 +165,7 @@ public class SecurityTests(SecurityFixture service) : IClassFixture<SecurityFixt
     }
 
     [Fact]
-    public async Task An_erased_party_appears_nowhere_in_the_database_while_history_and_statistics_stay_the_same()
+    public async Task An_erased_party_appears_nowhere_in_the_database_nor_in_its_cases_attachments_while_history_and_statistics_stay_the_same()
     {
         var binaries = LocalPostgres.FindBinaries();
         Assert.SkipWhen(binaries is null, "pg_dump is not on this machine");
@@ -184,11 +184,22 @@ public class SecurityTests(SecurityFixture service) : IClassFixture<SecurityFixt
             .ShouldBe(HttpStatusCode.OK);
         var party = Guid.Parse((await service.Api.Get($"/api/cases/{id}")).Body["parties"]![0]!["id"]!.GetValue<string>());
         var values = new[] { "欧阳待删除", "330122198807070015", "13700001111", "西门社区待删路77号" };
+        // A scan and a photo showing the party: the dump holds their bytes as hex.
+        var scans = new[]
+        {
+            Encoding.UTF8.GetBytes("%PDF-1.4\n% 身份证复印件：欧阳待删除 330122198807070015\n%%EOF\n"),
+            [.. Cases.Attachments.Files.Png, .. Encoding.UTF8.GetBytes("欧阳待删除在现场")],
+        };
+        foreach (var (scan, name) in scans.Zip(["身份证复印件.pdf", "现场照片.png"]))
+            (await service.Api.Post($"/api/cases/{id}/attachments", Cases.Attachments.Files.Form(scan, name))).ShouldBe(HttpStatusCode.Created);
+        var hex = scans.Select(Convert.ToHexStringLower).ToList();
 
         var statsPath = "/api/stats/settlement?groupBy=node&nodeCode=C1";
         var statsBefore = await SettledStatsAsync(statsPath);
         var historyBefore = (await service.Api.Get($"/api/cases/{id}/history")).Body.ToJsonString();
-        (await DumpAsync(binaries!)).ShouldContain("欧阳待删除"); // the dump does see personal data
+        var dumped = await DumpAsync(binaries!);
+        dumped.ShouldContain("欧阳待删除"); // the dump does see personal data
+        foreach (var bytes in hex) dumped.ShouldContain(bytes);
 
         var admin = await TestUsers.SignedInAsync(service.Host, "admin-c1", [Roles.Admin], "C1");
         (await admin.Post($"/api/parties/{party}/erase", new { })).ShouldBe(HttpStatusCode.BadRequest);
@@ -196,10 +207,12 @@ public class SecurityTests(SecurityFixture service) : IClassFixture<SecurityFixt
 
         var dump = await DumpAsync(binaries!);
         foreach (var value in values) dump.ShouldNotContain(value);
+        foreach (var bytes in hex) dump.ShouldNotContain(bytes);
         dump.ShouldContain("诸葛留存");
 
         (await service.Api.Get($"/api/cases/{id}/history")).Body.ToJsonString().ShouldBe(historyBefore);
         (await SettledStatsAsync(statsPath)).ShouldBe(statsBefore);
+        (await service.Api.Get($"/api/cases/{id}/verify")).Body["intact"]!.GetValue<bool>().ShouldBeTrue();
         var view = (await service.ByRole[Roles.Supervisor].Get($"/api/cases/{id}?unmask=true&reason=核对删除结果")).Body["parties"]![0]!;
         view["erased"]!.GetValue<bool>().ShouldBeTrue();
         view["name"].ShouldBeNull();

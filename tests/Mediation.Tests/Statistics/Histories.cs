@@ -1,7 +1,14 @@
 namespace Mediation.Tests.Statistics;
 
-/// <summary>One command a client sends on a case: the action path and its JSON body.</summary>
-public sealed record PlannedCommand(string Action, object Body, DateTimeOffset At);
+/// <summary>
+/// One command a client sends on a case: the action path and its JSON body (sent with PUT where <paramref name="Put"/>).
+/// The body names the case's parties as <see cref="Histories.FirstParty"/> and <see cref="Histories.SecondParty"/>: their
+/// ids are given at filing.
+/// </summary>
+public sealed record PlannedCommand(string Action, object Body, DateTimeOffset At, bool Put = false)
+{
+    public bool NamesParties => System.Text.Json.JsonSerializer.Serialize(Body) is var json && (json.Contains(Histories.FirstParty) || json.Contains(Histories.SecondParty));
+}
 
 /// <summary>A case to file and the commands to send on it afterwards, in order.</summary>
 public sealed record CasePlan(object Filing, DateTimeOffset ReceivedAt, IReadOnlyList<PlannedCommand> Commands);
@@ -9,7 +16,8 @@ public sealed record CasePlan(object Filing, DateTimeOffset ReceivedAt, IReadOnl
 /// <summary>
 /// Random valid case histories: each case walks the lifecycle (acceptance, assignment, sessions,
 /// escalation up and back, extensions, supervision, transfer, resolution, performance, follow-ups,
-/// closing, reopening, petition reviews) with business times moving forward from a receipt somewhere
+/// closing, reopening, petition reviews, the agreement's text and signatures, its judicial confirmation)
+/// with business times moving forward from a receipt somewhere
 /// in <c>2025</c>, and may stop anywhere, leaving open backlog. The walk keeps a small model of the
 /// case only to choose commands the service will accept; figures are checked against the events.
 /// </summary>
@@ -17,6 +25,9 @@ public static class Histories
 {
     static readonly TimeSpan Cst = TimeSpan.FromHours(8);
     public static readonly DateTimeOffset WindowStart = new(2025, 1, 1, 0, 0, 0, Cst);
+
+    /// <summary>Stand for the ids of the case's first and second party in a planned body.</summary>
+    public const string FirstParty = "{party:0}", SecondParty = "{party:1}";
 
     // The CaseFixture tree: county C1; streets S1, S2; communities S1C1, S1C2, S2C1; two grids each.
     static readonly Dictionary<string, (string level, string? parent)> Tree =
@@ -60,13 +71,13 @@ public static class Histories
             summary = $"随机案件 {seed}",
             nodeCode = node,
             receivedAt = received,
-            parties = new[] { Cases.Requests.Party() },
+            parties = new[] { Cases.Requests.Party(), Cases.Requests.Party("Respondent", "李四", "110105194912310038", "13987654321") },
         };
 
         var commands = new List<PlannedCommand>();
         var at = received;
         DateTimeOffset Next(int maxHours = 20 * 24) => at = at.AddMinutes(r.Next(30, maxHours * 60));
-        void Add(string action, object body) => commands.Add(new PlannedCommand(action, body, at));
+        void Add(string action, object body, bool put = false) => commands.Add(new PlannedCommand(action, body, at, put));
 
         // The walk's model: just enough to choose commands the service allows.
         var status = "Registered";
@@ -78,6 +89,10 @@ public static class Histories
         var reviews = 0;
         var refused = false;
         var steps = 0;
+        // The agreement in effect since, and how far its judicial confirmation has come.
+        DateTimeOffset? effective = null;
+        var applied = false;
+        var ruled = false;
 
         if (kind == "Petition")
         {
@@ -140,9 +155,11 @@ public static class Histories
                 }
                 else
                 {
-                    (outcome, var body) = Resolution(r, kind, at);
+                    (outcome, var body, var form) = Resolution(r, kind, at);
                     Add("resolve", body);
                     status = "Resolved"; refused = false; resolvedAt = at;
+                    effective = null; applied = ruled = false;
+                    if (form is not null && r.NextDouble() < 0.6) effective = Agreement(r, form, Next, Add);
                 }
             }
             else if (status is "Resolved" or "Closed")
@@ -160,6 +177,29 @@ public static class Histories
                     handling = Tree[handling].parent ?? handling;
                     continue;
                 }
+                // The joint application only within the window of 30 days from the agreement's effect.
+                if (effective is { } since && !applied && since.AddDays(30) - at <= TimeSpan.FromHours(2)) effective = null;
+                if (effective is { } effectiveAt && !ruled && r.NextDouble() < 0.45)
+                {
+                    if (!applied)
+                    {
+                        var left = effectiveAt.AddDays(30) - at;
+                        at = at.AddMinutes(r.Next(1, (int)Math.Min(left.TotalMinutes - 60, 10 * 24 * 60)));
+                        Add("confirmation", new { @event = "Applied", court = "某区人民法院", at });
+                        applied = true;
+                        continue;
+                    }
+                    Next();
+                    var ruling = r.NextDouble() < 0.75 ? "Confirmed" : "Rejected";
+                    Add("confirmation", new { @event = ruling, court = "某区人民法院", rulingNumber = $"（2025）民特{seed % 1000}号", at });
+                    ruled = true;
+                    if (ruling == "Confirmed" && r.NextDouble() < 0.3)
+                    {
+                        Next();
+                        Add("confirmation", new { @event = "EnforcementApplied", court = "某区人民法院", at });
+                    }
+                    continue;
+                }
                 Next();
                 if (agreement && roll < 0.35)
                     Add("performance", new { result = Pick(r, ["Full", "Full", "Partial", "None"]), occurredAt = at });
@@ -174,6 +214,7 @@ public static class Histories
                 {
                     Add("reopen", new { reason = "当事人反映问题未解决", occurredAt = at });
                     status = "Assigned"; outcome = null; escalatedFrom.Clear();
+                    effective = null; applied = ruled = false;
                 }
                 else break;
             }
@@ -182,23 +223,50 @@ public static class Histories
         return new CasePlan(filing, received, commands);
     }
 
-    static (string outcome, object body) Resolution(Random r, string kind, DateTimeOffset at)
+    /// <summary>A resolution: its outcome, its body, and the agreement's form where it reached one.</summary>
+    static (string outcome, object body, string? form) Resolution(Random r, string kind, DateTimeOffset at)
     {
         var roll = r.NextDouble();
         switch (kind)
         {
             case "Dispute" when roll < 0.6:
                 var amount = r.NextDouble() < 0.7 ? Math.Round((decimal)r.Next(0, 5_000_000) / 100m, 2) : (decimal?)null;
-                return ("AgreementReached", new { outcome = "AgreementReached", agreementForm = Pick(r, ["Written", "Oral"]), amount, occurredAt = at });
+                var form = Pick(r, ["Written", "Oral"]);
+                return ("AgreementReached", new { outcome = "AgreementReached", agreementForm = form, amount, occurredAt = at }, form);
             case "Petition" when roll < 0.8:
-                return ("OpinionIssued", new { opinion = Pick(r, ["Support", "Explain", "NotSupport"]), occurredAt = at });
+                return ("OpinionIssued", new { opinion = Pick(r, ["Support", "Explain", "NotSupport"]), occurredAt = at }, null);
             case "Petition" when roll < 0.85:
-                return ("AgreementReached", new { outcome = "AgreementReached", agreementForm = "Written", amount = 1000m, occurredAt = at });
+                return ("AgreementReached", new { outcome = "AgreementReached", agreementForm = "Written", amount = 1000m, occurredAt = at }, "Written");
             case "HelpRequest" when roll < 0.85:
-                return ("Done", new { outcome = "Done", occurredAt = at });
+                return ("Done", new { outcome = "Done", occurredAt = at }, null);
             default:
                 var other = roll < 0.93 ? "TerminatedUnresolved" : "Withdrawn";
-                return (other, new { outcome = other, occurredAt = at });
+                return (other, new { outcome = other, occurredAt = at }, null);
         }
+    }
+
+    /// <summary>
+    /// The agreement's text, then its signatures (a written one signed by both parties and the mediator and
+    /// sealed, an oral one confirmed by both parties), each a little later; returns when it took effect.
+    /// </summary>
+    static DateTimeOffset Agreement(Random r, string form, Func<int, DateTimeOffset> next, Action<string, object, bool> add)
+    {
+        var at = next(3 * 24);
+        add("agreement", new
+        {
+            form, facts = "随机协议", mediators = new[] { "调解员" }, occurredAt = at,
+            terms = new[] { new { obligor = SecondParty, obligee = FirstParty, content = "赔偿损失", amount = 100m } },
+        }, true);
+        var signatures = form == "Oral"
+            ? new object[] { new { signatory = FirstParty, confirmed = true }, new { signatory = SecondParty, confirmed = true } }
+            : [new { signatory = FirstParty }, new { signatory = SecondParty }, new { signatory = "调解员" }, new { seal = true }];
+        foreach (var signature in signatures.OrderBy(_ => r.Next()))
+        {
+            at = next(2 * 24);
+            var body = System.Text.Json.JsonSerializer.SerializeToNode(signature)!.AsObject();
+            body[body.ContainsKey("seal") ? "sealedAt" : "signedAt"] = at;
+            add("agreement/signatures", body, false);
+        }
+        return at;
     }
 }

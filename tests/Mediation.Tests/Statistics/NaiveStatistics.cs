@@ -58,7 +58,7 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
 
     public sealed record State(
         CaseFiled Filed, bool Received, string Status, string Level, DateTimeOffset Due, string? Outcome,
-        DateTimeOffset? ConcludedAt, decimal? Amount, string? Performance, int Visits, int Satisfied, int Basically)
+        DateTimeOffset? ConcludedAt, decimal? Amount, string? Performance, int Visits, int Satisfied, int Basically, string? Confirmation = null)
     {
         public bool Concluded => Received && Status is "Resolved" or "Closed" or "TransferredOut";
         public bool Resolved => Concluded && Status != "TransferredOut" && Successful.Contains(Outcome);
@@ -90,8 +90,11 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
                         ConcludedAt = t,
                         Amount = r.Outcome == Outcome.AgreementReached ? r.Amount ?? 0m : null,
                         Performance = null,
+                        Confirmation = null,
                         Level = r.Level.ToString(),
                     },
+                    ConfirmationApplied => s! with { Confirmation = "Applied" },
+                    ConfirmationRuled c => s! with { Confirmation = c.Ruling.ToString() },
                     PerformanceRecorded p => s! with { Performance = p.Result.ToString() },
                     FollowUpRecorded f => s! with
                     {
@@ -100,7 +103,10 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
                         Basically = s.Basically + (f.Satisfaction == Satisfaction.BasicallySatisfied ? 1 : 0),
                     },
                     CaseClosed => s! with { Status = "Closed" },
-                    CaseReopened o => s! with { Status = "Assigned", Outcome = null, ConcludedAt = null, Amount = null, Performance = null, Level = o.Level.ToString() },
+                    CaseReopened o => s! with
+                    {
+                        Status = "Assigned", Outcome = null, ConcludedAt = null, Amount = null, Performance = null, Confirmation = null, Level = o.Level.ToString(),
+                    },
                     PetitionReviewRequested v => s! with
                     {
                         Status = "Assigned", Outcome = null, ConcludedAt = null, Amount = null, Performance = null, Level = v.Level.ToString(), Due = v.DueAt,
@@ -127,6 +133,8 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
         var closed = cohort.Count(s => s.Received && s.Status == "Closed");
         var closedVisited = cohort.Count(s => s.Received && s.Status == "Closed" && s.Visits > 0);
         var agreements = cohort.Where(s => s.Concluded && s.Outcome == "AgreementReached").ToList();
+        var applications = agreements.Count(s => s.Confirmation is not null);
+        var confirmations = agreements.Count(s => s.Confirmation == "Confirmed");
         double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
         return new Dictionary<string, object?>
         {
@@ -146,6 +154,9 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
             ["levelShare.Community"] = Rate(cohort.Count(s => s.Resolved && s.Level == "Community"), resolved),
             ["levelShare.Street"] = Rate(cohort.Count(s => s.Resolved && s.Level == "Street"), resolved),
             ["levelShare.County"] = Rate(cohort.Count(s => s.Resolved && s.Level == "County"), resolved),
+            ["confirmationApplications"] = (long)applications,
+            ["confirmations"] = (long)confirmations,
+            ["confirmationRate"] = Rate(confirmations, applications),
         };
     }
 

@@ -159,7 +159,7 @@ public class ComponentTests : IDisposable
     {
         var caseId = Guid.NewGuid();
         var added = new Mediation.Cases.Attachments.AttachmentItem(Guid.NewGuid(), "调解协议书.pdf", "双方签字", "application/pdf", 2 * 1024 * 1024,
-            new string('a', 64), new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero), "clerk");
+            new string('a', 64), new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero), "clerk", null);
         IRenderedComponent<CaseAttachments> Render(bool mayOpen) => _context.Render<CaseAttachments>(p => p
             .AddCascadingValue(Texts.Zh).Add(a => a.CaseId, caseId).Add(a => a.Items, [added]).Add(a => a.MayOpen, mayOpen));
 
@@ -176,5 +176,13 @@ public class ComponentTests : IDisposable
 
         _context.Render<CaseAttachments>(p => p.AddCascadingValue(Texts.Zh).Add(a => a.CaseId, caseId).Add(a => a.Items, []))
             .Find("[data-testid=attachments]").TextContent.Trim().ShouldBe("暂无附件");
+
+        // Content erased with a party: still listed, marked with when, and not offered to anyone.
+        var erased = added with { ErasedAt = new DateTimeOffset(2026, 11, 2, 2, 0, 0, TimeSpan.Zero) };
+        var shown = _context.Render<CaseAttachments>(p => p
+            .AddCascadingValue(Texts.Zh).Add(a => a.CaseId, caseId).Add(a => a.Items, [erased]).Add(a => a.MayOpen, true));
+        shown.Find("[data-testid=file-name]").TextContent.ShouldBe("调解协议书.pdf");
+        shown.Find("[data-testid=attachment-erased]").TextContent.ShouldBe("内容已随当事人信息删除（2026-11-02 10:00）");
+        shown.FindAll("[data-testid=open-attachment]").ShouldBeEmpty();
     }
 }

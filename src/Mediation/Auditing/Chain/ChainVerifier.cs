@@ -41,7 +41,10 @@ public enum ChainProblemKind
     HeadsDifferAgainstDigest,
     /// <summary>The database's own copy of a digest line was changed or deleted.</summary>
     DigestRowDiffers,
-    /// <summary>An attachment's stored bytes are not those its event recorded (their SHA-256 differs), or are gone.</summary>
+    /// <summary>
+    /// An attachment's stored bytes are not those its event recorded (their SHA-256 differs), or are gone without an
+    /// erasure of a party of the case on record since it was added.
+    /// </summary>
     AttachmentAltered,
 }
 
@@ -107,11 +110,15 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
                          $"select version from {Schema}.mt_streams where id = $1",
                          $"select data::text, {string.Join(", ", duplicated.Select(d => d.Column))} from {Schema}.mt_doc_mediationcase where id = $1",
                          $"select exists (select 1 from {Schema}.mt_doc_party where (data ->> 'caseId')::uuid = $1)",
-                         // Hashed where the bytes are, so that a case's files never travel for the check.
+                         // Hashed where the bytes are, so that a case's files never travel for the check. Content marked erased
+                         // is accounted for by an erasure of a party of the case in the access log, written after the attachment was.
                          $"""
-                          select coalesce(e.version, 0), coalesce(e.data ->> 'attachmentId', a.id::text), e.data ->> 'sha256', encode(sha256(a.content), 'hex')
-                          from (select version, data from {Schema}.mt_events where stream_id = $1 and type = '{AttachmentEventType}') e
-                          full join (select id, content from {Schema}.{AttachmentTable.Name} where case_id = $1) a on a.id::text = e.data ->> 'attachmentId'
+                          select coalesce(e.version, 0), coalesce(e.data ->> 'attachmentId', a.id::text), e.data ->> 'sha256', encode(sha256(a.content), 'hex'),
+                                 a.erased_at is not null,
+                                 exists (select 1 from {Schema}.{AccessLogTable} l where (l.data ->> 'caseId')::uuid = $1
+                                         and l.data ->> 'action' = '{AccessAction.Erase}' and (l.data ->> 'at')::timestamptz >= e.timestamp)
+                          from (select version, data, timestamp from {Schema}.mt_events where stream_id = $1 and type = '{AttachmentEventType}') e
+                          full join (select id, content, erased_at from {Schema}.{AttachmentTable.Name} where case_id = $1) a on a.id::text = e.data ->> 'attachmentId'
                           """,
                      })
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter { Value = id } } });
@@ -134,7 +141,7 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
             await reader.NextResultAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
                 attachments.Add(new StoredAttachment(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3)));
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4), reader.GetBoolean(5)));
         }
 
         var problems = new List<ChainProblem>();
@@ -157,14 +164,27 @@ public sealed class ChainVerifier(IDocumentStore store, KeyRings rings)
 
     static readonly string AttachmentEventType = JasperFx.Events.EventTypeExtensions.GetEventTypeName(typeof(AttachmentAdded));
 
-    /// <summary>An attachment as verify reads it: the version and SHA-256 of its event, the SHA-256 of its stored bytes.</summary>
-    sealed record StoredAttachment(long Version, string Id, string? Recorded, string? Stored);
+    /// <summary>The access log's table: an erasure written there accounts for the attachments it emptied.</summary>
+    const string AccessLogTable = "mt_doc_accesslogentry";
 
-    /// <summary>Each attachment's stored bytes against the SHA-256 its event recorded; the chain covers the event.</summary>
+    /// <summary>
+    /// An attachment as verify reads it: the version and SHA-256 of its event, the SHA-256 of its stored bytes, whether its
+    /// row is marked erased, and whether an erasure of a party of the case was logged after the attachment was recorded.
+    /// </summary>
+    sealed record StoredAttachment(long Version, string Id, string? Recorded, string? Stored, bool MarkedErased, bool ErasureLogged)
+    {
+        public bool Erased => Stored is null && MarkedErased && ErasureLogged;
+    }
+
+    /// <summary>
+    /// Each attachment's stored bytes against the SHA-256 its event recorded (the chain covers the event); bytes gone
+    /// count as erased only where the row says so and an erasure of a party of the case is on record since it was added.
+    /// </summary>
     static IEnumerable<ChainProblem> AttachmentProblems(IEnumerable<StoredAttachment> attachments) => attachments
-        .Where(a => !string.Equals(a.Recorded, a.Stored, StringComparison.OrdinalIgnoreCase))
+        .Where(a => !string.Equals(a.Recorded, a.Stored, StringComparison.OrdinalIgnoreCase) && !(a.Erased && a.Recorded is not null))
         .Select(a => new ChainProblem(ChainProblemKind.AttachmentAltered, a.Version == 0 ? null : a.Version,
             a.Recorded is null ? $"attachment {a.Id} is stored, but no event of the case added it"
+            : a.Stored is null && a.MarkedErased ? $"the content of attachment {a.Id} is gone, marked erased, but no erasure of a party of the case is on record since it was added"
             : a.Stored is null ? $"the content of attachment {a.Id} is gone"
             : $"the content of attachment {a.Id} is not what its event recorded (SHA-256 {a.Stored}, recorded {a.Recorded})"));
 

@@ -10,12 +10,17 @@ using Wolverine.Http;
 
 namespace Mediation.Cases.Attachments;
 
-/// <summary>One attachment of a case as the list shows it: what it is, never its content.</summary>
+/// <summary>
+/// One attachment of a case as the list shows it: what it is, never its content; <see cref="ErasedAt"/>: when its
+/// content was erased with a party of the case (null while it is kept).
+/// </summary>
 public sealed record AttachmentItem(Guid Id, string FileName, string? Description, string ContentType, long Size, string Sha256,
-    DateTimeOffset AddedAt, string? AddedBy)
+    DateTimeOffset AddedAt, string? AddedBy, DateTimeOffset? ErasedAt)
 {
-    public static AttachmentItem Of(AttachmentAdded a, string? addedBy) =>
-        new(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, addedBy);
+    /// <param name="erased">When the case's erased attachments were erased (<see cref="AttachmentTable.ErasedAsync"/>).</param>
+    public static AttachmentItem Of(AttachmentAdded a, string? addedBy, IReadOnlyDictionary<Guid, DateTimeOffset> erased) =>
+        new(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, addedBy,
+            erased.TryGetValue(a.AttachmentId, out var at) ? at : null);
 }
 
 public static class ReadAttachmentsEndpoints
@@ -36,10 +41,11 @@ public static class ReadAttachmentsEndpoints
     /// <summary>
     /// The content of one attachment, with its content type and file name, for the roles that see personal
     /// data unmasked (a scan may show anything), with a reason; each opening is written to the access log
-    /// before the content goes out.
+    /// before the content goes out. Content erased with a party of the case is 410.
     /// </summary>
     [WolverineGet("/api/cases/{id}/attachments/{attachmentId}", OperationId = "GetAttachmentContent")]
     [ProducesResponseType<Stream>(StatusCodes.Status200OK, AttachmentKinds.Pdf, AttachmentKinds.Jpeg, AttachmentKinds.Png, AttachmentKinds.Docx)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, Problems.ContentType)]
     public static async Task<IResult> Content(Guid id, Guid attachmentId, [QueryParameter(typeof(string), ReasonText)] string? reason,
         HttpContext http, IDocumentStore store, IQuerySession session, OrgDirectory directory, AccessLog accessLog, CancellationToken cancellation)
     {
@@ -52,17 +58,24 @@ public static class ReadAttachmentsEndpoints
 
         var item = (await ItemsAsync(state, session, cancellation)).FirstOrDefault(a => a.Id == attachmentId);
         if (item is null) return Problems.NotFound($"Case {state.CaseNumber} has no attachment {attachmentId}.").ToResult();
-        byte[]? content;
+        byte[]? content = null;
+        DateTimeOffset? erasedAt = null;
         await using (var connection = store.Storage.Database.CreateConnection())
         {
             await connection.OpenAsync(cancellation);
             await using var command = new NpgsqlCommand(
-                $"select content from {store.Options.DatabaseSchemaName}.{AttachmentTable.Name} where id = $1 and case_id = $2", connection)
+                $"select content, erased_at from {store.Options.DatabaseSchemaName}.{AttachmentTable.Name} where id = $1 and case_id = $2", connection)
             {
                 Parameters = { new NpgsqlParameter { Value = attachmentId }, new NpgsqlParameter { Value = id } },
             };
-            content = await command.ExecuteScalarAsync(cancellation) as byte[];
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            if (await reader.ReadAsync(cancellation))
+            {
+                content = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
+                erasedAt = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+            }
         }
+        if (erasedAt is { } erased) return Gone(state, attachmentId, erased).ToResult();
         if (content is null) return Problems.NotFound($"The content of attachment {attachmentId} of case {state.CaseNumber} is not stored.").ToResult();
 
         // The file name may itself tell about a party, so the log names the attachment by id only.
@@ -70,6 +83,15 @@ public static class ReadAttachmentsEndpoints
             detail: $"case {state.CaseNumber}, attachment {attachmentId}", nodes: [state.NodeCode, state.HandlingNodeCode]), cancellation);
         return Results.File(content, item.ContentType, item.FileName);
     }
+
+    static ProblemDetails Gone(MediationCase state, Guid attachmentId, DateTimeOffset erasedAt) => new()
+    {
+        Status = StatusCodes.Status410Gone,
+        Title = "The content was erased",
+        Detail = $"The content of attachment {attachmentId} of case {state.CaseNumber} was erased on {erasedAt.ToOffset(ChinaStandardTime.Offset):O} " +
+                 "with the erasure of a party of the case; what it was (name, type, size, SHA-256) is still listed.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.11",
+    };
 
     /// <summary>The attachments of a case this user may see; null when there is no such case in their jurisdiction.</summary>
     public static async Task<IReadOnlyList<AttachmentItem>?> ItemsAsync(Guid id, CurrentUser user, IQuerySession session, OrgDirectory directory,
@@ -83,6 +105,7 @@ public static class ReadAttachmentsEndpoints
     static async Task<IReadOnlyList<AttachmentItem>> ItemsAsync(MediationCase state, IQuerySession session, CancellationToken cancellation)
     {
         var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
-        return events.Where(e => e.Data is AttachmentAdded).Select(e => AttachmentItem.Of((AttachmentAdded)e.Data, e.UserName)).ToList();
+        var erased = await AttachmentTable.ErasedAsync(session, state.Id, cancellation);
+        return events.Where(e => e.Data is AttachmentAdded).Select(e => AttachmentItem.Of((AttachmentAdded)e.Data, e.UserName, erased)).ToList();
     }
 }

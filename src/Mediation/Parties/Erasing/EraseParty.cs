@@ -15,8 +15,11 @@ public sealed record PartyErased(Guid Id, Guid CaseId, DateTimeOffset ErasedAt);
 
 /// <summary>
 /// Erasure of a party's personal information (个人信息保护法): name, ID number, phone and address are
-/// overwritten in the one place they are kept, the party document. Events only ever named the party
-/// by id, so the case history and every statistic stay as they were. The reason goes to the access log.
+/// overwritten in the one place they are kept, the party document; and the content of every attachment
+/// of the case is removed, since a scan or a photo may show any party of the case and the service cannot
+/// read it (erasure comes once the file's retention has run, so the evidence is no longer owed). Events
+/// only ever named the party by id, so the case history and every statistic stay as they were. The
+/// reason goes to the access log, in the same transaction.
 /// </summary>
 public static class ErasePartyEndpoint
 {
@@ -41,6 +44,7 @@ public static class ErasePartyEndpoint
 
         var now = clock.GetUtcNow();
         session.Update(party with { Name = null, IdNumber = null, Phone = null, Address = null, ErasedAt = now });
+        Cases.Attachments.AttachmentTable.QueueErasure(session, party.CaseId, now);
         session.Insert(accessLog.Entry(http, user.Name, AccessAction.Erase, party.CaseId, id, command.Reason!.Trim(),
             nodes: [state.NodeCode, state.HandlingNodeCode]));
         await session.SaveChangesAsync(http.RequestAborted);

@@ -25,8 +25,8 @@ static class BatchSql
     /// </summary>
     public static string For(string schema)
     {
-        string[] set = ["counted", "status", "level", "assignee", "due_at", "outcome", "successful", "concluded_at", "amount", "performance"];
-        string[] types = ["boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean", "timestamptz", "numeric", "varchar"];
+        string[] set = ["counted", "status", "level", "assignee", "due_at", "outcome", "successful", "concluded_at", "amount", "performance", "confirmation"];
+        string[] types = ["boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean", "timestamptz", "numeric", "varchar", "varchar"];
         var input = string.Join(", ", set.Select((c, i) => $"?::boolean[], ?::{types[i]}[]"));
         var inputNames = string.Join(", ", set.Select(c => $"{c}_set, {c}"));
         var values = string.Join(",\n    ", set.Select(c => $"case when e.{c}_set then e.{c} else b.{c} end as {c}"));
@@ -53,7 +53,7 @@ static class BatchSql
               select case_id, valid_from, known_from, {string.Join(", ", StatisticsTables.StateColumns)}, {StateFacts.Values}, true as new, changed from (
                 select case_id, received_at as valid_from, recorded_at as known_from, received_at, node_code, kind, category, channel, counted, '{CaseStatus.Registered}'::varchar as status, level,
                        null::varchar as assignee, due_at, null::varchar as outcome, false as successful, null::timestamptz as concluded_at,
-                       null::numeric as amount, null::varchar as performance, 0 as visits, 0 as satisfied, 0 as basically_satisfied, changed
+                       null::numeric as amount, null::varchar as performance, null::varchar as confirmation, 0 as visits, 0 as satisfied, 0 as basically_satisfied, changed
                 from f where not exists (select 1 from {current} c where c.case_id = f.case_id)) initial
             ),
             s as (

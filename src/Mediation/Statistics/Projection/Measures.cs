@@ -22,6 +22,8 @@ public static class StateFacts
         ("closed", $"counted and status = '{CaseStatus.Closed}'"),
         ("agreement", $"coalesce(counted and status in {Concluded} and outcome = '{Outcome.AgreementReached}', false)"),
         ("performed", $"coalesce(counted and status in {Concluded} and outcome = '{Outcome.AgreementReached}' and performance = '{PerformanceResult.Full}', false)"),
+        ("confirmation_applied", $"coalesce(counted and status in {Concluded} and outcome = '{Outcome.AgreementReached}' and confirmation is not null, false)"),
+        ("confirmed", $"coalesce(counted and status in {Concluded} and outcome = '{Outcome.AgreementReached}' and confirmation = '{ConfirmationRuling.Confirmed}', false)"),
     ];
 
     /// <summary>The facts computed from the state columns of the row in scope, as SQL select items.</summary>
@@ -71,12 +73,15 @@ public static class Measures
     public static readonly Measure ResolvedAtCommunity = new("resolved_community", $"resolved and level = '{Level.Community}'");
     public static readonly Measure ResolvedAtStreet = new("resolved_street", $"resolved and level = '{Level.Street}'");
     public static readonly Measure ResolvedAtCounty = new("resolved_county", $"resolved and level = '{Level.County}'");
+    public static readonly Measure ConfirmationApplications = new("confirmation_applications", "confirmation_applied");
+    public static readonly Measure Confirmations = new("confirmations", "confirmed");
 
     /// <summary>Every measure: a column of the cube each, and of every settlement query.</summary>
     public static readonly Measure[] All =
     [
         Received, Concluded, Resolved, ConcludedDisputes, ResolvedDisputes, OnTime, Visits, Satisfied, BasicallySatisfied,
         Closed, ClosedVisited, Agreements, Performed, Amount, ResolvedAtGrid, ResolvedAtCommunity, ResolvedAtStreet, ResolvedAtCounty,
+        ConfirmationApplications, Confirmations,
     ];
 
     /// <summary>

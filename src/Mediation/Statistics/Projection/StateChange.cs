@@ -18,6 +18,7 @@ sealed class StateChange
     public (DateTimeOffset? value, bool set) ConcludedAt;
     public (decimal? value, bool set) Amount;
     public (string? value, bool set) Performance;
+    public (string? value, bool set) Confirmation;
     public int Visits, Satisfied, Basically;
     public string? Flow;
 
@@ -36,7 +37,7 @@ sealed class StateChange
         CaseTransferredOut t => new StateChange
         {
             Status = nameof(CaseStatus.TransferredOut), Outcome = (nameof(Cases.Outcome.TransferredOut), true), Successful = false,
-            ConcludedAt = (t.OccurredAt, true), Amount = (null, true), Performance = (null, true), Level = t.Level.ToString(),
+            ConcludedAt = (t.OccurredAt, true), Amount = (null, true), Performance = (null, true), Confirmation = (null, true), Level = t.Level.ToString(),
             Flow = "Concluded", FlowLevel = t.Level.ToString(),
         },
         CaseResolved r => new StateChange
@@ -47,10 +48,14 @@ sealed class StateChange
             ConcludedAt = (r.OccurredAt, true),
             Amount = (r.Outcome == Cases.Outcome.AgreementReached ? r.Amount ?? 0m : null, true),
             Performance = (null, true),
+            // A new resolution drops the agreement and its confirmation, as the case does.
+            Confirmation = (null, true),
             Level = r.Level.ToString(),
             Flow = "Concluded",
             FlowLevel = r.Level.ToString(),
         },
+        ConfirmationApplied => new StateChange { Confirmation = (nameof(ConfirmationStep.Applied), true) },
+        ConfirmationRuled r => new StateChange { Confirmation = (r.Ruling.ToString(), true) },
         PerformanceRecorded p => new StateChange { Performance = (p.Result.ToString(), true) },
         FollowUpRecorded f => new StateChange
         {
@@ -82,6 +87,7 @@ sealed class StateChange
         ConcludedAt = next.ConcludedAt.set ? next.ConcludedAt : ConcludedAt,
         Amount = next.Amount.set ? next.Amount : Amount,
         Performance = next.Performance.set ? next.Performance : Performance,
+        Confirmation = next.Confirmation.set ? next.Confirmation : Confirmation,
         Visits = Visits + next.Visits,
         Satisfied = Satisfied + next.Satisfied,
         Basically = Basically + next.Basically,
@@ -98,6 +104,7 @@ sealed class StateChange
         ConcludedAt = (null, true);
         Amount = (null, true);
         Performance = (null, true);
+        Confirmation = (null, true);
         Level = level.ToString();
         Flow = "Reopened";
         FlowLevel = Level;

@@ -6,11 +6,11 @@ namespace Mediation.Statistics.Projection;
 sealed record StatisticalState(
     DateTimeOffset ReceivedAt, string NodeCode, string Kind, string Category, string Channel, bool Counted, string Status, string Level,
     string? Assignee, DateTimeOffset DueAt, string? Outcome, bool Successful, DateTimeOffset? ConcludedAt, decimal? Amount, string? Performance,
-    int Visits, int Satisfied, int BasicallySatisfied)
+    string? Confirmation, int Visits, int Satisfied, int BasicallySatisfied)
 {
     /// <summary>The state a filing starts: what <see cref="BatchSql"/> writes for a new case.</summary>
     public static StatisticalState Filed(CaseFiled f) => new(f.OccurredAt, f.NodeCode, f.Kind.ToString(), f.Category, f.Channel.ToString(),
-        f.Kind != CaseKind.Petition, nameof(CaseStatus.Registered), f.Level.ToString(), null, f.DueAt, null, false, null, null, null, 0, 0, 0);
+        f.Kind != CaseKind.Petition, nameof(CaseStatus.Registered), f.Level.ToString(), null, f.DueAt, null, false, null, null, null, null, 0, 0, 0);
 
     /// <summary>This state after <paramref name="change"/>: each column it sets, its counters added, as the batch statement does.</summary>
     public StatisticalState With(StateChange change) => this with
@@ -25,6 +25,7 @@ sealed record StatisticalState(
         ConcludedAt = change.ConcludedAt.set ? change.ConcludedAt.value : ConcludedAt,
         Amount = change.Amount.set ? change.Amount.value : Amount,
         Performance = change.Performance.set ? change.Performance.value : Performance,
+        Confirmation = change.Confirmation.set ? change.Confirmation.value : Confirmation,
         Visits = Visits + change.Visits,
         Satisfied = Satisfied + change.Satisfied,
         BasicallySatisfied = BasicallySatisfied + change.Basically,

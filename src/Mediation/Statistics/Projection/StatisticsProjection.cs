@@ -36,7 +36,8 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
         foreach (var type in new[]
                  {
                      typeof(CaseFiled), typeof(PetitionAccepted), typeof(PetitionNotAccepted), typeof(CaseAssigned), typeof(CaseEscalated),
-                     typeof(CaseSentBack), typeof(DeadlineExtended), typeof(CaseTransferredOut), typeof(CaseResolved), typeof(PerformanceRecorded),
+                     typeof(CaseSentBack), typeof(DeadlineExtended), typeof(CaseTransferredOut), typeof(CaseResolved), typeof(ConfirmationApplied),
+                     typeof(ConfirmationRuled), typeof(PerformanceRecorded),
                      typeof(FollowUpRecorded), typeof(CaseClosed), typeof(CaseReopened), typeof(PetitionReviewRequested), typeof(ActCorrected),
                  })
             IncludeType(type);
@@ -94,6 +95,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             Rows(r => r.State.ReceivedAt), Rows(r => r.State.NodeCode), Rows(r => r.State.Kind), Rows(r => r.State.Category), Rows(r => r.State.Channel),
             Rows(r => r.State.Counted), Rows(r => r.State.Status), Rows(r => r.State.Level), Rows(r => r.State.Assignee), Rows(r => r.State.DueAt),
             Rows(r => r.State.Outcome), Rows(r => r.State.Successful), Rows(r => r.State.ConcludedAt), Rows(r => r.State.Amount), Rows(r => r.State.Performance),
+            Rows(r => r.State.Confirmation),
             Rows(r => r.State.Visits), Rows(r => r.State.Satisfied), Rows(r => r.State.BasicallySatisfied),
             flows.Select(f => f.id).ToArray(), Flows(f => f.Version), Flows(f => f.OccurredAt), Flows(f => f.Flow), Flows(f => f.NodeCode), Flows(f => f.Level),
             Flows(f => f.KnownFrom), Flows(f => f.KnownTo));
@@ -165,6 +167,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             Column(c => c.ConcludedAt.set), Column(c => c.ConcludedAt.value),
             Column(c => c.Amount.set), Column(c => c.Amount.value),
             Column(c => c.Performance.set), Column(c => c.Performance.value),
+            Column(c => c.Confirmation.set), Column(c => c.Confirmation.value),
             Column(c => c.Visits), Column(c => c.Satisfied), Column(c => c.Basically),
             Column(c => c.Flow), Column(c => c.FlowLevel),
             latest.Keys.ToArray());

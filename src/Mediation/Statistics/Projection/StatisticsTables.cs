@@ -31,7 +31,7 @@ public static class StatisticsTables
     public static readonly string[] StateColumns =
     [
         "received_at", "node_code", "kind", "category", "channel", "counted", "status", "level", "assignee", "due_at",
-        "outcome", "successful", "concluded_at", "amount", "performance", "visits", "satisfied", "basically_satisfied",
+        "outcome", "successful", "concluded_at", "amount", "performance", "confirmation", "visits", "satisfied", "basically_satisfied",
     ];
 
     /// <summary>The state columns, then the derived facts.</summary>
@@ -45,7 +45,7 @@ public static class StatisticsTables
     public static readonly string[] ReportColumns =
     [
         "received_at", "node_code", "kind", "category", "channel", "counted", "level", "visits", "satisfied", "basically_satisfied",
-        "amount", "due_at", "open", "concluded", "resolved", "on_time", "closed", "agreement", "performed",
+        "amount", "due_at", "open", "concluded", "resolved", "on_time", "closed", "agreement", "performed", "confirmation_applied", "confirmed",
     ];
 
     public static IEnumerable<ISchemaObject> SchemaObjects(string schema) =>
@@ -141,6 +141,8 @@ public static class StatisticsTables
         table.AddColumn("concluded_at", "timestamptz").AllowNulls();
         table.AddColumn("amount", "numeric").AllowNulls();
         table.AddColumn("performance", "varchar").AllowNulls();
+        // The judicial confirmation of the agreement: Applied, then the ruling (Confirmed or Rejected); null without an application.
+        table.AddColumn("confirmation", "varchar").AllowNulls();
         table.AddColumn("visits", "integer").NotNull();
         table.AddColumn("satisfied", "integer").NotNull();
         table.AddColumn("basically_satisfied", "integer").NotNull();
@@ -225,7 +227,8 @@ public static class StatisticsTables
         table.AddColumn("node_code", "varchar").NotNull().AsPrimaryKey();
         table.AddColumn("dimension", "varchar").NotNull().AsPrimaryKey();
         table.AddColumn("value", "varchar").NotNull().AsPrimaryKey();
-        foreach (var m in Measures.All) table.AddColumn(m.Column, m.SqlType).NotNull();
+        // The default only lets an older cube take a new measure's column; rebuild the projection after such an upgrade.
+        foreach (var m in Measures.All) table.AddColumn(m.Column, m.SqlType).NotNull().DefaultValueByExpression("0");
         table.FillFactor = UpsertFillFactor;
         return table;
     }

@@ -137,7 +137,9 @@ public sealed class SettlementQuery(IDocumentStore store)
             ResolvedAtGrid: Count(Measures.ResolvedAtGrid),
             ResolvedAtCommunity: Count(Measures.ResolvedAtCommunity),
             ResolvedAtStreet: Count(Measures.ResolvedAtStreet),
-            ResolvedAtCounty: Count(Measures.ResolvedAtCounty));
+            ResolvedAtCounty: Count(Measures.ResolvedAtCounty),
+            ConfirmationApplications: Count(Measures.ConfirmationApplications),
+            Confirmations: Count(Measures.Confirmations));
     }
 
     /// <summary>

@@ -19,16 +19,19 @@ public sealed record SettlementCounts(
     long ResolvedAtGrid,
     long ResolvedAtCommunity,
     long ResolvedAtStreet,
-    long ResolvedAtCounty)
+    long ResolvedAtCounty,
+    long ConfirmationApplications,
+    long Confirmations)
 {
-    public static readonly SettlementCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0);
+    public static readonly SettlementCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0, 0, 0);
 
     public static SettlementCounts Add(SettlementCounts a, SettlementCounts b) => new(
         a.Received + b.Received, a.Concluded + b.Concluded, a.Resolved + b.Resolved, a.ConcludedDisputes + b.ConcludedDisputes,
         a.ResolvedDisputes + b.ResolvedDisputes, a.OnTime + b.OnTime, a.FollowUpVisits + b.FollowUpVisits, a.SatisfiedVisits + b.SatisfiedVisits,
         a.BasicallySatisfiedVisits + b.BasicallySatisfiedVisits, a.Closed + b.Closed, a.ClosedVisited + b.ClosedVisited, a.Agreements + b.Agreements,
         a.FullyPerformed + b.FullyPerformed, a.AmountInvolved + b.AmountInvolved, a.ResolvedAtGrid + b.ResolvedAtGrid,
-        a.ResolvedAtCommunity + b.ResolvedAtCommunity, a.ResolvedAtStreet + b.ResolvedAtStreet, a.ResolvedAtCounty + b.ResolvedAtCounty);
+        a.ResolvedAtCommunity + b.ResolvedAtCommunity, a.ResolvedAtStreet + b.ResolvedAtStreet, a.ResolvedAtCounty + b.ResolvedAtCounty,
+        a.ConfirmationApplications + b.ConfirmationApplications, a.Confirmations + b.Confirmations);
 }
 
 /// <summary>Figures of one set of cases: the rates of docs/domain.md (null for a zero denominator) and their counts.</summary>
@@ -44,6 +47,7 @@ public record SettlementFigures(
     double? StrictSatisfactionRate,
     double? FollowUpRate,
     double? PerformanceRate,
+    double? ConfirmationRate,
     decimal AmountInvolved,
     IReadOnlyDictionary<string, double?> LevelShare,
     long ConcludedDisputes,
@@ -55,7 +59,9 @@ public record SettlementFigures(
     long Closed,
     long ClosedVisited,
     long Agreements,
-    long FullyPerformed)
+    long FullyPerformed,
+    long ConfirmationApplications,
+    long Confirmations)
 {
     public static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
@@ -69,6 +75,7 @@ public record SettlementFigures(
         Rate(c.SatisfiedVisits, c.FollowUpVisits),
         Rate(c.ClosedVisited, c.Closed),
         Rate(c.FullyPerformed, c.Agreements),
+        Rate(c.Confirmations, c.ConfirmationApplications),
         c.AmountInvolved,
         new Dictionary<string, double?>
         {
@@ -78,7 +85,7 @@ public record SettlementFigures(
             ["County"] = Rate(c.ResolvedAtCounty, c.Resolved),
         },
         c.ConcludedDisputes, c.ResolvedDisputes, c.OnTime, c.FollowUpVisits, c.SatisfiedVisits, c.BasicallySatisfiedVisits,
-        c.Closed, c.ClosedVisited, c.Agreements, c.FullyPerformed);
+        c.Closed, c.ClosedVisited, c.Agreements, c.FullyPerformed, c.ConfirmationApplications, c.Confirmations);
 }
 
 /// <summary>One group of a breakdown: its key (and a label to show for it), and its figures beside them.</summary>

@@ -26,7 +26,8 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
     [
         ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain,
         ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate,
-        ColumnKind.Amount, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Plain,
+        ColumnKind.Amount, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate, ColumnKind.Rate,
+        ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Rate, ColumnKind.Plain,
     ];
 
     public async Task<IReadOnlyList<ReportSheet>> BuildAsync(ReportScope scope, OrgTree org, ReportLanguage language, CancellationToken cancellation)
@@ -113,6 +114,7 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         Rate(f.SatisfactionRate), Rate(f.StrictSatisfactionRate), Rate(f.FollowUpRate), Rate(f.PerformanceRate),
         f.AmountInvolved,
         Rate(f.LevelShare["Grid"]), Rate(f.LevelShare["Community"]), Rate(f.LevelShare["Street"]), Rate(f.LevelShare["County"]),
+        f.ConfirmationApplications, f.Confirmations, Rate(f.ConfirmationRate),
         note,
     ];
 
