@@ -1,3 +1,5 @@
+using Marten;
+using Npgsql;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -22,5 +24,17 @@ public static class AttachmentTable
         table.AddColumn("content", "bytea").NotNull();
         table.Indexes.Add(new IndexDefinition($"ix_{Name}_case") { Columns = ["case_id"] });
         return table;
+    }
+
+    /// <summary>The bytes of one attachment of a case; null when they are not stored.</summary>
+    public static async Task<byte[]?> ContentAsync(IDocumentStore store, Guid caseId, Guid attachmentId, CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand($"select content from {store.Options.DatabaseSchemaName}.{Name} where id = $1 and case_id = $2", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = attachmentId }, new NpgsqlParameter { Value = caseId } },
+        };
+        return await command.ExecuteScalarAsync(cancellation) as byte[];
     }
 }

@@ -5,17 +5,16 @@ using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Wolverine.Http;
 
 namespace Mediation.Cases.Attachments;
 
 /// <summary>One attachment of a case as the list shows it: what it is, never its content.</summary>
 public sealed record AttachmentItem(Guid Id, string FileName, string? Description, string ContentType, long Size, string Sha256,
-    DateTimeOffset AddedAt, string? AddedBy)
+    DateTimeOffset AddedAt, string? AddedBy, AttachmentCategory? Category = null)
 {
     public static AttachmentItem Of(AttachmentAdded a, string? addedBy) =>
-        new(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, addedBy);
+        new(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, addedBy, a.Category);
 }
 
 public static class ReadAttachmentsEndpoints
@@ -52,17 +51,7 @@ public static class ReadAttachmentsEndpoints
 
         var item = (await ItemsAsync(state, session, cancellation)).FirstOrDefault(a => a.Id == attachmentId);
         if (item is null) return Problems.NotFound($"Case {state.CaseNumber} has no attachment {attachmentId}.").ToResult();
-        byte[]? content;
-        await using (var connection = store.Storage.Database.CreateConnection())
-        {
-            await connection.OpenAsync(cancellation);
-            await using var command = new NpgsqlCommand(
-                $"select content from {store.Options.DatabaseSchemaName}.{AttachmentTable.Name} where id = $1 and case_id = $2", connection)
-            {
-                Parameters = { new NpgsqlParameter { Value = attachmentId }, new NpgsqlParameter { Value = id } },
-            };
-            content = await command.ExecuteScalarAsync(cancellation) as byte[];
-        }
+        var content = await AttachmentTable.ContentAsync(store, id, attachmentId, cancellation);
         if (content is null) return Problems.NotFound($"The content of attachment {attachmentId} of case {state.CaseNumber} is not stored.").ToResult();
 
         // The file name may itself tell about a party, so the log names the attachment by id only.
@@ -80,7 +69,8 @@ public static class ReadAttachmentsEndpoints
         return await ItemsAsync(state, session, cancellation);
     }
 
-    static async Task<IReadOnlyList<AttachmentItem>> ItemsAsync(MediationCase state, IQuerySession session, CancellationToken cancellation)
+    /// <summary>The attachments of a case, in the order they were added.</summary>
+    public static async Task<IReadOnlyList<AttachmentItem>> ItemsAsync(MediationCase state, IQuerySession session, CancellationToken cancellation)
     {
         var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
         return events.Where(e => e.Data is AttachmentAdded).Select(e => AttachmentItem.Of((AttachmentAdded)e.Data, e.UserName)).ToList();

@@ -1,0 +1,63 @@
+using Marten;
+using Mediation.Auditing;
+using Mediation.Cases.Attachments;
+using Mediation.Cases.Documents;
+using Mediation.CodeTables;
+using Mediation.Common;
+using Mediation.Hosting;
+using Mediation.Organisation;
+using Mediation.Parties;
+using Mediation.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace Mediation.Cases.Archiving;
+
+public static class ReadCaseFileEndpoint
+{
+    const string ReasonText = "Why the case file is generated, in a few words (written to the access log).";
+
+    /// <summary>
+    /// The case file (卷宗) as one PDF: the cover, the table of contents, every document of the case and every
+    /// attachment, generated from the case's current data with the parties' personal data in full. Like a
+    /// document, it is for the roles that see personal data unmasked, with a reason written to the access log
+    /// before it goes out, and nothing generated is kept. A case not in the archive gets a draft, marked so on
+    /// its cover and its contents, with no file number: a file is looked over before it is archived.
+    /// </summary>
+    [WolverineGet("/api/cases/{id}/case-file", OperationId = "GetCaseFile")]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, PdfFile.ContentType)]
+    public static async Task<IResult> Get(Guid id, [QueryParameter(typeof(string), ReasonText)] string? reason,
+        HttpContext http, IDocumentStore store, IQuerySession session, OrgDirectory directory, AccessLog accessLog, DocumentFont font,
+        IOptions<CaseFilePolicy> policy, CancellationToken cancellation)
+    {
+        var user = CurrentUser.From(http);
+        var state = await session.LoadAsync<MediationCase>(id, cancellation);
+        var tree = await directory.CurrentAsync(cancellation);
+        if (state is null || !user.Sees(tree, state)) return Problems.NotFound($"There is no case {id}.").ToResult();
+        reason = reason?.Trim();
+        var check = new Validation().Reason(reason);
+        if (!check.IsValid) return Problems.Invalid(check).ToResult();
+        if (font.Typeface is not { } typeface) return ReadDocumentsEndpoints.NoFont().ToResult();
+
+        var documents = new List<DocumentText>();
+        foreach (var document in CaseDocuments.Of(state))
+            if (await CaseDocuments.TextAsync(document, state, tree, store, session, cancellation) is { } text) documents.Add(text);
+        var attachments = new List<FiledAttachment>();
+        foreach (var item in await ReadAttachmentsEndpoints.ItemsAsync(state, session, cancellation))
+            if (await AttachmentTable.ContentAsync(store, state.Id, item.Id, cancellation) is { } content) attachments.Add(new FiledAttachment(item, content));
+
+        var parties = await session.Query<Party>().Where(p => p.CaseId == state.Id).ToListAsync(cancellation);
+        var category = await session.LoadAsync<Category>(state.Category, cancellation);
+        var unit = CaseFileNumbers.UnitOf(tree, state.HandlingNodeCode);
+        var cover = CaseFileCover.Of(state, tree.Find(unit)?.Name ?? unit, tree.Find(state.HandlingNodeCode)?.Name ?? state.HandlingNodeCode,
+            category?.NameZh ?? state.Category, parties, party => PartyView.For(state, party.Role, user, unmask: true) == Disclosure.Hidden, policy.Value);
+        var draft = !state.IsArchived;
+        var (bytes, _) = CaseFilePdf.Of($"卷宗 {state.CaseNumber}", cover, draft ? "卷内目录（草稿）" : "卷内目录", documents, attachments, typeface);
+
+        await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.GenerateDocument, state.Id, reason: reason,
+            detail: $"case {state.CaseNumber}, case file ({(draft ? "draft" : $"archived as {state.FileNumber}")}) as pdf",
+            nodes: [state.NodeCode, state.HandlingNodeCode]), cancellation);
+        return Results.File(bytes, PdfFile.ContentType, $"{state.CaseNumber}-卷宗{(draft ? "（草稿）" : "")}.pdf");
+    }
+}
