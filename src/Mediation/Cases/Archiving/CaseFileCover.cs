@@ -13,9 +13,9 @@ public static class CaseFileCover
 {
     /// <param name="unitName">The unit keeping the file; <paramref name="handlingName"/> the node handling the case.</param>
     /// <param name="hidden">Whether a party is kept from this reader (an accuser outside the handling unit).</param>
-    /// <param name="retentionYears">The years a file of each retention is kept, to name the term.</param>
+    /// <param name="policy">The years a file of each retention is kept, to name the term.</param>
     public static IReadOnlyList<(Paragraph Kind, string Text)> Of(MediationCase state, string unitName, string handlingName, string categoryName,
-        IReadOnlyList<Party> parties, Func<Party, bool> hidden, CaseFilePolicy retentionYears)
+        IReadOnlyList<Party> parties, Func<Party, bool> hidden, CaseFilePolicy policy)
     {
         var t = Texts.Zh;
         var archive = state.Archive;
@@ -39,8 +39,8 @@ public static class CaseFileCover
             lines.Add((Paragraph.Body, "保管期限：" + archive.Retention switch
             {
                 Retention.Permanent => "永久",
-                Retention.Long => $"长期（{retentionYears.LongRetentionYears}年，至{Date(archive.RetainedUntil!.Value)}）",
-                _ => $"短期（{retentionYears.ShortRetentionYears}年，至{Date(archive.RetainedUntil!.Value)}）",
+                Retention.Long => $"长期（{policy.LongRetentionYears}年，至{Date(archive.RetainedUntil!.Value)}）",
+                _ => $"短期（{policy.ShortRetentionYears}年，至{Date(archive.RetainedUntil!.Value)}）",
             }));
         }
         lines.Add((Paragraph.Heading, "当事人"));

@@ -11,9 +11,6 @@ namespace Mediation.Cases.Archiving;
 /// <summary>An attachment as the case file takes it: what the list says of it, and its bytes.</summary>
 public sealed record FiledAttachment(AttachmentItem Item, byte[] Content);
 
-/// <summary>An entry of the table of contents: the document or attachment, the page it starts on and how many it takes.</summary>
-public sealed record ContentsEntry(string Title, int Page, int Pages);
-
 /// <summary>
 /// The case file (卷宗) as one PDF on A4: the cover, the table of contents (卷内目录), then every document and
 /// every attachment in order, each starting on a page of its own. An attached PDF's pages come as they are;
@@ -32,8 +29,11 @@ public static class CaseFilePdf
     /// <summary>A part of the file: its pages drawn here (from <see cref="Start"/>), or the pages of an attached PDF.</summary>
     sealed record Part(string Title, int Start, int Pages, PdfDocument? Imported);
 
-    public static (byte[] Bytes, IReadOnlyList<ContentsEntry> Contents) Of(string title, IReadOnlyList<(Paragraph Kind, string Text)> cover,
-        string contentsTitle, IReadOnlyList<DocumentText> documents, IReadOnlyList<FiledAttachment> attachments, SKTypeface typeface)
+    /// <summary>An entry of the table of contents: a part's title and the page it starts on.</summary>
+    sealed record ContentsEntry(string Title, int Page);
+
+    public static byte[] Of(string title, IReadOnlyList<(Paragraph Kind, string Text)> cover, string contentsTitle,
+        IReadOnlyList<DocumentText> documents, IReadOnlyList<FiledAttachment> attachments, SKTypeface typeface)
     {
         var parts = new List<Part>();
         var imported = new List<PdfDocument>();
@@ -41,7 +41,6 @@ public static class CaseFilePdf
         {
             using var drawnStream = new MemoryStream();
             int coverPages, contentsStart, contentsPages;
-            IReadOnlyList<ContentsEntry> contents;
             using (var drawn = SKDocument.CreatePdf(drawnStream))
             {
                 var next = coverPages = PdfFile.Draw(drawn, cover, typeface);
@@ -72,19 +71,19 @@ public static class CaseFilePdf
                 // take depends only on how many entries there are.
                 contentsStart = next;
                 contentsPages = Math.Max(1, (parts.Count + EntriesPerPage - 1) / EntriesPerPage);
+                var contents = new List<ContentsEntry>();
                 var page = coverPages + contentsPages + 1;
-                contents = parts.Select(p =>
+                foreach (var part in parts)
                 {
-                    var entry = new ContentsEntry(p.Title, page, p.Pages);
-                    page += p.Pages;
-                    return entry;
-                }).ToList();
+                    contents.Add(new ContentsEntry(part.Title, page));
+                    page += part.Pages;
+                }
                 DrawContents(drawn, contentsTitle, contents, typeface);
                 drawn.Close();
             }
 
             using var own = PdfReader.Open(new MemoryStream(drawnStream.ToArray()), PdfDocumentOpenMode.Import);
-            var file = new PdfDocument();
+            using var file = new PdfDocument();
             file.Info.Title = title;
             void Add(PdfDocument from, int start, int count)
             {
@@ -92,16 +91,15 @@ public static class CaseFilePdf
             }
             Add(own, 0, coverPages);
             Add(own, contentsStart, contentsPages);
-            for (var i = 0; i < parts.Count; i++)
+            foreach (var part in parts)
             {
-                var part = parts[i];
                 var first = file.PageCount;
                 Add(part.Imported ?? own, part.Start, part.Pages);
                 file.Outlines.Add(part.Title, file.Pages[first]);
             }
             using var result = new MemoryStream();
             file.Save(result);
-            return (result.ToArray(), contents);
+            return result.ToArray();
         }
         finally
         {

@@ -53,7 +53,7 @@ public static class ReadCaseFileEndpoint
         var cover = CaseFileCover.Of(state, tree.Find(unit)?.Name ?? unit, tree.Find(state.HandlingNodeCode)?.Name ?? state.HandlingNodeCode,
             category?.NameZh ?? state.Category, parties, party => PartyView.For(state, party.Role, user, unmask: true) == Disclosure.Hidden, policy.Value);
         var draft = !state.IsArchived;
-        var (bytes, _) = CaseFilePdf.Of($"卷宗 {state.CaseNumber}", cover, draft ? "卷内目录（草稿）" : "卷内目录", documents, attachments, typeface);
+        var bytes = CaseFilePdf.Of($"卷宗 {state.CaseNumber}", cover, draft ? "卷内目录（草稿）" : "卷内目录", documents, attachments, typeface);
 
         await accessLog.WriteAsync(accessLog.Entry(http, user.Name, AccessAction.GenerateDocument, state.Id, reason: reason,
             detail: $"case {state.CaseNumber}, case file ({(draft ? "draft" : $"archived as {state.FileNumber}")}) as pdf",
