@@ -21,7 +21,7 @@ public sealed class CaseCommandEntry
     readonly Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> _decide;
     readonly Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> _run;
 
-    CaseCommandEntry(MethodInfo endpoint, Type record, Access access, IReadOnlyList<FormField> form, ICaseCommand probe,
+    CaseCommandEntry(MethodInfo endpoint, Type record, Access access, IReadOnlyList<FormField> form, ICaseCommand[] probes,
         Func<ICommandForm, object>? read, Func<object, ProblemDetails> validate,
         Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> decide,
         Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> run)
@@ -35,7 +35,7 @@ public sealed class CaseCommandEntry
         Record = record;
         Access = access;
         Form = form;
-        Probe = probe;
+        Probes = probes;
         (_read, _validate, _decide, _run) = (read, validate, decide, run);
     }
 
@@ -44,16 +44,20 @@ public sealed class CaseCommandEntry
     /// access row checks jurisdiction (404 outside it); <paramref name="action"/> is how refusals name it
     /// ("escalate a case"). <paramref name="form"/> reads the command from the workbench's dialog, and so
     /// says which fields the dialog shows; a command whose body a dialog of single fields cannot hold
-    /// (the agreement's terms) has none and is not offered in the workbench. <paramref name="probe"/> is a
-    /// command the workbench tries on a case's state to see whether to offer the action at all.
+    /// (the agreement's terms) has none and is not offered in the workbench's action dialogs. <paramref name="probe"/>
+    /// is a command the workbench tries on a case's state to see whether to offer the action at all;
+    /// <paramref name="moreProbes"/>, where one command cannot stand for the action (the steps of a
+    /// judicial confirmation, each allowed in another state), the others: the action is offered when one is accepted.
     /// <paramref name="prepare"/>, when given, completes the command before it is decided, as its endpoint does.
     /// An archived case takes no command but a correction (<see cref="Archiving.CaseFileRules.Writable"/>): the
     /// entry's decision says so too, so that the workbench offers nothing else on it.
     /// </summary>
     public static CaseCommandEntry Of<TCommand>(Func<Guid, TCommand, HttpContext, CaseCommandRunner, Task<IResult>> endpoint,
         Func<TCommand, ProblemDetails> validate, CaseDecision<TCommand> decide, string action, string[] roles,
-        Func<ICommandForm, TCommand>? form, TCommand probe, CaseCommandRunner.Preparation<TCommand>? prepare = null) where TCommand : ICaseCommand =>
-        new(endpoint.Method, typeof(TCommand), Access.For(action, true, roles), form is null ? [] : FormLayout.Of(form), probe,
+        Func<ICommandForm, TCommand>? form, TCommand probe, TCommand[]? moreProbes = null, CaseCommandRunner.Preparation<TCommand>? prepare = null)
+        where TCommand : ICaseCommand =>
+        new(endpoint.Method, typeof(TCommand), Access.For(action, true, roles), form is null ? [] : FormLayout.Of(form),
+            [probe, .. moreProbes ?? []],
             read: form is null ? null : f => form(f)!,
             validate: command => validate((TCommand)command),
             decide: (command, state, context) =>
@@ -88,7 +92,8 @@ public sealed class CaseCommandEntry
     /// <summary>The fields of the workbench's dialog, in order.</summary>
     public IReadOnlyList<FormField> Form { get; }
 
-    public ICaseCommand Probe { get; }
+    /// <summary>The commands tried on a case's state to see whether the action is open there (the first stands for it).</summary>
+    public ICaseCommand[] Probes { get; }
 
     /// <summary>The path of the command on one case, as a client sends it.</summary>
     public string PathFor(Guid caseId) => Route.Replace("{id}", caseId.ToString(), StringComparison.Ordinal);

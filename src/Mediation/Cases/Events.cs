@@ -65,11 +65,23 @@ public sealed record CaseFiled(
 
 public sealed record PetitionAccepted(NoticeMethod NoticeMethod, string? Reason, DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;
 
-public sealed record PetitionNotAccepted(NoticeMethod NoticeMethod, string Reason, DateTimeOffset OccurredAt) : ICaseEvent;
+/// <summary>
+/// 不予受理, with the reason and, when the unit named one, the authority the petitioner may turn to instead
+/// (<see cref="ReferTo"/>; left out of the stored event while none, so an event stored before it existed reads the same).
+/// </summary>
+public sealed record PetitionNotAccepted(NoticeMethod NoticeMethod, string Reason, DateTimeOffset OccurredAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReferTo = null) : ICaseEvent;
 
 public sealed record CaseAssigned(string GridCode, string Assignee, DateTimeOffset OccurredAt) : ICaseEvent;
 
-public sealed record MediationSessionHeld(SessionMode Mode, IReadOnlyList<string> Mediators, string? Note, DateTimeOffset OccurredAt) : ICaseEvent;
+/// <summary>
+/// A mediation session: how it was held, by whom, and what it came to (<see cref="Note"/>); where
+/// (<see cref="Place"/>) and which parties took part (<see cref="Present"/>, by id) when recorded, each left out
+/// of the stored event while none, so an event stored before they existed reads the same.
+/// </summary>
+public sealed record MediationSessionHeld(SessionMode Mode, IReadOnlyList<string> Mediators, string? Note, DateTimeOffset OccurredAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Place = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Guid>? Present = null) : ICaseEvent;
 
 public sealed record MediationRefused(PartyRole PartyRole, string Note, DateTimeOffset OccurredAt) : ICaseEvent;
 

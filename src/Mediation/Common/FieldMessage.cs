@@ -104,6 +104,11 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage OneFile { get; } = Of("must be one file of a multipart/form-data request");
     public static FieldMessage NoControlCharactersInFileName { get; } = Of("the file's name must not contain control characters");
 
+    // Documents.
+    public static FieldMessage OnlyForSessionRecord { get; } = Of("is only given with kind session-record");
+    public static FieldMessage OneSessionOf(IEnumerable<long> versions) =>
+        Of($"is required: the case has several sessions; name one by its version, one of {string.Join(", ", versions)}", [string.Join(", ", versions)]);
+
     // Request headers.
     public static FieldMessage IdempotencyKeyShape { get; } = Of("must be one value of 1 to 200 visible ASCII characters");
     public static FieldMessage ETagShape { get; } = Of("must be the case's ETag, a quoted version such as \"3\"");

@@ -84,6 +84,8 @@ static class ChineseMessages
         ["Message.OnlyForRuling"] = "仅登记法院裁定（Confirmed 或 Rejected）时填写",
         ["Message.EqualsAt"] = "与 at 同时填写时，须与之相同",
         ["Message.EqualsSignedOrSealedAt"] = "与签名或盖章时间同时填写时，须与之相同",
+        ["Message.OnlyForSessionRecord"] = "仅在文书种类为调解记录（session-record）时填写",
+        ["Message.OneSessionOf"] = "必填：本案有多次调解，请以版本号指明其中一次，须为以下之一：{0}",
         ["Rule.NotOpen"] = "案件已不在办理中，不能再办理此操作。",
         ["Rule.PetitionNotAccepted"] = "信访事项尚未受理。",
         ["Rule.OnlyPetitions"] = "此操作仅适用于信访事项。",

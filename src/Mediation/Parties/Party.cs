@@ -40,13 +40,14 @@ public sealed record PartyView(Guid Id, PartyRole Role, string? Name, string? Id
 
     /// <summary>
     /// An accuser's identity in an Accusation petition is shown only inside the handling unit
-    /// (docs/domain.md, "Personal data"); every other party follows the caller's choice.
+    /// (docs/domain.md, "Personal data"): not to a reader elsewhere, nor where there is no reader in
+    /// particular (null); every other party follows the caller's choice.
     /// </summary>
-    public static Disclosure For(MediationCase state, PartyRole role, Security.CurrentUser reader, bool unmask) =>
+    public static Disclosure For(MediationCase state, PartyRole role, Security.CurrentUser? reader, bool unmask) =>
         For(state.PetitionType, state.HandlingNodeCode, role, reader, unmask);
 
-    public static Disclosure For(PetitionType? petitionType, string handlingNodeCode, PartyRole role, Security.CurrentUser reader, bool unmask) =>
-        petitionType == PetitionType.Accusation && role == PartyRole.Applicant && reader.NodeCode != handlingNodeCode
+    public static Disclosure For(PetitionType? petitionType, string handlingNodeCode, PartyRole role, Security.CurrentUser? reader, bool unmask) =>
+        petitionType == PetitionType.Accusation && role == PartyRole.Applicant && reader?.NodeCode != handlingNodeCode
             ? Disclosure.Hidden
             : unmask ? Disclosure.Unmasked : Disclosure.Masked;
 }

@@ -23,6 +23,16 @@
         form.querySelectorAll("button[type=submit]").forEach(function (b) { setTimeout(function () { b.disabled = true; }, 0); });
       });
     });
+    // A file over the upload's limit is refused before it is sent (the service judges it again).
+    document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      if (input.dataset.wired) return;
+      input.dataset.wired = "1";
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        input.setCustomValidity(file && file.size > Number(input.dataset.maxBytes) ? input.dataset.tooLarge : "");
+        input.reportValidity();
+      });
+    });
     // A dialog the server sent back with a refusal is shown modally again, its message beside the form.
     document.querySelectorAll("dialog[data-show]").forEach(function (dialog) {
       if (dialog.open) dialog.close();

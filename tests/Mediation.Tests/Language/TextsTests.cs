@@ -21,7 +21,8 @@ public class TextsTests
     }
 
     static object? Sample(Type type) =>
-        type == typeof(int) ? 7 : type == typeof(string) ? "x" : type == typeof(IEnumerable<string>) ? new[] { "a", "b" } : null;
+        type == typeof(int) ? 7 : type == typeof(string) ? "x" : type == typeof(IEnumerable<string>) ? new[] { "a", "b" }
+        : type == typeof(IEnumerable<long>) ? new[] { 3L, 4L } : null;
 
     [Fact]
     public void Every_field_message_and_every_refusal_rule_has_its_Chinese_and_the_table_has_nothing_else()

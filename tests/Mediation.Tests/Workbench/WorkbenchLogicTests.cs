@@ -80,8 +80,7 @@ public class WorkbenchLogicTests
     public void Every_action_is_a_row_of_the_access_table_and_every_case_command_endpoint_is_an_action()
     {
         foreach (var action in CaseCommands.All) AccessTable.Endpoints.ShouldContainKey(action.AccessKey);
-        // An upload is a form with a file, which the workbench does not offer; the API takes it.
-        // An upload is a form with a file, which the workbench does not offer; the API takes it.
+        // An upload is a form with a file, not a command of the catalogue: the attachments section offers it.
         var commandRows = AccessTable.Endpoints.Keys.Where(k =>
             (k.StartsWith("POST /api/cases/{id}/", StringComparison.Ordinal) || k.StartsWith("PUT /api/cases/{id}/", StringComparison.Ordinal))
             && k != "POST " + Mediation.Cases.Attachments.AddAttachmentEndpoint.Route);

@@ -62,14 +62,17 @@ public static class AddAttachmentEndpoint
     {
         var (command, problem) = await ReadAsync(http.Request, http.RequestAborted);
         if (problem is not null) return problem.ToResult();
-        return await runner.Run(http, id, command!, Decide, (session, _, reached) =>
-        {
-            session.QueueSqlCommand($"insert into {session.DocumentStore.Options.DatabaseSchemaName}.{AttachmentTable.Name} (id, case_id, content) values (?, ?, ?)",
-                command!.AttachmentId, id, command.Content);
-            return CommandOutcome.Done(StatusCodes.Status201Created, new AttachmentReceipt(command.AttachmentId, command.Sha256, command.ContentType, command.Size),
-                reached.Version, ReadAttachmentsEndpoints.ContentPath(id, command.AttachmentId));
-        });
+        return await runner.Run(http, id, command!, Decide, Store(id, command!));
     }
+
+    /// <summary>What an upload writes besides its event, in the same transaction: the bytes; and its answer, 201 with where they are.</summary>
+    public static CaseCommandRunner.Completion Store(Guid caseId, AddAttachment command) => (session, _, reached) =>
+    {
+        session.QueueSqlCommand($"insert into {session.DocumentStore.Options.DatabaseSchemaName}.{AttachmentTable.Name} (id, case_id, content) values (?, ?, ?)",
+            command.AttachmentId, caseId, command.Content);
+        return CommandOutcome.Done(StatusCodes.Status201Created, new AttachmentReceipt(command.AttachmentId, command.Sha256, command.ContentType, command.Size),
+            reached.Version, ReadAttachmentsEndpoints.ContentPath(caseId, command.AttachmentId));
+    };
 
     /// <summary>The upload as a command, or the problem with it; never reads more than the limit allows.</summary>
     static async Task<(AddAttachment? command, ProblemDetails? problem)> ReadAsync(HttpRequest request, CancellationToken cancellation)
@@ -96,7 +99,15 @@ public static class AddAttachmentEndpoint
         {
             return (null, TooLarge());
         }
+        return await ReadAsync(form, cancellation);
+    }
 
+    /// <summary>
+    /// The upload as a command from its form as read (by the endpoint, or by the workbench's page): exactly one
+    /// <c>file</c> of an allowed kind, judged by its content, within the limit; the optional fields checked.
+    /// </summary>
+    public static async Task<(AddAttachment? command, ProblemDetails? problem)> ReadAsync(IFormCollection form, CancellationToken cancellation)
+    {
         var files = form.Files.GetFiles("file");
         if (files.Count != 1) return (null, Problems.Invalid("file", FieldMessage.OneFile));
         var file = files[0];

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Mediation.Cases.Agreeing;
-using Mediation.Common;
-using Mediation.Parties;
 
 namespace Mediation.Cases.Documents;
 
@@ -12,8 +10,7 @@ namespace Mediation.Cases.Documents;
 /// </summary>
 public static class AgreementText
 {
-    public static IReadOnlyList<(Paragraph Kind, string Text)> Of(MediationAgreement agreement, IReadOnlyDictionary<Guid, Party> parties,
-        string committee, string number)
+    public static IReadOnlyList<(Paragraph Kind, string Text)> Of(MediationAgreement agreement, DocumentParties parties, string committee, string number)
     {
         var lines = new List<(Paragraph, string)>
         {
@@ -22,18 +19,7 @@ public static class AgreementText
             (Paragraph.Number, number),
             (Paragraph.Heading, "当事人"),
         };
-        string NameOf(Guid id) => parties.TryGetValue(id, out var p) ? p.ErasedAt is null ? p.Name ?? "（未填姓名）" : "（个人信息已删除）" : "（未知当事人）";
-        foreach (var id in agreement.Parties)
-        {
-            if (!parties.TryGetValue(id, out var party)) continue;
-            var role = RoleName(party.Role);
-            if (party.ErasedAt is not null) { lines.Add((Paragraph.Body, $"{role}：（个人信息已删除）")); continue; }
-            var facts = new List<string> { $"{role}：{party.Name ?? "（未填姓名）"}" };
-            if (party.IdNumber is { Length: > 0 } idNumber) facts.Add($"身份证号码：{idNumber}");
-            if (party.Address is { Length: > 0 } address) facts.Add($"住址：{address}");
-            if (party.Phone is { Length: > 0 } phone) facts.Add($"联系电话：{phone}");
-            lines.Add((Paragraph.Body, string.Join("，", facts)));
-        }
+        lines.AddRange(agreement.Parties.Select(id => (Paragraph.Body, parties.InFull(id))));
         lines.Add((Paragraph.Heading, "纠纷主要事实、争议事项"));
         lines.Add((Paragraph.Body, agreement.Facts));
         if (agreement.Positions is { Length: > 0 } positions)
@@ -45,9 +31,9 @@ public static class AgreementText
         for (var i = 0; i < agreement.Terms.Count; i++)
         {
             var term = agreement.Terms[i];
-            var text = $"{i + 1}. {NameOf(term.Obligor)}向{NameOf(term.Obligee)}{term.Content}";
+            var text = $"{i + 1}. {parties.NameOf(term.Obligor)}向{parties.NameOf(term.Obligee)}{term.Content}";
             if (term.Amount is { } amount) text += $"，金额人民币{amount.ToString("0.##", CultureInfo.InvariantCulture)}元";
-            if (term.DueAt is { } due) text += $"，于{Date(due)}前履行";
+            if (term.DueAt is { } due) text += $"，于{DocumentWords.Date(due)}前履行";
             if (term.Place is { Length: > 0 } place) text += $"，履行地点：{place}";
             if (term.Manner is { Length: > 0 } manner) text += $"，履行方式：{manner}";
             lines.Add((Paragraph.Body, text + "。"));
@@ -57,31 +43,16 @@ public static class AgreementText
         foreach (var id in agreement.Parties)
         {
             var signature = agreement.Signatures.FirstOrDefault(s => s.PartyId == id);
-            var role = parties.TryGetValue(id, out var party) ? RoleName(party.Role) : "当事人";
-            lines.Add((Paragraph.Body, $"{role}{NameOf(id)}：{(signature is null ? "未签名" : $"已{(agreement.Form == AgreementForm.Written ? "签名" : "确认")}（{Date(signature.At)}）")}"));
+            lines.Add((Paragraph.Body, $"{parties.RoleOf(id)}{parties.NameOf(id)}：{(signature is null ? "未签名" : $"已{(agreement.Form == AgreementForm.Written ? "签名" : "确认")}（{DocumentWords.Date(signature.At)}）")}"));
         }
         foreach (var mediator in agreement.Mediators)
         {
             var signature = agreement.Signatures.FirstOrDefault(s => s.Mediator == mediator);
-            lines.Add((Paragraph.Body, $"人民调解员{mediator}：{(signature is null ? "未签名" : $"已签名（{Date(signature.At)}）")}"));
+            lines.Add((Paragraph.Body, $"人民调解员{mediator}：{(signature is null ? "未签名" : $"已签名（{DocumentWords.Date(signature.At)}）")}"));
         }
-        lines.Add((Paragraph.Body, $"人民调解委员会印章：{(agreement.SealedAt is { } sealedAt ? $"已盖章（{Date(sealedAt)}）" : "未盖章")}"));
+        lines.Add((Paragraph.Body, $"人民调解委员会印章：{(agreement.SealedAt is { } sealedAt ? $"已盖章（{DocumentWords.Date(sealedAt)}）" : "未盖章")}"));
         lines.Add((Paragraph.Right, committee + "人民调解委员会"));
-        lines.Add((Paragraph.Right, agreement.EffectiveAt is { } effective ? $"{Date(effective)}生效" : $"{Date(agreement.RecordedAt)}（尚未生效）"));
+        lines.Add((Paragraph.Right, agreement.EffectiveAt is { } effective ? $"{DocumentWords.Date(effective)}生效" : $"{DocumentWords.Date(agreement.RecordedAt)}（尚未生效）"));
         return lines;
-    }
-
-    static string RoleName(PartyRole role) => role switch
-    {
-        PartyRole.Applicant => "申请人",
-        PartyRole.Respondent => "被申请人",
-        PartyRole.ThirdParty => "第三人",
-        _ => "代理人",
-    };
-
-    static string Date(DateTimeOffset at)
-    {
-        var day = ChinaStandardTime.DateOf(at);
-        return $"{day.Year}年{day.Month}月{day.Day}日";
     }
 }

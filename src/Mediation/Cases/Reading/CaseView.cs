@@ -1,4 +1,5 @@
 using Mediation.Cases.Agreeing;
+using Mediation.Cases.Documents;
 using Mediation.Parties;
 
 namespace Mediation.Cases.Reading;
@@ -47,6 +48,7 @@ public sealed record CaseView(
     bool TermOverdue,
     ConfirmationView? Confirmation,
     ReferralView? Referral,
+    IReadOnlyList<DocumentRef> Documents,
     bool Archived,
     string? FileNumber,
     Retention? Retention,
@@ -59,7 +61,7 @@ public sealed record CaseView(
         parties, c.Version, c.RiskLevel, c.GroupSize, c.AcceptedAt, c.ExtensionDays, c.Opinion, c.AgreementForm, c.Amount,
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
         c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now),
-        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c),
+        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c), CaseDocuments.Of(c),
         c.IsArchived, c.FileNumber, c.Archive?.Retention, c.Archive?.RetainedUntil, c.Archive?.ArchivedAt);
 }
 

@@ -6,9 +6,12 @@ using Wolverine.Http;
 
 namespace Mediation.Cases.Sessions;
 
-/// <summary>调解记录: a mediation session held; its business time is when it was held.</summary>
+/// <summary>
+/// 调解记录: a mediation session held; its business time is when it was held. Where it was held and which
+/// parties (by id) took part are what its record prints, when given.
+/// </summary>
 public sealed record RecordSession(SessionMode? Mode, IReadOnlyList<string>? Mediators, DateTimeOffset? HeldAt = null, string? Note = null,
-    DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
+    string? Place = null, IReadOnlyList<Guid>? Present = null, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => RecordSessionEndpoint.Command;
 
@@ -25,18 +28,28 @@ public static class RecordSessionEndpoint
         var check = new Validation()
             .Enum(command.Mode, "mode")
             .Text(command.Note, "note", 4000, required: false)
+            .Text(command.Place, "place", 200, required: false)
             .Require(command.HeldAt is null || command.OccurredAt is null || command.HeldAt == command.OccurredAt,
                 "occurredAt", FieldMessage.EqualsHeldAt);
         if (command.Mediators is not { Count: > 0 and <= 20 }) check.Add("mediators", FieldMessage.OneToTwentyMediators);
         else
             for (var i = 0; i < command.Mediators.Count; i++) check.Text(command.Mediators[i], $"mediators[{i}]", 64);
+        if (command.Present is { Count: > 50 }) check.Add("present", FieldMessage.AtMostParties(50));
+        else
+            for (var i = 0; i < (command.Present?.Count ?? 0); i++)
+                check.Require(command.Present![i] != Guid.Empty, $"present[{i}]", FieldMessage.PartyIdRequired);
         return check.Text(command.LateReason, "lateReason", 1000, required: false).Result();
     }
 
     public static IReadOnlyList<ICaseEvent> Decide(RecordSession command, MediationCase state, DecisionContext context)
     {
         ActRules.Session(state, Command);
-        return [new MediationSessionHeld(command.Mode!.Value, command.Mediators!.Select(m => m.Trim()).ToList(), command.Note?.Trim(), context.At)];
+        var present = command.Present ?? [];
+        for (var i = 0; i < present.Count; i++)
+            if (!state.Parties.Any(p => p.PartyId == present[i]))
+                throw new CaseRefusal.InvalidField($"present[{i}]", RefusalCode.NotAPartyOfTheCase, "is not a party of the case");
+        return [new MediationSessionHeld(command.Mode!.Value, command.Mediators!.Select(m => m.Trim()).ToList(), command.Note?.Trim(), context.At,
+            command.Place?.Trim(), present.Count > 0 ? present.Distinct().ToList() : null)];
     }
 
     [WolverinePost("/api/cases/{id}/sessions", OperationId = "RecordSession")]

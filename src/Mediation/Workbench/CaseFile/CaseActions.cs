@@ -1,5 +1,7 @@
 using System.Globalization;
 using Mediation.Cases;
+using Mediation.Cases.Attachments;
+using Mediation.Cases.Confirming;
 using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Security;
@@ -20,6 +22,7 @@ public sealed class ActionForm
     public string? GridCode { get; set; }
     public string? Assignee { get; set; }
     public string? Reason { get; set; }
+    public string? ReferTo { get; set; }
     public string? Note { get; set; }
     public string? Days { get; set; }
     public string? Approver { get; set; }
@@ -33,6 +36,7 @@ public sealed class ActionForm
     public string? Result { get; set; }
     public string? Satisfaction { get; set; }
     public string? HeldAt { get; set; }
+    public string? Place { get; set; }
     public string? Mode { get; set; }
     public string? Mediators { get; set; }
     public string? NoticeMethod { get; set; }
@@ -42,15 +46,20 @@ public sealed class ActionForm
     public string? CorrectsVersion { get; set; }
     public string? Category { get; set; }
     public string? Channel { get; set; }
+    public string? Event { get; set; }
+    public string? Court { get; set; }
+    public string? At { get; set; }
+    public string? RulingNumber { get; set; }
 
     /// <summary>What was typed into a field (named as the API names it), to show a refused form as it was sent.</summary>
     public string? ValueOf(string field) => field switch
     {
-        "gridCode" => GridCode, "assignee" => Assignee, "reason" => Reason, "note" => Note, "days" => Days, "approver" => Approver,
+        "gridCode" => GridCode, "assignee" => Assignee, "reason" => Reason, "referTo" => ReferTo, "note" => Note, "days" => Days, "approver" => Approver,
         "kind" => Kind, "target" => Target, "outcome" => Outcome, "agreementForm" => AgreementForm, "amount" => Amount,
         "performanceDueAt" => PerformanceDueAt, "opinion" => Opinion, "result" => Result, "satisfaction" => Satisfaction,
-        "heldAt" => HeldAt, "mode" => Mode, "mediators" => Mediators, "noticeMethod" => NoticeMethod, "partyRole" => PartyRole,
+        "heldAt" => HeldAt, "place" => Place, "mode" => Mode, "mediators" => Mediators, "noticeMethod" => NoticeMethod, "partyRole" => PartyRole,
         "occurredAt" => OccurredAt, "lateReason" => LateReason, "correctsVersion" => CorrectsVersion, "category" => Category, "channel" => Channel,
+        "event" => Event, "court" => Court, "at" => At, "rulingNumber" => RulingNumber,
         _ => null,
     };
 
@@ -69,19 +78,69 @@ public sealed class ActionForm
 public sealed class CaseActions(CaseCommandRunner runner)
 {
     /// <summary>
-    /// The actions to show on a case: none when it is handled outside the user's jurisdiction (the runner
-    /// refuses them: <see cref="CurrentUser.Handles"/>); else those the user's roles may take (the access
-    /// table's row of the mirrored endpoint) and that the command's own decision accepts in the case's state.
+    /// The actions to show in dialogs on a case: the catalogue's entries with a dialog that <see cref="Offers"/> says
+    /// the user may take now.
     /// </summary>
     public static IReadOnlyList<CaseCommandEntry> Offered(MediationCase state, CurrentUser user, DecisionContext context) =>
-        !user.Handles(context.Org, state) ? [] : CaseCommands.All.Where(a => a.InWorkbench && AccessTable.Allows(user, a.AccessKey) && OfferedIn(a, state, context)).ToList();
+        CaseCommands.All.Where(a => a.InWorkbench && Offers(a, state, user, context)).ToList();
 
-    /// <summary>Whether the decision accepts the case's state, tried with the entry's probe command (nothing written).</summary>
-    static bool OfferedIn(CaseCommandEntry action, MediationCase state, DecisionContext context)
+    /// <summary>
+    /// Whether to offer an action on a case: not when it is handled outside the user's jurisdiction (the runner
+    /// refuses it: <see cref="CurrentUser.Handles"/>); else when the user's roles may take it (the access table's
+    /// row of the mirrored endpoint) and the command's own decision accepts one of its probes in the case's state.
+    /// </summary>
+    public static bool Offers(CaseCommandEntry action, MediationCase state, CurrentUser user, DecisionContext context) =>
+        MayAct(action, state, user, context) && OpenProbes(action, state, context).Count > 0;
+
+    /// <summary>The action's probes its decision accepts in the case's state (nothing written): the steps of a confirmation open now.</summary>
+    static List<object> OpenProbes(CaseCommandEntry action, MediationCase state, DecisionContext context)
+    {
+        // Over object: an interface with a static abstract member cannot be a type argument.
+        var open = new List<object>();
+        foreach (var probe in action.Probes)
+            if (Open(action, probe, state, context)) open.Add(probe);
+        return open;
+    }
+
+    /// <summary>
+    /// The values a dialog's choice offers on this case, where its state allows fewer than the form names: the steps
+    /// of a judicial confirmation its decision accepts now (an application, then a ruling, then enforcement).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<Enum>>? ChoicesOn(CaseCommandEntry action, MediationCase state, DecisionContext context) =>
+        action.Record == typeof(RecordConfirmation)
+            ? new Dictionary<string, IReadOnlyList<Enum>> { ["event"] = [.. OpenProbes(action, state, context).Cast<RecordConfirmation>().Select(c => (Enum)c.Event!.Value)] }
+            : null;
+
+    /// <summary>What a dialog starts with on this case: the court a confirmation was applied to, which rules on it.</summary>
+    public static ActionForm? DefaultsOn(CaseCommandEntry action, MediationCase state) =>
+        action.Record == typeof(RecordConfirmation) && state.Confirmation is { } confirmation ? new ActionForm { Court = confirmation.Court } : null;
+
+    /// <summary>
+    /// Whether the decision accepts this very command on the case now (one signatory's signature), for a user who
+    /// may take the action: any refusal says no, since nothing in it is left for a form to fill.
+    /// </summary>
+    public static bool Accepts(CaseCommandEntry action, ICaseCommand command, MediationCase state, CurrentUser user, DecisionContext context)
+    {
+        if (!MayAct(action, state, user, context)) return false;
+        try
+        {
+            action.Decide(command, state, context);
+            return true;
+        }
+        catch (CaseRefusal)
+        {
+            return false;
+        }
+    }
+
+    static bool MayAct(CaseCommandEntry action, MediationCase state, CurrentUser user, DecisionContext context) =>
+        user.Handles(context.Org, state) && AccessTable.Allows(user, action.AccessKey);
+
+    static bool Open(CaseCommandEntry action, ICaseCommand probe, MediationCase state, DecisionContext context)
     {
         try
         {
-            action.Decide(action.Probe, state, context);
+            action.Decide(probe, state, context);
             return true;
         }
         catch (CaseRefusal.NotAllowed)
@@ -96,22 +155,70 @@ public sealed class CaseActions(CaseCommandRunner runner)
     }
 
     /// <summary>
-    /// Runs the posted action as the signed-in user, expecting the version the page showed: the
+    /// Runs the posted action dialog as the signed-in user, expecting the version the page showed: the
     /// same authorization, validation, decision and runner as <c>POST /api/cases/{id}/{action}</c>.
     /// </summary>
     public async Task<CommandOutcome> RunAsync(HttpContext http, Guid caseId, ActionForm form, CancellationToken cancellation)
     {
-        var user = CurrentUser.From(http);
         if (CaseCommands.Find(form.Action) is not { InWorkbench: true } action) return CommandOutcome.Refused(Problems.Invalid("action", FieldMessage.NoSuchAction(form.Action)));
-        if (!AccessTable.Allows(user, action.AccessKey))
+        if (!AccessTable.Allows(CurrentUser.From(http), action.AccessKey))
             return CommandOutcome.Refused(AccessTable.ForbiddenFor(action.AccessKey));
-        var request = new CommandRequest(user, null, null, form.Version > 0 ? form.Version : null, http.TraceIdentifier);
         var posted = new PostedForm(form);
         var command = action.Read(posted);
         if (!posted.Reader.Check.IsValid) return CommandOutcome.Refused(Problems.Invalid(posted.Reader.Check));
-        if (action.Validate(command) is ValidationProblemDetails invalid) return CommandOutcome.Refused(invalid);
-        return await action.RunAsync(runner, request, caseId, command, cancellation);
+        return await RunAsync(http, caseId, action, command, form.Version, cancellation);
     }
+
+    /// <summary>
+    /// Runs a command a section of the case page built (the agreement's text, a signature) as the signed-in user,
+    /// expecting <paramref name="version"/>: the endpoint's access row, validation, decision and runner.
+    /// </summary>
+    public async Task<CommandOutcome> RunAsync(HttpContext http, Guid caseId, CaseCommandEntry action, ICaseCommand command, long version,
+        CancellationToken cancellation)
+    {
+        var user = CurrentUser.From(http);
+        if (!AccessTable.Allows(user, action.AccessKey)) return CommandOutcome.Refused(AccessTable.ForbiddenFor(action.AccessKey));
+        if (action.Validate(command) is ValidationProblemDetails invalid) return CommandOutcome.Refused(invalid);
+        return await action.RunAsync(runner, Request(http, version), caseId, command, cancellation);
+    }
+
+    /// <summary>
+    /// Runs the command <paramref name="name"/> with the JSON body its endpoint takes, read with the endpoints'
+    /// serializer options as the API reads it: for a dialog written against an endpoint's contract rather than
+    /// its record (archiving, <see cref="CaseArchive"/>).
+    /// </summary>
+    public async Task<CommandOutcome> RunAsync(HttpContext http, Guid caseId, string name, System.Text.Json.Nodes.JsonObject body, long version,
+        CancellationToken cancellation)
+    {
+        if (CaseCommands.Find(name) is not { } action) return CommandOutcome.Refused(Problems.Invalid("action", FieldMessage.NoSuchAction(name)));
+        ICaseCommand? command;
+        try
+        {
+            command = System.Text.Json.JsonSerializer.Deserialize(body, action.Record, HttpJson.Options) as ICaseCommand;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return CommandOutcome.Refused(Problems.Invalid(RequestBody.Describe(HttpJson.Options.GetTypeInfo(action.Record), e)));
+        }
+        return command is null ? CommandOutcome.Refused(Problems.MissingBody) : await RunAsync(http, caseId, action, command, version, cancellation);
+    }
+
+    /// <summary>
+    /// Adds the file of a posted upload form to the case, as <c>POST /api/cases/{id}/attachments</c> does: the
+    /// same access row, the same reading of the file (kind by content, size), its bytes committed with its event.
+    /// </summary>
+    public async Task<CommandOutcome> AddAttachmentAsync(HttpContext http, Guid caseId, IFormCollection form, long version, CancellationToken cancellation)
+    {
+        var key = AccessTable.KeyOf("POST", AddAttachmentEndpoint.Route);
+        if (!AccessTable.Allows(CurrentUser.From(http), key)) return CommandOutcome.Refused(AccessTable.ForbiddenFor(key));
+        var (command, problem) = await AddAttachmentEndpoint.ReadAsync(form, cancellation);
+        if (problem is not null) return CommandOutcome.Refused(problem);
+        return await runner.RunAsync(Request(http, version), caseId, command!, AddAttachmentEndpoint.Decide, cancellation,
+            AddAttachmentEndpoint.Store(caseId, command!));
+    }
+
+    static CommandRequest Request(HttpContext http, long version) =>
+        new(CurrentUser.From(http), null, null, version > 0 ? version : null, http.TraceIdentifier);
 
     /// <summary>An action dialog's fields as the catalogue reads a command from them; what does not parse is collected in <see cref="Reader"/>.</summary>
     sealed class PostedForm(ActionForm form) : ICommandForm

@@ -122,7 +122,7 @@ public class CaseFileRuleTests
         var archived = CaseStates.Archived();
         foreach (var entry in CaseCommands.All.Where(e => e.Name != "corrections"))
         {
-            var refusal = Should.Throw<CaseRefusal.NotAllowed>(() => entry.Decide(entry.Probe, archived, Context), entry.Name);
+            var refusal = Should.Throw<CaseRefusal.NotAllowed>(() => entry.Decide(entry.Probes[0], archived, Context), entry.Name);
             refusal.Code.ShouldBe(RefusalCode.CaseFileArchived, entry.Name);
             var problem = Problems.Refused(refusal);
             problem.Status.ShouldBe(409);

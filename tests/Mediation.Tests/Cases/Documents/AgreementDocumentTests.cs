@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using DocumentFormat.OpenXml.Packaging;
 using Mediation.Security;
 using Mediation.Tests.Hosting;
 using Mediation.Tests.Security;
@@ -18,7 +17,7 @@ public class AgreementDocumentTests(CaseFixture service) : IClassFixture<CaseFix
     Api Api => service.Api;
 
     static string Path(Guid id, string reason = "打印协议书送达当事人", string kind = "agreement", string format = "docx") =>
-        $"/api/cases/{id}/documents/{kind}?format={format}&reason={Uri.EscapeDataString(reason)}";
+        DocumentFiles.Path(id, kind, format, reason);
 
     /// <summary>A dispute between 张三 and 李四 resolved with a written two-term agreement.</summary>
     async Task<Guid> AgreedAsync()
@@ -75,15 +74,7 @@ public class AgreementDocumentTests(CaseFixture service) : IClassFixture<CaseFix
         (await DocxTextAsync(api, id)).ShouldContain("张三");
     }
 
-    async Task<string> DocxTextAsync(Api api, Guid id, string reason = "打印协议书送达当事人")
-    {
-        var answer = await api.Client.GetAsync(Path(id, reason), Cancellation);
-        answer.StatusCode.ShouldBe(HttpStatusCode.OK);
-        answer.Content.Headers.ContentType!.MediaType.ShouldBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-        using var stream = new MemoryStream(await answer.Content.ReadAsByteArrayAsync(Cancellation));
-        using var document = WordprocessingDocument.Open(stream, false);
-        return string.Join("\n", document.MainDocumentPart!.Document!.Body!.Elements<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
-    }
+    static Task<string> DocxTextAsync(Api api, Guid id, string reason = "打印协议书送达当事人") => DocumentFiles.TextAsync(api, Path(id, reason));
 
     static int NumberIn(string text) => int.Parse(Regex.Match(text, @"（\d{4}）\S+人调字第(\d+)号").Groups[1].Value);
 

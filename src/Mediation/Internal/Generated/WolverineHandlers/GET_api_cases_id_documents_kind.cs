@@ -62,10 +62,11 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             var format = httpContext.Request.Query["format"];
+            var version = httpContext.Request.Query["version"];
             var reason = httpContext.Request.Query["reason"];
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Cases.Documents.ReadDocumentsEndpoints.Get(id, kind, format, reason, httpContext, _documentStore, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, _documentFont, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Mediation.Cases.Documents.ReadDocumentsEndpoints.Get(id, kind, format, version, reason, httpContext, _documentStore, ((Marten.IQuerySession)documentSession), _orgDirectory, _accessLog, _documentFont, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
