@@ -1,7 +1,5 @@
 using Mediation.Cases.Documents;
-using Mediation.Common;
 using Mediation.Language;
-using Mediation.Parties;
 
 namespace Mediation.Cases.Archiving;
 
@@ -12,10 +10,10 @@ namespace Mediation.Cases.Archiving;
 public static class CaseFileCover
 {
     /// <param name="unitName">The unit keeping the file; <paramref name="handlingName"/> the node handling the case.</param>
-    /// <param name="hidden">Whether a party is kept from this reader (an accuser outside the handling unit).</param>
+    /// <param name="parties">The parties as a document shows them to its reader (an accuser withheld outside the handling unit).</param>
     /// <param name="policy">The years a file of each retention is kept, to name the term.</param>
     public static IReadOnlyList<(Paragraph Kind, string Text)> Of(MediationCase state, string unitName, string handlingName, string categoryName,
-        IReadOnlyList<Party> parties, Func<Party, bool> hidden, CaseFilePolicy policy)
+        DocumentParties parties, CaseFilePolicy policy)
     {
         var t = Texts.Zh;
         var archive = state.Archive;
@@ -29,37 +27,24 @@ public static class CaseFileCover
             (Paragraph.Body, $"纠纷类别：{categoryName}"),
             (Paragraph.Body, $"承办单位：{handlingName}（{t.Of(state.Level)}）"),
             (Paragraph.Body, $"案情摘要：{state.Summary}"),
-            (Paragraph.Body, $"受理日期：{Date(state.ReceivedAt)}"),
+            (Paragraph.Body, $"受理日期：{DocumentWords.Date(state.ReceivedAt)}"),
         };
-        if (state.ResolvedAt is { } resolved) lines.Add((Paragraph.Body, $"办结结果：{t.Of(state.Outcome)}（{Date(resolved)}）"));
-        if (state.ClosedAt is { } closed) lines.Add((Paragraph.Body, $"结案日期：{Date(closed)}"));
+        if (state.ResolvedAt is { } resolved) lines.Add((Paragraph.Body, $"办结结果：{t.Of(state.Outcome)}（{DocumentWords.Date(resolved)}）"));
+        if (state.ClosedAt is { } closed) lines.Add((Paragraph.Body, $"结案日期：{DocumentWords.Date(closed)}"));
         if (archive is not null)
         {
-            lines.Add((Paragraph.Body, $"归档日期：{Date(archive.ArchivedAt)}"));
+            lines.Add((Paragraph.Body, $"归档日期：{DocumentWords.Date(archive.ArchivedAt)}"));
             lines.Add((Paragraph.Body, "保管期限：" + archive.Retention switch
             {
                 Retention.Permanent => "永久",
-                Retention.Long => $"长期（{policy.LongRetentionYears}年，至{Date(archive.RetainedUntil!.Value)}）",
-                _ => $"短期（{policy.ShortRetentionYears}年，至{Date(archive.RetainedUntil!.Value)}）",
+                Retention.Long => $"长期（{policy.LongRetentionYears}年，至{Day(archive.RetainedUntil!.Value)}）",
+                _ => $"短期（{policy.ShortRetentionYears}年，至{Day(archive.RetainedUntil!.Value)}）",
             }));
         }
         lines.Add((Paragraph.Heading, "当事人"));
-        foreach (var reference in state.Parties)
-        {
-            var role = t.Of(reference.Role);
-            if (parties.FirstOrDefault(p => p.Id == reference.PartyId) is not { } party) continue;
-            if (party.ErasedAt is not null) { lines.Add((Paragraph.Body, $"{role}：（个人信息已删除）")); continue; }
-            if (hidden(party)) { lines.Add((Paragraph.Body, $"{role}：（检举控告人，仅对承办单位显示）")); continue; }
-            var facts = new List<string> { $"{role}：{party.Name ?? "（未填姓名）"}" };
-            if (party.IdNumber is { Length: > 0 } idNumber) facts.Add($"身份证号码：{idNumber}");
-            if (party.Address is { Length: > 0 } address) facts.Add($"住址：{address}");
-            if (party.Phone is { Length: > 0 } phone) facts.Add($"联系电话：{phone}");
-            lines.Add((Paragraph.Body, string.Join("，", facts)));
-        }
+        lines.AddRange(parties.All.Select(id => (Paragraph.Body, parties.InFull(id))));
         return lines;
     }
 
-    static string Date(DateTimeOffset at) => Date(ChinaStandardTime.DateOf(at));
-
-    static string Date(DateOnly day) => $"{day.Year}年{day.Month}月{day.Day}日";
+    static string Day(DateOnly day) => $"{day.Year}年{day.Month}月{day.Day}日";
 }

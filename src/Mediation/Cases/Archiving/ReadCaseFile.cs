@@ -6,7 +6,6 @@ using Mediation.CodeTables;
 using Mediation.Common;
 using Mediation.Hosting;
 using Mediation.Organisation;
-using Mediation.Parties;
 using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -42,16 +41,16 @@ public static class ReadCaseFileEndpoint
 
         var documents = new List<DocumentText>();
         foreach (var document in CaseDocuments.Of(state))
-            if (await CaseDocuments.TextAsync(document, state, tree, store, session, cancellation) is { } text) documents.Add(text);
+            if (await CaseDocuments.TextAsync(document, state, tree, store, session, user, cancellation) is { } text) documents.Add(text);
         var attachments = new List<FiledAttachment>();
         foreach (var item in await ReadAttachmentsEndpoints.ItemsAsync(state, session, cancellation))
             if (await AttachmentTable.ContentAsync(store, state.Id, item.Id, cancellation) is { } content) attachments.Add(new FiledAttachment(item, content));
 
-        var parties = await session.Query<Party>().Where(p => p.CaseId == state.Id).ToListAsync(cancellation);
+        var parties = await DocumentParties.LoadAsync(state, user, session, cancellation);
         var category = await session.LoadAsync<Category>(state.Category, cancellation);
         var unit = CaseFileNumbers.UnitOf(tree, state.HandlingNodeCode);
         var cover = CaseFileCover.Of(state, tree.Find(unit)?.Name ?? unit, tree.Find(state.HandlingNodeCode)?.Name ?? state.HandlingNodeCode,
-            category?.NameZh ?? state.Category, parties, party => PartyView.For(state, party.Role, user, unmask: true) == Disclosure.Hidden, policy.Value);
+            category?.NameZh ?? state.Category, parties, policy.Value);
         var draft = !state.IsArchived;
         var bytes = CaseFilePdf.Of($"卷宗 {state.CaseNumber}", cover, draft ? "卷内目录（草稿）" : "卷内目录", documents, attachments, typeface);
 

@@ -69,20 +69,23 @@ public class CaseFileTests(CaseFixture service) : IClassFixture<CaseFixture>
         cover.ShouldNotContain("草稿");
 
         var contents = Contents(pdf);
-        contents.Select(c => c.Title).ShouldBe(["调解协议书", "附件1：签字协议书.pdf（签字盖章的调解协议书）", "附件2：现场照片.png（证据材料）", "附件3：情况说明.docx"]);
-        contents.Select(c => c.Number).ShouldBe([1, 2, 3, 4]);
-        // Cover, contents, then each entry from its page on: the agreement, the scan's two pages, the photo, the Word file's page.
-        contents.Select(c => c.Page).ShouldBe([3, 4, 6, 7]);
-        pdf.NumberOfPages.ShouldBe(7);
+        contents.Select(c => c.Title).ShouldBe(
+            ["调解记录（第1次）", "调解协议书", "附件1：签字协议书.pdf（签字盖章的调解协议书）", "附件2：现场照片.png（证据材料）", "附件3：情况说明.docx"]);
+        contents.Select(c => c.Number).ShouldBe([1, 2, 3, 4, 5]);
+        // Cover, contents, then each entry from its page on: the documents in the order of their acts (the session, the
+        // agreement), the scan's two pages, the photo, the Word file's page.
+        contents.Select(c => c.Page).ShouldBe([3, 4, 5, 7, 8]);
+        pdf.NumberOfPages.ShouldBe(8);
 
-        var agreement = Text(pdf.GetPage(3));
+        Text(pdf.GetPage(3)).ShouldContain("调解记录");
+        var agreement = Text(pdf.GetPage(4));
         agreement.ShouldContain("人民调解协议书");
         agreement.ShouldContain("李四向张三赔偿维修费");
-        Text(pdf.GetPage(4)).ShouldContain("Signedagreementscan");
-        Text(pdf.GetPage(5)).ShouldContain("Pagetwoofthescan");
-        Text(pdf.GetPage(6)).ShouldContain("附件2：现场照片.png");
-        pdf.GetPage(6).GetImages().Count().ShouldBe(1);
-        var word = Text(pdf.GetPage(7));
+        Text(pdf.GetPage(5)).ShouldContain("Signedagreementscan");
+        Text(pdf.GetPage(6)).ShouldContain("Pagetwoofthescan");
+        Text(pdf.GetPage(7)).ShouldContain("附件2：现场照片.png");
+        pdf.GetPage(7).GetImages().Count().ShouldBe(1);
+        var word = Text(pdf.GetPage(8));
         word.ShouldContain("附件3：情况说明.docx");
         word.ShouldContain(Convert.ToHexStringLower(SHA256.HashData(Files.Docx)));
         word.ShouldContain($"大小：{Files.Docx.Length:N0}字节");
