@@ -48,16 +48,24 @@ public sealed class CaseCommandEntry
     /// is a command the workbench tries on a case's state to see whether to offer the action at all;
     /// <paramref name="moreProbes"/>, where one command cannot stand for the action (the steps of a
     /// judicial confirmation, each allowed in another state), the others: the action is offered when one is accepted.
+    /// <paramref name="prepare"/>, when given, completes the command before it is decided, as its endpoint does.
+    /// An archived case takes no command but a correction (<see cref="Archiving.CaseFileRules.Writable"/>): the
+    /// entry's decision says so too, so that the workbench offers nothing else on it.
     /// </summary>
     public static CaseCommandEntry Of<TCommand>(Func<Guid, TCommand, HttpContext, CaseCommandRunner, Task<IResult>> endpoint,
         Func<TCommand, ProblemDetails> validate, CaseDecision<TCommand> decide, string action, string[] roles,
-        Func<ICommandForm, TCommand>? form, TCommand probe, TCommand[]? moreProbes = null) where TCommand : ICaseCommand =>
+        Func<ICommandForm, TCommand>? form, TCommand probe, TCommand[]? moreProbes = null, CaseCommandRunner.Preparation<TCommand>? prepare = null)
+        where TCommand : ICaseCommand =>
         new(endpoint.Method, typeof(TCommand), Access.For(action, true, roles), form is null ? [] : FormLayout.Of(form),
             [probe, .. moreProbes ?? []],
             read: form is null ? null : f => form(f)!,
             validate: command => validate((TCommand)command),
-            decide: (command, state, context) => decide((TCommand)command, state, context),
-            run: (runner, request, caseId, command, cancellation) => runner.RunAsync(request, caseId, (TCommand)command, decide, cancellation));
+            decide: (command, state, context) =>
+            {
+                if (!TCommand.ReopensArchivedFile) Archiving.CaseFileRules.Writable(state, TCommand.Name);
+                return decide((TCommand)command, state, context);
+            },
+            run: (runner, request, caseId, command, cancellation) => runner.RunAsync(request, caseId, (TCommand)command, decide, cancellation, prepare: prepare));
 
     /// <summary>The route after the case ("escalate", "agreement/signatures"): the action's name in the workbench and the seeder.</summary>
     public string Name => Route[RoutePrefix.Length..];

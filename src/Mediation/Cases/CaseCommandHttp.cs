@@ -16,13 +16,17 @@ public static class CaseCommandHttp
 {
     public const string CorrelationHeader = "X-Correlation-Id";
 
-    /// <summary>Runs a command on a case for an HTTP request and answers it (as <paramref name="complete"/> says, if given).</summary>
+    /// <summary>
+    /// Runs a command on a case for an HTTP request and answers it (as <paramref name="complete"/> says, if given;
+    /// <paramref name="prepare"/> completes the command before it is decided).
+    /// </summary>
     public static async Task<IResult> Run<TCommand>(this CaseCommandRunner runner, HttpContext http, Guid caseId, TCommand command,
-        CaseDecision<TCommand> decide, CaseCommandRunner.Completion? complete = null) where TCommand : ICaseCommand
+        CaseDecision<TCommand> decide, CaseCommandRunner.Completion? complete = null, CaseCommandRunner.Preparation<TCommand>? prepare = null)
+        where TCommand : ICaseCommand
     {
         var (request, problem) = RequestFrom(http, command);
         if (problem is not null) return problem.ToResult();
-        return Respond(http, await runner.RunAsync(request!, caseId, command, decide, http.RequestAborted, complete));
+        return Respond(http, await runner.RunAsync(request!, caseId, command, decide, http.RequestAborted, complete, prepare));
     }
 
     /// <summary>Runs an attempt (filing a case, say) for an HTTP request and answers it.</summary>

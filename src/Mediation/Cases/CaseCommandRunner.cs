@@ -55,6 +55,7 @@ public sealed class CaseCommandRunner(
     OrgDirectory org,
     IOptions<DeadlinePolicy> deadlines,
     IOptions<RecordingPolicy> recording,
+    IOptions<Archiving.CaseFilePolicy> caseFile,
     Periods.PeriodLocks locks,
     TimeProvider clock,
     ILogger<CaseCommandRunner> logger)
@@ -74,9 +75,19 @@ public sealed class CaseCommandRunner(
     /// </summary>
     public delegate CommandOutcome Completion(IDocumentSession session, MediationCase after, CaseVersion reached);
 
-    /// <summary>Decides and commits a command on an existing case; <paramref name="complete"/>, when given, adds its writes and its answer (else <see cref="CaseVersion"/>).</summary>
+    /// <summary>
+    /// What a command needs besides the case before it is decided (a case file's number), read in the attempt once
+    /// the case is read and the caller may act on it: the command to decide, given the state the decision sees.
+    /// </summary>
+    public delegate Task<TCommand> Preparation<TCommand>(TCommand command, MediationCase state, DecisionContext context, IDocumentSession session,
+        CancellationToken cancellation);
+
+    /// <summary>
+    /// Decides and commits a command on an existing case; <paramref name="complete"/>, when given, adds its writes and its answer (else
+    /// <see cref="CaseVersion"/>); <paramref name="prepare"/>, when given, completes the command before it is decided.
+    /// </summary>
     public Task<CommandOutcome> RunAsync<TCommand>(CommandRequest request, Guid caseId, TCommand command, CaseDecision<TCommand> decide,
-        CancellationToken cancellation, Completion? complete = null) where TCommand : ICaseCommand
+        CancellationToken cancellation, Completion? complete = null, Preparation<TCommand>? prepare = null) where TCommand : ICaseCommand
     {
         // No case has the all-zero id (Marten refuses an empty stream id): it is answered as any unknown case.
         if (caseId == Guid.Empty) return Task.FromResult(CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}.")));
@@ -96,9 +107,10 @@ public sealed class CaseCommandRunner(
             var version = stream.CurrentVersion ?? state.Version;
             if (request.ExpectedVersion is { } wanted && wanted != version) return CommandOutcome.Refused(Problems.PreconditionFailed(wanted, version));
 
-            var events = CaseTimeline.Decide(command, state, context, decide);
+            var prepared = prepare is null ? command : await prepare(command, state, context, session, token);
+            var events = CaseTimeline.Decide(prepared, state, context, decide);
             stream.AppendMany(events);
-            if (!string.IsNullOrWhiteSpace(command.LateReason)) session.SetHeader(LateEntry.ReasonHeader, command.LateReason.Trim());
+            if (!string.IsNullOrWhiteSpace(prepared.LateReason)) session.SetHeader(LateEntry.ReasonHeader, prepared.LateReason.Trim());
             if (events.Count > 0 && events[0].OccurredAt < state.LatestAt) session.SetHeader(LateEntry.PlacedEarlierHeader, true);
             var after = events.Aggregate(state, (s, e) => s.Then(e));
             await DeadlineWatch.ScheduleAsync(messages, state, after, context.Deadlines, context.Now);
@@ -116,6 +128,7 @@ public sealed class CaseCommandRunner(
         new(clock.GetUtcNow(), await org.CurrentAsync(cancellation), deadlines.Value)
         {
             Recording = recording.Value,
+            CaseFile = caseFile.Value,
             Locks = await locks.CurrentAsync(cancellation),
             MayEnterLockedPeriods = user.IsIn(Roles.Supervisor),
         };

@@ -1,5 +1,6 @@
 using Mediation.Cases.Accepting;
 using Mediation.Cases.Agreeing;
+using Mediation.Cases.Archiving;
 using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
 using Mediation.Cases.Confirming;
@@ -99,6 +100,10 @@ public static class CaseCommands
             "request a review of a petition's opinion", [C, S],
             form => new RequestReview(form.LongText("reason"), form.DateTime("occurredAt"), form.LongText("lateReason")),
             probe: new RequestReview("probe")),
+        // The file number is read before the decision, for the workbench's archiving as for the endpoint's.
+        CaseCommandEntry.Of(ArchiveCaseEndpoint.Post, ArchiveCaseEndpoint.Validate, ArchiveCaseEndpoint.Decide, "archive a case file", [C, S],
+            form => new ArchiveCase(form.Choice<Retention>("retention"), form.DateTime("occurredAt"), form.LongText("lateReason")),
+            probe: ArchiveCaseEndpoint.Probe, prepare: ArchiveCaseEndpoint.NumberAsync),
         CaseCommandEntry.Of(CorrectActEndpoint.Post, CorrectActEndpoint.Validate, CorrectActEndpoint.Decide, "correct a recorded act", [S],
             CorrectActEndpoint.FromForm,
             probe: new CorrectAct(null, null, null)),

@@ -86,6 +86,8 @@ public enum RefusalCode
     AgreementNotInEffect,
     ConfirmationWindowPassed,
     ConfirmationOutOfOrder,
+    CaseFileArchived,
+    MandatoryItemsMissing,
 
     // A field that does not fit the case.
     InTheFuture,

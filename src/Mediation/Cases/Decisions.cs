@@ -18,6 +18,12 @@ public interface ICaseCommand
 
     /// <summary>The business time the command asks for, where a command names it otherwise (a session's <c>heldAt</c>).</summary>
     DateTimeOffset? BusinessTime => OccurredAt;
+
+    /// <summary>
+    /// Whether the command is taken by an archived case: only a supervisor's correction is, and it reopens the
+    /// file; every other command is refused while the case is archived (<see cref="Archiving.CaseFileRules.Writable"/>).
+    /// </summary>
+    static virtual bool ReopensArchivedFile => false;
 }
 
 /// <summary>
@@ -39,6 +45,9 @@ public sealed record DecisionContext(DateTimeOffset Now, OrgTree Org, DeadlinePo
     public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, ChinaStandardTime.Offset);
 
     public RecordingPolicy Recording { get; init; } = new();
+
+    /// <summary>What a case file must hold before closing, and how long an archived one is kept.</summary>
+    public Archiving.CaseFilePolicy CaseFile { get; init; } = new();
 
     /// <summary>The months locked for nodes once their reports were sent.</summary>
     public IReadOnlyList<Periods.PeriodLock> Locks { get; init; } = [];

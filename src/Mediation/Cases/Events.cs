@@ -37,6 +37,8 @@ namespace Mediation.Cases;
 [JsonDerivedType(typeof(DeadlineBreached), "DeadlineBreached")]
 [JsonDerivedType(typeof(ActCorrected), "ActCorrected")]
 [JsonDerivedType(typeof(AttachmentAdded), "AttachmentAdded")]
+[JsonDerivedType(typeof(CaseArchived), "CaseArchived")]
+[JsonDerivedType(typeof(CaseFileReopened), "CaseFileReopened")]
 public interface ICaseEvent
 {
     DateTimeOffset OccurredAt { get; }
@@ -176,6 +178,22 @@ public sealed record FieldCorrection(string Field, string? Before, string? After
 /// A file (a signed agreement, a receipt, evidence) added to the case. Its bytes are kept beside the
 /// stream (<c>case_attachments</c>, until the erasure of a party of the case empties them); the event holds
 /// their SHA-256, so the chain covers the content. It changes nothing in the case's lifecycle.
+/// <see cref="Category"/>, when given, says what it is for the case file; left out of the stored event when
+/// not given, so events and snapshots from before it read as written.
 /// </summary>
 public sealed record AttachmentAdded(Guid AttachmentId, string FileName, string? Description, string ContentType, long Size, string Sha256,
-    DateTimeOffset OccurredAt) : ICaseEvent;
+    DateTimeOffset OccurredAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AttachmentCategory? Category = null) : ICaseEvent;
+
+/// <summary>
+/// 归档: a closed case's file (卷宗) archived under its file number (<c>（2026）东门社区人调卷字第3号</c>, given by the
+/// unit in <see cref="UnitCode"/> on the first archiving and kept), to be kept for <see cref="Retention"/>
+/// until <see cref="RetainedUntil"/> (none: for good). The case is read-only from then on.
+/// </summary>
+public sealed record CaseArchived(string FileNumber, string UnitCode, Retention Retention, DateOnly? RetainedUntil, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>
+/// An archived case file opened again by a supervisor's correction, recorded with it (its reason is the
+/// correction's): the case is no longer read-only and is archived again under the same file number.
+/// </summary>
+public sealed record CaseFileReopened(string FileNumber, string Reason, DateTimeOffset OccurredAt) : ICaseEvent;

@@ -58,6 +58,18 @@ public sealed record MediationCase
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public int Attachments { get; init; }
 
+    /// <summary>The categories of the attachments that were given one; none while no attachment has one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableList<AttachmentCategory>? AttachmentCategories { get; init; }
+
+    /// <summary>The case file's number, given when it was first archived and kept when the file is reopened.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? FileNumber { get; init; }
+
+    /// <summary>The archive the case file is in now; none before archiving and once a correction reopened it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Archiving.CaseArchive? Archive { get; init; }
+
     public Outcome? Outcome { get; init; }
     public Opinion? Opinion { get; init; }
     public AgreementForm? AgreementForm { get; init; }
@@ -104,6 +116,9 @@ public sealed record MediationCase
 
     /// <summary>Not concluded: still being worked.</summary>
     public bool IsOpen => CaseRules.IsOpen(Status);
+
+    /// <summary>Archived: read-only until a supervisor's correction reopens the file.</summary>
+    public bool IsArchived => Archive is not null;
 
     /// <summary>Open and past its due date at <paramref name="now"/>.</summary>
     public bool IsOverdueAt(DateTimeOffset now) => IsOpen && now > DueAt;
@@ -171,6 +186,8 @@ public sealed record MediationCase
         PetitionReviewRequested e => Apply(e),
         DeadlineBreached e => Apply(e),
         AttachmentAdded e => Apply(e),
+        CaseArchived e => Apply(e),
+        CaseFileReopened e => Apply(e),
         _ => this,
     };
 
@@ -240,7 +257,19 @@ public sealed record MediationCase
         this with { SupervisionOrders = SupervisionOrders + 1 };
 
     // An attachment changes nothing in the lifecycle; the case counts it.
-    public MediationCase Apply(AttachmentAdded e) => this with { Attachments = Attachments + 1 };
+    public MediationCase Apply(AttachmentAdded e) => this with
+    {
+        Attachments = Attachments + 1,
+        AttachmentCategories = e.Category is not { } category || AttachmentCategories?.Contains(category) == true
+            ? AttachmentCategories
+            : (AttachmentCategories ?? []).Add(category),
+    };
+
+    public MediationCase Apply(CaseArchived e) =>
+        this with { FileNumber = e.FileNumber, Archive = new Archiving.CaseArchive(e.FileNumber, e.Retention, e.RetainedUntil, e.OccurredAt) };
+
+    // The file number stays with the case: archived again, it is filed under the same number.
+    public MediationCase Apply(CaseFileReopened e) => this with { Archive = null };
 
     public MediationCase Apply(CaseTransferredOut e) => this with
     {

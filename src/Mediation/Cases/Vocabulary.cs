@@ -57,3 +57,15 @@ public enum Satisfaction { Satisfied, BasicallySatisfied, Dissatisfied }
 
 /// <summary>A petition's second and third handling (复查, 复核); after re-review the request is final.</summary>
 public enum ReviewStage { None, Review, ReReview }
+
+/// <summary>What an attachment is, for the case file (卷宗); an upload may leave it open.</summary>
+public enum AttachmentCategory { SignedAgreement, Evidence, Receipt, Notice, Record, Other }
+
+/// <summary>
+/// What a case file must hold before a case with a written agreement is closed (docs/domain.md, "The case
+/// file and archiving"); which of them each kind needs is configured (<c>Mediation:CaseFile:MandatoryItems</c>).
+/// </summary>
+public enum CaseFileItem { AgreementInEffect, MediationRecord, SignedAgreementScan, FollowUpVisit, PerformanceRecord }
+
+/// <summary>How long an archived case file is kept (保管期限): for good, or the configured long or short term.</summary>
+public enum Retention { Permanent, Long, Short }

@@ -97,7 +97,7 @@ public static class Problems
             new Dictionary<string, object?>
             {
                 ["command"] = notAllowed.Command, ["state"] = notAllowed.State.Status.ToString(), ["level"] = notAllowed.State.Level.ToString(),
-            }),
+            }.Concat(NamedIn(notAllowed)).ToDictionary()),
         Cases.CaseRefusal.Contradicts contradicts => Conflict(
             $"'{contradicts.Command}' would contradict a later act of the case",
             $"Cannot {contradicts.Command} case {contradicts.State.CaseNumber} at that time: the {contradicts.Later.Event.GetType().Name} of " +
@@ -117,6 +117,14 @@ public static class Problems
         Cases.CaseRefusal.InvalidField invalid => Invalid(invalid.Field, FieldMessage.Refused(invalid)),
         Cases.CaseRefusal.UnknownNode unknown => NoNode(unknown.NodeCode),
         _ => throw new System.Diagnostics.UnreachableException($"No answer for the refusal {refusal.GetType().Name}"),
+    };
+
+    /// <summary>What a refusal names besides the command and the state: the archive it is in, the items a case file lacks.</summary>
+    static IEnumerable<KeyValuePair<string, object?>> NamedIn(Cases.CaseRefusal.NotAllowed refusal) => refusal.Code switch
+    {
+        Cases.RefusalCode.CaseFileArchived => [new("fileNumber", refusal.State.Archive?.FileNumber)],
+        Cases.RefusalCode.MandatoryItemsMissing => [new("missing", refusal.Arguments[0])],
+        _ => [],
     };
 
     public static ProblemDetails Conflict(string title, string detail, IDictionary<string, object?>? extensions = null)

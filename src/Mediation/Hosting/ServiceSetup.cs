@@ -36,6 +36,7 @@ public static class ServiceSetup
         services.AddSingleton<Cases.Documents.DocumentFont>();
         Cases.Deadlines.DeadlinePolicy.AddTo(services);
         Cases.Recording.RecordingPolicy.AddTo(services);
+        Cases.Archiving.CaseFilePolicy.AddTo(services);
         Statistics.StatisticsOptions.AddTo(services);
         services.AddSingleton<Statistics.Settlement.SettlementQuery>();
         services.AddSingleton<Statistics.BacklogQuery>();
@@ -92,6 +93,7 @@ public static class ServiceSetup
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Filing.CaseNumbers.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Documents.AgreementNumbers.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Attachments.AttachmentTable.SchemaObject(options.DatabaseSchemaName));
+                options.Storage.ExtendedSchemaObjects.Add(Cases.Archiving.CaseFileNumbers.Series.SchemaObject(options.DatabaseSchemaName));
                 options.Projections.Add(
                     new Statistics.Projection.StatisticsProjection(options.DatabaseSchemaName, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Statistics.StatisticsOptions>>().Value),
                     JasperFx.Events.Projections.ProjectionLifecycle.Async, Statistics.Projection.StatisticsProjection.ProjectionName, null);

@@ -107,6 +107,8 @@ static class ChineseMessages
         ["Rule.AgreementNotInEffect"] = "调解协议尚未生效，不能申请司法确认。",
         ["Rule.ConfirmationWindowPassed"] = "须在调解协议生效之日（{1:yyyy-MM-dd}）起 {0} 日内共同申请司法确认，已超过期限。",
         ["Rule.ConfirmationOutOfOrder"] = "司法确认的步骤顺序不符（{0}）：先共同申请，再由法院裁定，确认后方可申请强制执行，每步一次。",
+        ["Rule.CaseFileArchived"] = "卷宗已归档（{0}），案件只读；如需更正，由督办人员更正后重新开启卷宗。",
+        ["Rule.MandatoryItemsMissing"] = "书面协议结案须卷宗材料齐全，尚缺：{0}。",
         ["Rule.PeriodLocked"] = "{0} 已对 {1} 锁定（报表已报送），仅督办人员可补录该月的办理记录。",
         ["Rule.LockedPeriodNeedsReason"] = "{0} 已对 {1} 锁定，补录须说明原因",
         ["Rule.InTheFuture"] = "不能晚于当前时间",

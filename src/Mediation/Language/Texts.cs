@@ -90,10 +90,15 @@ public sealed class Texts
     {
         if (!_messages.TryGetValue(FieldMessage.RuleKey(refusal.Code), out var rule)) return null;
         if (refusal is not CaseRefusal.Contradicts contradicts)
-            return string.Format(CultureInfo.InvariantCulture, rule, [.. refusal.Arguments]);
+            return string.Format(CultureInfo.InvariantCulture, rule, [.. refusal.Arguments.Select(Worded)]);
         var later = string.Format(CultureInfo.InvariantCulture, rule, [this[$"Event.{contradicts.Later.Event.GetType().Name}"], .. refusal.Arguments.Skip(1)]);
         return contradicts.Why is CaseRefusal.NotAllowed && Rule(contradicts.Why) is { } why ? $"{later}{why}" : later;
     }
+
+    /// <summary>A rule's argument as this language shows it: a list of coded values by their labels (the items a case file lacks).</summary>
+    object Worded(object argument) => argument is System.Collections.IEnumerable values and not string && values.Cast<object>().All(v => v is Enum)
+        ? string.Join(IsChinese ? "、" : ", ", values.Cast<Enum>().Select(Of))
+        : argument;
 
     /// <summary>The language a request asked for with the <c>lang</c> cookie; Chinese unless it says English.</summary>
     public static Texts For(HttpContext? http) => http?.Request.Cookies[LanguageCookie] == "en" ? En : Zh;

@@ -69,6 +69,8 @@ public static class AccessTable
         ["GET /api/cases/{id}/attachments/{attachmentId}"] = Access.For("open an attachment's content", true, S, U),
         // A document shows the parties' personal data in full: the same roles as unmasking them.
         ["GET /api/cases/{id}/documents/{kind}"] = Access.For("generate a case document", true, S, U),
+        // The case file holds every document and attachment: the same roles as they.
+        ["GET /api/cases/{id}/case-file"] = Access.For("generate a case file", true, S, U),
 
         ["POST /api/parties/{id}/erase"] = Access.For("erase a party's personal data", true, A),
 

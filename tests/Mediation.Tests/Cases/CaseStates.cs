@@ -41,6 +41,10 @@ public static class CaseStates
     public static MediationCase Closed(CaseKind kind = CaseKind.Dispute, Outcome outcome = Outcome.AgreementReached) =>
         Resolved(kind, outcome).Then(new CaseClosed(At(5)));
 
+    /// <summary>A closed dispute whose file is archived for the long term under <c>（2026）东门社区人调卷字第1号</c>.</summary>
+    public static MediationCase Archived() =>
+        Closed().Then(new CaseArchived("（2026）东门社区人调卷字第1号", "S1C1", Retention.Long, new DateOnly(2056, 12, 31), At(6)));
+
     public static MediationCase TransferredOut() => Assigned().Then(new CaseTransferredOut(TransferTarget.Court, null, Level.Grid, At(4)));
 
     public static MediationCase Refused() => Assigned().Then(new MediationRefused(PartyRole.Respondent, "拒绝调解", At(3)));

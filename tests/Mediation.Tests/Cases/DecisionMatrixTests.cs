@@ -69,6 +69,7 @@ public class DecisionMatrixTests
             [typeof(CloseCase)] = (_ => new CloseCase(null), typeof(CaseClosed)),
             [typeof(Reopen)] = (_ => new Reopen("当事人反映协议未履行", null), typeof(CaseReopened)),
             [typeof(RequestReview)] = (_ => new RequestReview("不服处理意见", null), typeof(PetitionReviewRequested)),
+            [typeof(Mediation.Cases.Archiving.ArchiveCase)] = (_ => Mediation.Cases.Archiving.ArchiveCaseEndpoint.Probe, typeof(CaseArchived)),
             // The filing's channel can be corrected whatever became of the case.
             [typeof(CorrectAct)] = (_ => new CorrectAct(1, new() { ["channel"] = System.Text.Json.JsonSerializer.SerializeToElement("Phone") }, "登记时误选"),
                 typeof(ActCorrected)),
@@ -96,13 +97,16 @@ public class DecisionMatrixTests
         ("escalated dispute", CaseStates.Escalated, Working + " send-back"),
         ("dispute a party refused", CaseStates.Refused, "assign refusal escalate extend-deadline supervise transfer-out resolve corrections"),
         ("dispute resolved by agreement", () => CaseStates.Resolved(), "agreement performance follow-up close corrections"),
-        ("agreement text recorded", CaseStates.AgreementRecorded, "agreement agreement/signatures performance follow-up close corrections"),
+        // Its case file lacks the items a written agreement is closed with (CaseFileRuleTests).
+        ("agreement text recorded", CaseStates.AgreementRecorded, "agreement agreement/signatures performance follow-up corrections"),
         ("dispute withdrawn", () => CaseStates.Resolved(CaseKind.Dispute, Outcome.Withdrawn), "follow-up close corrections"),
         ("petition with an opinion", () => CaseStates.Resolved(CaseKind.Petition, Outcome.OpinionIssued), "follow-up close review corrections"),
-        ("closed dispute with agreement", () => CaseStates.Closed(), "performance follow-up reopen corrections"),
-        ("closed petition with an opinion", () => CaseStates.Closed(CaseKind.Petition, Outcome.OpinionIssued), "follow-up reopen review corrections"),
+        ("closed dispute with agreement", () => CaseStates.Closed(), "performance follow-up reopen archive corrections"),
+        ("closed petition with an opinion", () => CaseStates.Closed(CaseKind.Petition, Outcome.OpinionIssued), "follow-up reopen review archive corrections"),
         ("petition under review", () => CaseStates.Reviewed(ReviewStage.Review), Working),
-        ("re-reviewed petition", () => CaseStates.Reviewed(ReviewStage.ReReview), "follow-up corrections"),
+        ("re-reviewed petition", () => CaseStates.Reviewed(ReviewStage.ReReview), "follow-up archive corrections"),
+        // Read-only: only a supervisor's correction, which reopens the file.
+        ("archived dispute", CaseStates.Archived, "corrections"),
         ("transferred out", CaseStates.TransferredOut, "corrections"),
     ];
 
@@ -126,8 +130,8 @@ public class DecisionMatrixTests
         if (allowed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(command))
         {
             var events = decide(state);
-            events.Count.ShouldBe(1);
-            events[0].ShouldBeOfType(produces);
+            // A correction of an archived case also reopens its file.
+            events.Select(e => e.GetType()).ShouldBe(state.IsArchived ? [produces, typeof(CaseFileReopened)] : [produces]);
             events[0].OccurredAt.ShouldBe(Context.Now);
         }
         else
@@ -157,10 +161,10 @@ public class DecisionMatrixTests
     }
 
     [Fact]
-    public void An_attachment_may_be_added_in_every_state()
+    public void An_attachment_may_be_added_in_every_state_but_an_archived_one()
     {
         var upload = new Mediation.Cases.Attachments.AddAttachment("协议.pdf", null, "application/pdf", 5, new string('0', 64)) { AttachmentId = Guid.NewGuid() };
-        foreach (var (name, build, _) in States)
+        foreach (var (name, build, _) in States.Where(s => !s.state().IsArchived))
         {
             var state = build();
             var added = Mediation.Cases.Attachments.AddAttachmentEndpoint.Decide(upload, state, Context with { At = Context.Now }).ShouldHaveSingleItem();
@@ -168,5 +172,9 @@ public class DecisionMatrixTests
             state.Step(added).Status.ShouldBe(state.Status, name);
             state.Step(added).Attachments.ShouldBe(state.Attachments + 1, name);
         }
+        // The upload is decided by its endpoint's decision placed on the case's timeline, which refuses an archived case.
+        var archived = CaseStates.Archived();
+        Should.Throw<CaseRefusal.NotAllowed>(() => Mediation.Cases.Recording.CaseTimeline.Decide(upload, archived, Context,
+            Mediation.Cases.Attachments.AddAttachmentEndpoint.Decide)).Code.ShouldBe(RefusalCode.CaseFileArchived);
     }
 }

@@ -38,6 +38,10 @@ public class SettingsTests(PostgresForTests postgres)
         { "Mediation:Security:KnownNetworks:0", "10.0.0.0/99" },
         { "Mediation:Deadlines:MaxExtensionDaysPetition", "-2" },
         { "Mediation:Database:AutoCreate", "Sometimes" },
+        { "Mediation:CaseFile:MandatoryItems:Dispute", "AgreementInEffect, Photo" },
+        { "Mediation:CaseFile:MandatoryItems:Petition", "0" },
+        { "Mediation:CaseFile:LongRetentionYears", "0" },
+        { "Mediation:CaseFile:ShortRetentionYears", "40" },
     };
 
     [Theory]

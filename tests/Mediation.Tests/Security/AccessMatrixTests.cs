@@ -52,6 +52,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         ["POST /api/periods/locks"] = node => new { nodeCode = node, month = "2020-01" },
         ["POST /api/cases/{id}/corrections"] = _ => new { correctsVersion = 1, changes = new { channel = "Letter" }, reason = "登记时误选来源" },
         ["POST /api/cases/{id}/review"] = _ => new { reason = "不服处理意见" },
+        ["POST /api/cases/{id}/archive"] = _ => new { retention = "Long" },
         ["POST /api/cases/{id}/attachments"] = _ => Cases.Attachments.Files.Form(Cases.Attachments.Files.Png, "现场照片.png", "现场"),
         ["POST /api/parties/{id}/erase"] = _ => new { reason = "当事人申请删除，保存期限已满" },
     };
@@ -202,7 +203,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
             .Replace("{attachmentId}", service.AttachmentOf[caseId].ToString())
             .Replace("{kind}", "agreement")
             .Replace("{id}", key.StartsWith("POST /api/parties") ? party.ToString() : caseId.ToString());
-        if (pattern.Contains("{attachmentId}") || pattern.Contains("{kind}")) path += "?reason=核对协议内容";
+        if (pattern.Contains("{attachmentId}") || pattern.Contains("{kind}") || pattern.EndsWith("/case-file", StringComparison.Ordinal)) path += "?reason=核对协议内容";
         if (key.StartsWith("GET /api/stats/") || key.StartsWith("GET /api/reports/") || key.StartsWith("GET /api/periods/"))
             path += $"?nodeCode={(inside ? "S1" : "S2")}";
         object? body = key switch

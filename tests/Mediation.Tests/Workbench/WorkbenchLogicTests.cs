@@ -65,7 +65,15 @@ public class WorkbenchLogicTests
         Offered(resolved, Roles.Clerk).ShouldBe(["follow-up", "close"]);
         Offered(Case(CaseStatus.Resolved, outcome: Outcome.AgreementReached), Roles.Clerk).ShouldBe(["performance", "follow-up", "close"]);
         // A return visit often comes after closing; the case stays closed.
-        Offered(Case(CaseStatus.Closed, outcome: Outcome.Withdrawn), Roles.Clerk).ShouldBe(["follow-up", "reopen"]);
+        Offered(Case(CaseStatus.Closed, outcome: Outcome.Withdrawn), Roles.Clerk).ShouldBe(["follow-up", "reopen", "archive"]);
+        // Archived, the case is read-only: a supervisor's correction (which reopens the file) is all there is.
+        var archived = Case(CaseStatus.Closed, outcome: Outcome.Withdrawn) with
+        {
+            FileNumber = "（2026）东门社区人调卷字第1号",
+            Archive = new Mediation.Cases.Archiving.CaseArchive("（2026）东门社区人调卷字第1号", Retention.Long, new DateOnly(2056, 12, 31), DateTimeOffset.UtcNow),
+        };
+        Offered(archived, Roles.Clerk).ShouldBeEmpty();
+        Offered(archived, Roles.Supervisor).ShouldBe(["corrections"]);
     }
 
     [Fact]

@@ -14,7 +14,8 @@ namespace Mediation.Cases.Attachments;
 /// again with its Idempotency-Key covers these, the content through its SHA-256), and the bytes.
 /// </summary>
 public sealed record AddAttachment(string FileName, string? Description, string ContentType, long Size, string Sha256,
-    DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
+    DateTimeOffset? OccurredAt = null, string? LateReason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AttachmentCategory? Category = null) : ICaseCommand
 {
     public static string Name => AddAttachmentEndpoint.Command;
 
@@ -35,6 +36,7 @@ public static class AddAttachmentEndpoint
     [
         ("file", true, true, $"The file: {AttachmentKinds.Allowed}, recognised by its content; at most {AttachmentKinds.MaxMegabytes} MB."),
         ("description", false, false, "What the file is, up to 1000 characters."),
+        ("category", false, false, $"What the file is for the case file: one of {string.Join(", ", Enum.GetNames<AttachmentCategory>())}."),
         ("occurredAt", false, false, "When it was added, ISO 8601 with its offset (default: now)."),
         ("lateReason", false, false, "Why it is recorded late, where occurredAt is long past."),
     ];
@@ -45,12 +47,13 @@ public static class AddAttachmentEndpoint
 
     /// <summary>An attachment may be added to a case in any state: evidence is kept even after it is closed.</summary>
     public static IReadOnlyList<ICaseEvent> Decide(AddAttachment command, MediationCase state, DecisionContext context) =>
-        [new AttachmentAdded(command.AttachmentId, command.FileName, command.Description, command.ContentType, command.Size, command.Sha256, context.At)];
+        [new AttachmentAdded(command.AttachmentId, command.FileName, command.Description, command.ContentType, command.Size, command.Sha256, context.At,
+            command.Category)];
 
     /// <summary>
     /// Adds a file (PDF, JPEG, PNG or DOCX, judged by its content; at most 20 MB) to the case: its bytes
-    /// and its event are committed together. Fields: <c>file</c>, optional <c>description</c>,
-    /// <c>occurredAt</c> and <c>lateReason</c> as for every command.
+    /// and its event are committed together. Fields: <c>file</c>, optional <c>description</c>, <c>category</c>
+    /// (what it is for the case file), <c>occurredAt</c> and <c>lateReason</c> as for every command.
     /// </summary>
     [WolverinePost(Route, OperationId = "AddAttachment")]
     [Consumes("multipart/form-data")]
@@ -122,6 +125,13 @@ public static class AddAttachmentEndpoint
             .Text(lateReason, "lateReason", 1000, required: false);
         // The name goes back out in a Content-Disposition header, where no control character may stand.
         if (fileName.Any(char.IsControl)) check.Add("file", FieldMessage.NoControlCharactersInFileName);
+        AttachmentCategory? category = null;
+        if (Optional(form, "category") is { } named)
+        {
+            // By name only: a number is no category, as in every JSON body.
+            if (Enum.GetNames<AttachmentCategory>().Contains(named.Trim(), StringComparer.Ordinal)) category = Enum.Parse<AttachmentCategory>(named.Trim());
+            else check.Add("category", FieldMessage.OneOf(Enum.GetNames<AttachmentCategory>()));
+        }
         DateTimeOffset? occurredAt = null;
         if (Optional(form, "occurredAt") is { } at)
         {
@@ -136,7 +146,7 @@ public static class AddAttachmentEndpoint
 
         var name = fileName.Length == 0 ? "attachment" + AttachmentKinds.Extension(contentType) : fileName;
         return (new AddAttachment(name, description?.Trim(), contentType, content.LongLength, Convert.ToHexStringLower(SHA256.HashData(content)),
-            occurredAt, lateReason?.Trim())
+            occurredAt, lateReason?.Trim(), category)
         {
             AttachmentId = Guid.CreateVersion7(),
             Content = content,

@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -46,13 +47,29 @@ public static class AttachmentTable
         var erased = new Dictionary<Guid, DateTimeOffset>();
         await using var connection = session.DocumentStore.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
-        await using var command = new Npgsql.NpgsqlCommand(
+        await using var command = new NpgsqlCommand(
             $"select id, erased_at from {session.DocumentStore.Options.DatabaseSchemaName}.{Name} where case_id = $1 and erased_at is not null", connection)
         {
-            Parameters = { new Npgsql.NpgsqlParameter { Value = caseId } },
+            Parameters = { new NpgsqlParameter { Value = caseId } },
         };
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) erased[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
         return erased;
+    }
+
+    /// <summary>The bytes of one attachment of a case, and when they were erased with a party of the case; both null when there is no such row.</summary>
+    public static async Task<(byte[]? Content, DateTimeOffset? ErasedAt)> ContentAsync(IDocumentStore store, Guid caseId, Guid attachmentId,
+        CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand(
+            $"select content, erased_at from {store.Options.DatabaseSchemaName}.{Name} where id = $1 and case_id = $2", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = attachmentId }, new NpgsqlParameter { Value = caseId } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        if (!await reader.ReadAsync(cancellation)) return (null, null);
+        return (reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
     }
 }

@@ -5,7 +5,6 @@ using Mediation.Hosting;
 using Mediation.Organisation;
 using Mediation.Security;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Wolverine.Http;
 
 namespace Mediation.Cases.Attachments;
@@ -15,12 +14,12 @@ namespace Mediation.Cases.Attachments;
 /// content was erased with a party of the case (null while it is kept).
 /// </summary>
 public sealed record AttachmentItem(Guid Id, string FileName, string? Description, string ContentType, long Size, string Sha256,
-    DateTimeOffset AddedAt, string? AddedBy, DateTimeOffset? ErasedAt)
+    DateTimeOffset AddedAt, string? AddedBy, DateTimeOffset? ErasedAt, AttachmentCategory? Category = null)
 {
     /// <param name="erased">When the case's erased attachments were erased (<see cref="AttachmentTable.ErasedAsync"/>).</param>
     public static AttachmentItem Of(AttachmentAdded a, string? addedBy, IReadOnlyDictionary<Guid, DateTimeOffset> erased) =>
         new(a.AttachmentId, a.FileName, a.Description, a.ContentType, a.Size, a.Sha256, a.OccurredAt, addedBy,
-            erased.TryGetValue(a.AttachmentId, out var at) ? at : null);
+            erased.TryGetValue(a.AttachmentId, out var at) ? at : null, a.Category);
 }
 
 public static class ReadAttachmentsEndpoints
@@ -58,23 +57,7 @@ public static class ReadAttachmentsEndpoints
 
         var item = (await ItemsAsync(state, session, cancellation)).FirstOrDefault(a => a.Id == attachmentId);
         if (item is null) return Problems.NotFound($"Case {state.CaseNumber} has no attachment {attachmentId}.").ToResult();
-        byte[]? content = null;
-        DateTimeOffset? erasedAt = null;
-        await using (var connection = store.Storage.Database.CreateConnection())
-        {
-            await connection.OpenAsync(cancellation);
-            await using var command = new NpgsqlCommand(
-                $"select content, erased_at from {store.Options.DatabaseSchemaName}.{AttachmentTable.Name} where id = $1 and case_id = $2", connection)
-            {
-                Parameters = { new NpgsqlParameter { Value = attachmentId }, new NpgsqlParameter { Value = id } },
-            };
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            if (await reader.ReadAsync(cancellation))
-            {
-                content = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-                erasedAt = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
-            }
-        }
+        var (content, erasedAt) = await AttachmentTable.ContentAsync(store, id, attachmentId, cancellation);
         if (erasedAt is { } erased) return Gone(state, attachmentId, erased).ToResult();
         if (content is null) return Problems.NotFound($"The content of attachment {attachmentId} of case {state.CaseNumber} is not stored.").ToResult();
 
@@ -102,7 +85,8 @@ public static class ReadAttachmentsEndpoints
         return await ItemsAsync(state, session, cancellation);
     }
 
-    static async Task<IReadOnlyList<AttachmentItem>> ItemsAsync(MediationCase state, IQuerySession session, CancellationToken cancellation)
+    /// <summary>The attachments of a case, in the order they were added.</summary>
+    public static async Task<IReadOnlyList<AttachmentItem>> ItemsAsync(MediationCase state, IQuerySession session, CancellationToken cancellation)
     {
         var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
         var erased = await AttachmentTable.ErasedAsync(session, state.Id, cancellation);

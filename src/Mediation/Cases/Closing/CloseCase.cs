@@ -5,7 +5,10 @@ using Wolverine.Http;
 
 namespace Mediation.Cases.Closing;
 
-/// <summary>Closing fixes the outcome and the level the case was resolved at.</summary>
+/// <summary>
+/// Closing fixes the outcome and the level the case was resolved at; a case with a written agreement is closed
+/// with its case file complete (<see cref="Archiving.CaseFileRules.Complete"/>).
+/// </summary>
 public sealed record CloseCase(DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => CloseCaseEndpoint.Command;
@@ -22,6 +25,7 @@ public static class CloseCaseEndpoint
     public static IReadOnlyList<ICaseEvent> Decide(CloseCase command, MediationCase state, DecisionContext context)
     {
         Guards.Status(state, Command, CaseStatus.Resolved);
+        Archiving.CaseFileRules.Complete(state, Command, context.CaseFile);
         var at = context.At;
         return [new CaseClosed(at)];
     }

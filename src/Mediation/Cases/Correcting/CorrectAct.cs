@@ -12,12 +12,16 @@ namespace Mediation.Cases.Correcting;
 /// <summary>
 /// 更正: a supervisor corrects an act recorded earlier (named by the version it was recorded at): its
 /// business time, or fields such as the category, channel, outcome, amount or satisfaction, with a reason.
-/// The correction is an event of its own; the act it corrects stays in the history.
+/// The correction is an event of its own; the act it corrects stays in the history. On an archived case it
+/// reopens the file (<see cref="CaseFileReopened"/>, recorded with it).
 /// </summary>
 public sealed record CorrectAct(long? CorrectsVersion, Dictionary<string, JsonElement>? Changes, string? Reason,
     DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
 {
     public static string Name => CorrectActEndpoint.Command;
+
+    /// <summary>A supervisor corrects an archived case too, and the correction reopens its file.</summary>
+    public static bool ReopensArchivedFile => true;
 }
 
 public static class CorrectActEndpoint
@@ -73,7 +77,9 @@ public static class CorrectActEndpoint
             throw new CaseRefusal.InvalidField("changes.occurredAt", RefusalCode.BeforeReceipt, "must not be later than an act of the case it received",
                 acts[0].Event.OccurredAt.ToOffset(ChinaStandardTime.Offset));
         CaseTimeline.CheckAll(Command, state, acts, context);
-        return [new ActCorrected(act.Version, act.Event.GetType().Name, changes, command.Reason!.Trim(), context.Now)];
+        var correction = new ActCorrected(act.Version, act.Event.GetType().Name, changes, command.Reason!.Trim(), context.Now);
+        // An archived file is opened again by the correction, and archived again under its number once checked.
+        return state.Archive is { } archive ? [correction, new CaseFileReopened(archive.FileNumber, correction.Reason, context.Now)] : [correction];
     }
 
     /// <summary>A corrected resolution holds to the rules a resolution is recorded by, its fields named as changes.</summary>

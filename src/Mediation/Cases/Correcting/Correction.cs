@@ -41,7 +41,7 @@ public static class Correction
     /// <summary>The fields of <paramref name="act"/> a correction may change; none for the service's own observations.</summary>
     public static IReadOnlyList<string> FieldsOf(ICaseEvent act) => act switch
     {
-        DeadlineBreached or ActCorrected => [],
+        DeadlineBreached or ActCorrected or CaseFileReopened => [],
         CaseFiled => [OccurredAt, "category", "channel"],
         CaseResolved => [OccurredAt, "outcome", "opinion", "agreementForm", "amount", "performanceDueAt"],
         FollowUpRecorded => [OccurredAt, "satisfaction"],

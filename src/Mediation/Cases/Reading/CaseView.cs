@@ -48,7 +48,12 @@ public sealed record CaseView(
     bool TermOverdue,
     ConfirmationView? Confirmation,
     ReferralView? Referral,
-    IReadOnlyList<DocumentRef> Documents)
+    IReadOnlyList<DocumentRef> Documents,
+    bool Archived,
+    string? FileNumber,
+    Retention? Retention,
+    DateOnly? RetainedUntil,
+    DateTimeOffset? ArchivedAt)
 {
     public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now, TimeSpan confirmationWindow) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
@@ -56,7 +61,8 @@ public sealed record CaseView(
         parties, c.Version, c.RiskLevel, c.GroupSize, c.AcceptedAt, c.ExtensionDays, c.Opinion, c.AgreementForm, c.Amount,
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
         c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now),
-        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c), CaseDocuments.Of(c));
+        ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c), CaseDocuments.Of(c),
+        c.IsArchived, c.FileNumber, c.Archive?.Retention, c.Archive?.RetainedUntil, c.Archive?.ArchivedAt);
 }
 
 /// <summary>
@@ -143,11 +149,14 @@ public sealed record CaseListItem(
     Outcome? Outcome,
     long Version,
     DateTimeOffset? TermDueAt,
-    bool TermOverdue)
+    bool TermOverdue,
+    bool Archived,
+    string? FileNumber)
 {
     public static CaseListItem Of(MediationCase c, DateTimeOffset now) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
-        c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.Version, c.TermDueAt, c.HasTermOverdueAt(now));
+        c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.Version, c.TermDueAt, c.HasTermOverdueAt(now),
+        c.IsArchived, c.FileNumber);
 }
 
 public sealed record CaseList(IReadOnlyList<CaseListItem> Items, int Page, int PageSize, long Total);

@@ -27,6 +27,8 @@ public static class ActRules
 {
     public static void Check(ICaseEvent act, MediationCase state, DecisionContext context)
     {
+        // Nothing follows an archiving in the case's history but the file's reopening.
+        if (act is not CaseFileReopened) Archiving.CaseFileRules.Writable(state, act.GetType().Name);
         switch (act)
         {
             case CaseFiled:
@@ -95,6 +97,9 @@ public static class ActRules
                 break;
             case CaseReopened:
                 Reopening(state, ReopenEndpoint.Command);
+                break;
+            case CaseArchived:
+                Archiving.CaseFileRules.Archivable(state, Archiving.ArchiveCaseEndpoint.Command);
                 break;
             case PetitionReviewRequested v:
                 Reviewing(state, RequestReviewEndpoint.Command, v.OccurredAt, context);

@@ -13,6 +13,8 @@ public static class CaseTimeline
     public static IReadOnlyList<ICaseEvent> Decide<TCommand>(TCommand command, MediationCase state, DecisionContext context, CaseDecision<TCommand> decide)
         where TCommand : ICaseCommand
     {
+        // Archived is a matter of now, not of the business time: an act dated before the archiving is refused too.
+        if (!TCommand.ReopensArchivedFile) Archiving.CaseFileRules.Writable(state, TCommand.Name);
         var at = Within(command.BusinessTime ?? context.Now, state.ReceivedAt, context, "occurredAt");
         Unlocked(state.NodeCode, at, command.LateReason, context);
         if (context.Now - at > context.Recording.LateEntryAfter && string.IsNullOrWhiteSpace(command.LateReason))
