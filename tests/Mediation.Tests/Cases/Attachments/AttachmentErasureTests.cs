@@ -87,6 +87,17 @@ public class AttachmentErasureTests(CaseFixture service) : IClassFixture<CaseFix
         var check = (await Api.Get($"/api/cases/{id}/verify")).ShouldBe(HttpStatusCode.OK).Body;
         check["intact"]!.GetValue<bool>().ShouldBeTrue(check.ToJsonString());
 
+        // The case file keeps each emptied attachment's place: a page saying what it was and that its content was erased.
+        var file = await auditor.Client.GetAsync($"/api/cases/{id}/case-file?reason={Uri.EscapeDataString("核对删除结果")}", Cancellation);
+        file.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(await file.Content.ReadAsByteArrayAsync(Cancellation)))
+        {
+            var text = string.Concat(pdf.GetPages().Select(Archiving.CaseFiles.Text));
+            text.ShouldContain("附件1：身份证复印件.pdf");
+            text.ShouldContain("附件2：现场照片.png");
+            text.ShouldContain("随当事人个人信息一并删除");
+        }
+
         // The case page shows them erased, with no form to open them.
         await TestUsers.SignedInAsync(service.Host, "erasure-supervisor", [Roles.Supervisor], "S1");
         var cookie = await WorkbenchCookie.SignedInAsync(service.Host, "erasure-supervisor", TestUsers.Password);
