@@ -168,6 +168,11 @@ public class AgreementLogicTests
         CaseDocument.For(view, As(Roles.Clerk)).ShouldBeEmpty();
         CaseDocument.For(CaseView.Of(CaseStates.NotAccepted(), [], Context.Now, Context.Deadlines.JudicialConfirmation), As(Roles.Auditor))
             .Select(d => d.Kind).ShouldBe(["not-acceptance-notice"]);
+        // A closed case's file, a draft until it is archived.
+        CaseDocument.For(CaseView.Of(CaseStates.Closed(outcome: Outcome.Withdrawn), [], Context.Now, Context.Deadlines.JudicialConfirmation), As(Roles.Auditor))
+            .Select(d => d.Kind).ShouldBe(["case-file"]);
+        var caseId = Guid.NewGuid();
+        CaseDocument.All.Single(d => d.Kind == "case-file").PathFor(caseId).ShouldBe($"/api/cases/{caseId}/case-file");
     }
 
     [Fact]

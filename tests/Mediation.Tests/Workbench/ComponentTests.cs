@@ -159,7 +159,7 @@ public class ComponentTests : IDisposable
     {
         var caseId = Guid.NewGuid();
         var added = new Mediation.Cases.Attachments.AttachmentItem(Guid.NewGuid(), "调解协议书.pdf", "双方签字", "application/pdf", 2 * 1024 * 1024,
-            new string('a', 64), new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero), "clerk", null);
+            new string('a', 64), new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero), "clerk", null, Mediation.Cases.AttachmentCategory.SignedAgreement);
         IRenderedComponent<CaseAttachments> Render(bool mayOpen) => _context.Render<CaseAttachments>(p => p
             .AddCascadingValue(Texts.Zh).Add(a => a.CaseId, caseId).Add(a => a.Items, [added]).Add(a => a.MayOpen, mayOpen));
 
@@ -167,6 +167,7 @@ public class ComponentTests : IDisposable
         masked.Find("[data-testid=file-name]").TextContent.ShouldBe("调解协议书.pdf");
         masked.Find("[data-attachment]").TextContent.ShouldContain("2.0 MB");
         masked.Find("[data-attachment]").TextContent.ShouldContain("双方签字");
+        masked.Find("[data-testid=attachment-category]").TextContent.ShouldContain("签字盖章的调解协议书");
         masked.FindAll("[data-testid=open-attachment]").ShouldBeEmpty();
 
         var form = Render(true).Find("[data-testid=open-attachment]");

@@ -112,12 +112,14 @@ public partial class WorkbenchFlowTests
         var dialog = page.Locator("#dlg-upload");
         await dialog.Locator("input[name=file]").SetInputFilesAsync(new FilePayload { Name = "现场照片.png", MimeType = "image/png", Buffer = Files.Png });
         await dialog.Locator("textarea[name=description]").FillAsync("通道堆物现场");
+        await dialog.Locator("select[name=category]").SelectOptionAsync("Evidence");
         await dialog.Locator("button[type=submit]").ClickAsync();
         await ExpectDoneAsync(page, "attachments");
         var list = page.Locator("[data-testid=attachments]");
         await Assertions.Expect(list.Locator("[data-attachment]")).ToHaveCountAsync(1);
         await Assertions.Expect(list.Locator("[data-testid=file-name]")).ToHaveTextAsync("现场照片.png");
         await Assertions.Expect(list).ToContainTextAsync("通道堆物现场");
+        await Assertions.Expect(list.Locator("[data-testid=attachment-category]")).ToContainTextAsync("证据材料");
 
         // A text named .pdf: judged by its content, refused, the reason beside the file and the description kept.
         await page.ClickAsync("[data-action=upload]");

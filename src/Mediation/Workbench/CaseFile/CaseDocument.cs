@@ -1,4 +1,5 @@
 using Kinds = Mediation.Cases.Documents.CaseDocuments;
+using Mediation.Cases;
 using Mediation.Cases.Reading;
 using Mediation.Security;
 
@@ -22,6 +23,8 @@ public sealed record CaseDocument(string Kind, string Route, string[] Formats, F
         new(Kinds.NotAcceptanceNotice, Generated, ["docx", "pdf"], Has(Kinds.NotAcceptanceNotice)),
         new(Kinds.SessionRecord, Generated, ["docx", "pdf"], Has(Kinds.SessionRecord)),
         new(Kinds.Agreement, Generated, ["docx", "pdf"], Has(Kinds.Agreement)),
+        // A closed case's file can be checked as a draft before it is archived.
+        new("case-file", "/api/cases/{id}/case-file", ["pdf"], c => c.Archived || c.Status == CaseStatus.Closed),
     ];
 
     /// <summary>The case answer lists the documents the case has: the service's own rule, not a second one here.</summary>
@@ -35,6 +38,6 @@ public sealed record CaseDocument(string Kind, string Route, string[] Formats, F
     /// A kind the case has several of (a record per session) is one line per act, in the order of the acts.</summary>
     public static IReadOnlyList<CaseDocument> For(CaseView view, CurrentUser user) =>
         All.Where(d => AccessTable.Allows(user, d.AccessKey) && d.Available(view))
-            .SelectMany(d => view.Documents.Where(v => v.Kind == d.Kind).Select(v => d with { Version = v.Version }))
+            .SelectMany(d => d.Route == Generated ? view.Documents.Where(v => v.Kind == d.Kind).Select(v => d with { Version = v.Version }) : [d])
             .ToList();
 }
