@@ -1,5 +1,6 @@
 using Marten;
 using Mediation.Common;
+using Mediation.Organisation;
 using Npgsql;
 using Weasel.Core;
 using Weasel.Postgresql;
@@ -17,6 +18,13 @@ public sealed class NumbersPerUnit(string tableName)
     public string TableName { get; } = tableName;
 
     public sealed record Number(string NodeCode, int Year, int Value);
+
+    /// <summary>
+    /// The unit that numbers a case's papers and keeps its file: the node handling it, or a grid's community (a
+    /// grid is no mediation committee: its cases are mediated under the community's).
+    /// </summary>
+    public static string UnitOf(OrgTree tree, string handlingNodeCode) =>
+        tree.Find(handlingNodeCode) is { Level: Level.Grid, ParentCode: { } community } ? community : handlingNodeCode;
 
     /// <summary>The series' table, created and migrated with the rest of the schema.</summary>
     public ISchemaObject SchemaObject(string schema)

@@ -15,10 +15,6 @@ public static class CaseFileNumbers
     /// <summary>The customary form: the year in full-width brackets, the unit's name, 人调卷字, and the number.</summary>
     public static string Text(NumbersPerUnit.Number number, string unitName) => $"（{number.Year}）{unitName}人调卷字第{number.Value}号";
 
-    /// <summary>The unit that keeps a case's file: the node handling it, or a grid's community (a grid keeps no files).</summary>
-    public static string UnitOf(OrgTree tree, string handlingNodeCode) =>
-        tree.Find(handlingNodeCode) is { Level: Level.Grid, ParentCode: { } community } ? community : handlingNodeCode;
-
     /// <summary>
     /// The number an archiving of <paramref name="state"/> files it under, in the year of <paramref name="at"/>:
     /// the one it was given before, else the next of its unit. Given only to a case that may be archived now.
@@ -27,7 +23,7 @@ public static class CaseFileNumbers
         CancellationToken cancellation)
     {
         if (state.Status != CaseStatus.Closed || state.IsArchived) return null;
-        var unit = UnitOf(tree, state.HandlingNodeCode);
+        var unit = NumbersPerUnit.UnitOf(tree, state.HandlingNodeCode);
         var number = await Series.ForAsync(store, state.Id, unit, at, cancellation);
         // The unit is named as its node is named now; a node renamed since the number was given keeps its count.
         return (state.FileNumber ?? Text(number, tree.Find(number.NodeCode)?.Name ?? number.NodeCode), number.NodeCode);

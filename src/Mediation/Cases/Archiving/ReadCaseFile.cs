@@ -48,7 +48,7 @@ public static class ReadCaseFileEndpoint
 
         var parties = await DocumentParties.LoadAsync(state, user, session, cancellation);
         var category = await session.LoadAsync<Category>(state.Category, cancellation);
-        var unit = CaseFileNumbers.UnitOf(tree, state.HandlingNodeCode);
+        var unit = NumbersPerUnit.UnitOf(tree, state.HandlingNodeCode);
         var cover = CaseFileCover.Of(state, tree.Find(unit)?.Name ?? unit, tree.Find(state.HandlingNodeCode)?.Name ?? state.HandlingNodeCode,
             category?.NameZh ?? state.Category, parties, policy.Value);
         var draft = !state.IsArchived;

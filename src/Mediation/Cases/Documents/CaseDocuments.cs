@@ -125,10 +125,7 @@ public static class CaseDocuments
         CancellationToken cancellation)
     {
         var agreement = state.Agreement!;
-        // A grid is no committee: a case handled at a grid is mediated by its community's committee.
-        var handling = tree.Find(state.HandlingNodeCode);
-        var committeeCode = handling is { Level: Level.Grid, ParentCode: { } parent } ? parent : state.HandlingNodeCode;
-        var number = await AgreementNumbers.ForAsync(store, state.Id, committeeCode, agreement.EffectiveAt ?? agreement.RecordedAt, cancellation);
+        var number = await AgreementNumbers.ForAsync(store, state.Id, NumbersPerUnit.UnitOf(tree, state.HandlingNodeCode), agreement.EffectiveAt ?? agreement.RecordedAt, cancellation);
         // The committee is named as its node is named now; a node renamed since the number was given keeps its count.
         var committee = tree.Find(number.NodeCode)?.Name ?? number.NodeCode;
         return new DocumentText("调解协议书", AgreementText.Of(agreement, parties, committee, number.Text(committee)));

@@ -4,8 +4,8 @@ using SkiaSharp;
 namespace Mediation.Cases.Documents;
 
 /// <summary>
-/// A document's paragraphs as a PDF on A4, drawn with the configured CJK font, which the PDF embeds (the
-/// glyphs it uses) so that it prints the same on a machine without that font.
+/// A document's paragraphs as a PDF on A4, drawn with the configured CJK font, which the PDF embeds so that
+/// it prints the same on a machine without that font.
 /// </summary>
 public static class PdfFile
 {
