@@ -13,7 +13,7 @@
 #   CLIENTS (1,8,32), RATE (500), PROFILE=1 (pg_stat_statements on, top statements printed after
 #   the write path), KEEP=1 (keep the write path's data folder), STATS_DATA (stats.sh's data folder),
 #   SERVICE_BIN (a folder holding another build's Mediation.dll, for alternating A/B runs of two builds
-#   on one template; the client and ceiling are still built from this tree), SERVICE_ENV (extra
+#   on one template; the client, the peer and the ceiling are still built from this tree), SERVICE_ENV (extra
 #   environment for the service only, e.g. "DOTNET_gcServer=0").
 # Results: printed, and the tables written to bench/results/latest.md, replacing the previous run's
 #   (git-ignored: docs/benchmarks.md keeps the figures of the reference run).
