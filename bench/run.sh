@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark, in one run on one machine: the write path against its ceiling, pgbench, then the
+# The benchmark, in one run on one machine: the write path against the stack's minimal command endpoint
+# (bench/Mediation.Peer) and its ceiling, pgbench, then the
 # statistics/reports/projection parts (bench/stats.sh), the cold start (bench/cold-start.sh) and the
 # idle service's CPU (bench/idle.sh).
 # Usage: bench/run.sh [--smoke] [--write-only]
@@ -12,7 +13,7 @@
 #   CLIENTS (1,8,32), RATE (500), PROFILE=1 (pg_stat_statements on, top statements printed after
 #   the write path), KEEP=1 (keep the write path's data folder), STATS_DATA (stats.sh's data folder),
 #   SERVICE_BIN (a folder holding another build's Mediation.dll, for alternating A/B runs of two builds
-#   on one template; the client and ceiling are still built from this tree), SERVICE_ENV (extra
+#   on one template; the client, the peer and the ceiling are still built from this tree), SERVICE_ENV (extra
 #   environment for the service only, e.g. "DOTNET_gcServer=0").
 # Results: printed, and the tables written to bench/results/latest.md, replacing the previous run's
 #   (git-ignored: docs/benchmarks.md keeps the figures of the reference run).
@@ -33,9 +34,11 @@ echo "Building (Release)…"
 dll="$(service_dll release)"
 dotnet build bench/Mediation.Bench -c Release -v q -nologo >/dev/null
 dotnet build bench/Mediation.Ceiling -c Release -v q -nologo >/dev/null
+dotnet build bench/Mediation.Peer -c Release -v q -nologo >/dev/null
 service="dotnet ${SERVICE_BIN:-$(dirname "$dll")}/Mediation.dll"
 client="dotnet $PWD/bench/Mediation.Bench/bin/Release/net10.0/Mediation.Bench.dll"
 ceiling="dotnet $PWD/bench/Mediation.Ceiling/bin/Release/net10.0/Mediation.Ceiling.dll"
+peer="dotnet $PWD/bench/Mediation.Peer/bin/Release/net10.0/Mediation.Peer.dll"
 
 # The write path's database: the service's own local PostgreSQL (as bench/stats.sh and the service
 # run it), seeded once per size through the seed command; each run works on a fresh copy so that
@@ -54,15 +57,16 @@ cp -a "$template/.mediation" "$data/"
 export Mediation__LocalPostgres__DataDirectory="$data/.mediation/postgres"
 pgdata="$data/.mediation/postgres"
 
-pid=""; ceiling_pid=""
+pid=""; ceiling_pid=""; peer_pid=""
 cleanup() {
-  [ -n "$ceiling_pid" ] && kill "$ceiling_pid" 2>/dev/null; [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ -n "$ceiling_pid" ] && kill "$ceiling_pid" 2>/dev/null; [ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
   wait 2>/dev/null || true
   [ "${KEEP:-0}" = 1 ] || rm -rf "$data"
 }
 trap cleanup EXIT
 
-port=$(( 20000 + RANDOM % 10000 )); ceiling_port=$(( port + 1 ))
+port=$(( 20000 + RANDOM % 10000 )); ceiling_port=$(( port + 1 )); peer_port=$(( port + 2 ))
 start_service() {
   # From its own folder, as deployed (the Dockerfile's WORKDIR): the content root holds appsettings.json
   # and its log levels; from elsewhere every request would log six lines at Information.
@@ -85,6 +89,14 @@ if [ "${PROFILE:-0}" = 1 ]; then
   start_service
   psql_ "create extension if not exists pg_stat_statements" >/dev/null
 fi
+# The peer in its own schema of the same database, seeded with as many cases (each a filing and six
+# commands) before the statistics are gathered; it answers once seeded.
+ConnectionStrings__Peer="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$password;Database=mediation" Peer__SeedCases="$cases" \
+  ASPNETCORE_URLS="http://127.0.0.1:$peer_port" $peer >"$data/peer.log" 2>&1 &
+peer_pid=$!
+until curl -sf "http://127.0.0.1:$peer_port/health" >/dev/null; do
+  kill -0 $peer_pid 2>/dev/null || { cat "$data/peer.log"; exit 1; }; sleep 0.2
+done
 psql_ "vacuum analyze" >/dev/null
 
 ConnectionStrings__Ceiling="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$password;Database=mediation" \
@@ -101,13 +113,13 @@ pg_settings="PostgreSQL $(psql_ "show server_version" | cut -d' ' -f1): fsync=$(
   echo
   echo "$machine; $pg_settings. Commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')."
   echo
-  echo "## Write path: case commands over HTTP (${secs} s per row, $cases cases seeded first) against the bare endpoint"
+  echo "## Write path: case commands over HTTP (${secs} s per row, $cases cases seeded first) against the stack's minimal command endpoint (peer) and the bare endpoint"
   echo
 } | tee "$results"
 
 [ "${PROFILE:-0}" = 1 ] && psql_ "select pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
 set +e
-$client write --url "http://127.0.0.1:$port" --ceiling "http://127.0.0.1:$ceiling_port" --clients "$clients" --seconds "$secs" \
+$client write --url "http://127.0.0.1:$port" --peer "http://127.0.0.1:$peer_port" --ceiling "http://127.0.0.1:$ceiling_port" --clients "$clients" --seconds "$secs" \
   --rate "$rate" --rate-seconds "$secs" --pid "$pid" | tee -a "$results"
 write_status=${PIPESTATUS[0]}
 set -e
@@ -117,7 +129,7 @@ if [ "${PROFILE:-0}" = 1 ]; then
   echo; echo "## Functions after the write path (total ms | self ms | calls | name)"
   psql_ "select round(total_time::numeric, 0) || ' | ' || round(self_time::numeric, 0) || ' | ' || calls || ' | ' || schemaname || '.' || funcname from pg_stat_user_functions order by total_time desc limit 8"
 fi
-kill $ceiling_pid; wait $ceiling_pid 2>/dev/null || true; ceiling_pid=""
+kill $ceiling_pid $peer_pid; wait $ceiling_pid $peer_pid 2>/dev/null || true; ceiling_pid=""; peer_pid=""
 
 # pgbench: one row of the write path's filing body per transaction, into the ceiling's table.
 body="$($client body)"

@@ -1,50 +1,18 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Mediation.Bench;
 
-/// <summary>Where the load goes: the service (signed in, commands on cases) or the bare ceiling endpoint.</summary>
-public sealed class Target(string name, HttpClient http, bool ceiling, string? clerkToken = null, string? mediatorToken = null)
-{
-    public string Name { get; } = name;
-    public HttpClient Http { get; } = http;
-    public bool Ceiling { get; } = ceiling;
-    public string? ClerkToken { get; } = clerkToken;
-    public string? MediatorToken { get; } = mediatorToken;
-
-    /// <summary>A client for a target: one pooled connection per concurrent request, none recycled mid-run.</summary>
-    public static HttpClient Client(string url) => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = 1024,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        UseCookies = false,
-    })
-    { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-
-    /// <summary>The service signed in as the seed's county-wide clerk (files, assigns, closes) and mediator (sessions, escalates, resolves).</summary>
-    public static async Task<Target> ServiceAsync(HttpClient http, int seed, CancellationToken cancellation = default) =>
-        new("service", http, false, await TokenAsync(http, "clerk", $"clerk-demo-{seed}", cancellation), await TokenAsync(http, "mediator", $"mediator-demo-{seed}", cancellation));
-
-    static async Task<string> TokenAsync(HttpClient http, string username, string password, CancellationToken cancellation)
-    {
-        using var response = await http.PostAsJsonAsync("/api/auth/token", new { username, password }, cancellation);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"signing in as {username} answered {(int)response.StatusCode}: was the service seeded (seed command, --seed)?");
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellation))!["accessToken"]!.GetValue<string>();
-    }
-}
-
 /// <summary>
 /// One case driven through its life as the workbench would: filed by the clerk, assigned to a grid,
 /// mediated, in half the cases escalated one level and mediated again, resolved with an agreement,
 /// performance and follow-up recorded, closed. Every command carries <c>If-Match</c> with the version
-/// the previous answer gave and an <c>Idempotency-Key</c>. Against the ceiling the same bodies go to
-/// its one endpoint.
+/// the previous answer gave and an <c>Idempotency-Key</c>. The peer gets the same bodies on its own
+/// routes, the version in the body; the ceiling gets them on its one endpoint.
 /// </summary>
 sealed class CaseScript(Random random)
 {
@@ -93,12 +61,23 @@ sealed class CaseScript(Random random)
     {
         var (action, clerk, body) = Steps().ElementAt(_step);
         LastAction = action == "" ? "file" : action;
-        using var request = new HttpRequestMessage(HttpMethod.Post,
-            target.Ceiling ? "/rows" : _step == 0 ? "/api/cases" : $"/api/cases/{_id}/{action}")
+        var path = target.Kind switch
         {
-            Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"),
+            TargetKind.Ceiling => "/rows",
+            TargetKind.Service => _step == 0 ? "/api/cases" : $"/api/cases/{_id}/{action}",
+            _ => _step == 0 ? "/cases" : $"/cases/{_id}/{action}",
         };
-        if (!target.Ceiling)
+        // The peer's aggregate handler workflow takes the expected version from the body, not from If-Match.
+        string json;
+        if (target.Kind == TargetKind.Peer && _step > 0)
+        {
+            var withVersion = JsonSerializer.SerializeToNode(body, Json)!.AsObject();
+            withVersion["version"] = _version;
+            json = withVersion.ToJsonString(Json);
+        }
+        else json = JsonSerializer.Serialize(body, Json);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (target.Kind == TargetKind.Service)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clerk ? target.ClerkToken : target.MediatorToken);
             if (_step > 0) request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{_version}\""));
@@ -112,9 +91,9 @@ sealed class CaseScript(Random random)
             Failure = $"{(int)response.StatusCode} on {(action == "" ? "file" : action)}: {answer}";
             return response.StatusCode;
         }
-        var json = JsonNode.Parse(answer)!;
-        _id = json["id"]!.GetValue<string>();
-        _version = json["version"]!.GetValue<long>();
+        var answered = JsonNode.Parse(answer)!;
+        _id = answered["id"]!.GetValue<string>();
+        _version = answered["version"]!.GetValue<long>();
         _step++;
         Done = _step == Steps().Count();
         return response.StatusCode;
@@ -124,56 +103,6 @@ sealed class CaseScript(Random random)
 
     /// <summary>A filing body, the largest of the script's, for pgbench's row.</summary>
     public static string SampleBody() => JsonSerializer.Serialize(new CaseScript(new Random(1)).Steps().First().body, Json);
-}
-
-/// <summary>What one measured run produced.</summary>
-public sealed record LoadResult(string Target, string Load, int Requests, double Seconds, double P50, double P95, double P99, double Max,
-    IReadOnlyDictionary<int, int> Errors)
-{
-    public double PerSecond => Requests / Seconds;
-    public IReadOnlyDictionary<string, (int count, double p50)> ByAction { get; init; } = new Dictionary<string, (int, double)>();
-    public int ErrorCount => Errors.Values.Sum();
-    public string ErrorText => ErrorCount == 0 ? "0" : $"{ErrorCount} ({string.Join(", ", Errors.Select(e => e.Key == 0 ? $"{e.Value}× exception" : $"{e.Value}× {e.Key}"))})";
-}
-
-/// <summary>Collects latencies and errors from concurrent requests.</summary>
-sealed class Recorder
-{
-    readonly List<double> _millis = new(100_000);
-    readonly Dictionary<int, int> _errors = [];
-    readonly Dictionary<string, List<double>> _byAction = [];
-
-    public void Add(double millis, int status, string action = "")
-    {
-        lock (_millis)
-        {
-            if (status is >= 200 and < 300)
-            {
-                _millis.Add(millis);
-                if (!_byAction.TryGetValue(action, out var list)) _byAction[action] = list = [];
-                list.Add(millis);
-            }
-            else _errors[status] = _errors.GetValueOrDefault(status) + 1;
-        }
-    }
-
-    /// <summary>Median latency per command: where a lifecycle's time goes.</summary>
-    public IReadOnlyDictionary<string, (int count, double p50)> ByAction()
-    {
-        lock (_millis)
-            return _byAction.ToDictionary(a => a.Key, a => { a.Value.Sort(); return (a.Value.Count, Percentiles.Of(a.Value, 50)); });
-    }
-
-    public LoadResult Result(string target, string load, double seconds)
-    {
-        var byAction = ByAction();
-        lock (_millis)
-        {
-            _millis.Sort();
-            return new LoadResult(target, load, _millis.Count, seconds, Percentiles.Of(_millis, 50), Percentiles.Of(_millis, 95),
-                Percentiles.Of(_millis, 99), _millis.Count == 0 ? double.NaN : _millis[^1], new Dictionary<int, int>(_errors)) { ByAction = byAction };
-        }
-    }
 }
 
 /// <summary>Closed-loop clients (each sends its next command when the last one answered) and an open-loop fixed rate.</summary>
@@ -286,29 +215,36 @@ public static class WriteLoad
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).FirstOrDefault();
 
     /// <summary>
-    /// The write-path benchmark: for each concurrency the service, then the ceiling (when given), then the
-    /// ratio; then the service at a fixed offered rate. Prints a markdown table and returns the rows.
+    /// The write-path benchmark: for each concurrency the service, then the peer and the ceiling (when
+    /// given) with the service's rate over theirs; then the service at a fixed offered rate. Prints a
+    /// markdown table, the rates side by side and the ratio line, and returns the rows.
     /// </summary>
-    public static async Task<IReadOnlyList<LoadResult>> RunAsync(Target service, Target? ceiling, IReadOnlyList<int> concurrencies, TimeSpan duration,
-        int rate, TimeSpan rateDuration, int? servicePid, TextWriter output)
+    public static async Task<IReadOnlyList<LoadResult>> RunAsync(Target service, Target? peer, Target? ceiling, IReadOnlyList<int> concurrencies,
+        TimeSpan duration, int rate, TimeSpan rateDuration, int? servicePid, TextWriter output)
     {
         var results = new List<LoadResult>();
-        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service/ceiling | service memory, peak RSS (VmHWM); service CPU |");
+        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service / this | service memory, peak RSS (VmHWM); service CPU |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Target[] others = [.. new[] { peer, ceiling }.OfType<Target>()];
         // Warm-up, untimed: connections, prepared statements, and the JIT's second tier (re-compiled
         // hot methods arrive some seconds in; without a long enough warm-up the first row measures them).
         var warmUp = TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds / 2));
-        await ClosedAsync(service, concurrencies.Max(), warmUp, seed: 999);
-        if (ceiling is not null) await ClosedAsync(ceiling, concurrencies.Max(), warmUp, seed: 999);
+        foreach (var target in (Target[])[service, .. others]) await ClosedAsync(target, concurrencies.Max(), warmUp, seed: 999);
+        var rows = new List<(int clients, LoadResult service, LoadResult? peer, LoadResult? ceiling)>();
         foreach (var clients in concurrencies)
         {
             var (mine, peak, hwm, cpu) = await WithMemoryAsync(servicePid, () => ClosedAsync(service, clients, duration, seed: clients));
             results.Add(mine);
             output.WriteLine(Row(mine, "") + (servicePid is null ? " |" : $" {peak} MB ({hwm} MB); CPU {cpu / mine.Seconds:F2} cores, {cpu * 1000 / Math.Max(1, mine.Requests):F2} ms per command |"));
-            if (ceiling is null) continue;
-            var bare = await ClosedAsync(ceiling, clients, duration, seed: clients);
-            results.Add(bare);
-            output.WriteLine(Row(bare, $"**{mine.PerSecond / bare.PerSecond:P0}**") + " |");
+            LoadResult? peerResult = null, ceilingResult = null;
+            foreach (var other in others)
+            {
+                var theirs = await ClosedAsync(other, clients, duration, seed: clients);
+                results.Add(theirs);
+                output.WriteLine(Row(theirs, $"**{Ratio(mine, theirs):F2}**") + " |");
+                if (other.Kind == TargetKind.Peer) peerResult = theirs; else ceilingResult = theirs;
+            }
+            rows.Add((clients, mine, peerResult, ceilingResult));
         }
         if (rate > 0)
         {
@@ -322,26 +258,59 @@ public static class WriteLoad
             output.WriteLine();
             output.WriteLine($"Median latency by command, service, {single.Load}: " +
                 string.Join(", ", single.ByAction.OrderByDescending(a => a.Value.p50).Select(a => $"{a.Key} {a.Value.p50:F1} ms ({a.Value.count})")));
-            output.WriteLine();
         }
+        if (others.Length > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("| clients | service commands/s | peer commands/s | bare requests/s | service / peer | service / bare | peer errors |");
+            output.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (var (clients, mine, p, c) in rows)
+                output.WriteLine($"| {clients} | {mine.PerSecond:F0} | {p?.PerSecond.ToString("F0") ?? ""} | {c?.PerSecond.ToString("F0") ?? ""} | " +
+                    $"{(p is null ? "" : Ratio(mine, p).ToString("F2"))} | {(c is null ? "" : Ratio(mine, c).ToString("F2"))} | {p?.ErrorText ?? ""} |");
+            output.WriteLine();
+            output.WriteLine(RatioLine(rows.Select(r => (r.service, r.peer, r.ceiling)).ToList()));
+        }
+        output.WriteLine();
         return results;
+    }
+
+    static double Ratio(LoadResult service, LoadResult other) => service.PerSecond / other.PerSecond;
+
+    /// <summary>
+    /// One line for scripts: <c>write ratios: peer R1 R8 R32 bare R1 R8 R32</c>, the service's rate over
+    /// the peer's and over the bare endpoint's, for each concurrency run in order, two decimals.
+    /// </summary>
+    public static string RatioLine(IReadOnlyList<(LoadResult service, LoadResult? peer, LoadResult? ceiling)> rows)
+    {
+        var line = "write ratios:";
+        if (rows.All(r => r.peer is not null))
+            line += " peer " + string.Join(' ', rows.Select(r => Ratio(r.service, r.peer!).ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
+        if (rows.All(r => r.ceiling is not null))
+            line += " bare " + string.Join(' ', rows.Select(r => Ratio(r.service, r.ceiling!).ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
+        return line;
     }
 
     static string Row(LoadResult r, string ratio) =>
         $"| {r.Target} | {r.Load} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F1} | {r.P95:F1} | {r.P99:F1} | {r.Max:F1} | {r.ErrorText} | {ratio} |";
 
-    /// <summary>The command line: <c>write --url SERVICE [--ceiling URL] [--clients 1,8,32] [--seconds 20] [--rate 500] [--rate-seconds 20] [--seed 1] [--pid N]</c>.</summary>
+    /// <summary>
+    /// The command line: <c>write --url SERVICE [--peer URL] [--ceiling URL] [--clients 1,8,32] [--seconds 20] [--rate 500]
+    /// [--rate-seconds 20] [--seed 1] [--pid N]</c>. Fails when the service or the ceiling answered anything but 2xx;
+    /// the peer's failures (unmapped concurrency conflicts answer 500) are counted in the tables, not failed on.
+    /// </summary>
     public static async Task<int> MainAsync(Arguments options)
     {
         using var serviceHttp = Target.Client(options.Get("url", "http://127.0.0.1:5080"));
         var service = await Target.ServiceAsync(serviceHttp, options.Get("seed", 1));
+        using var peerHttp = options.Has("peer") ? Target.Client(options.Get("peer", "")) : null;
+        var peer = peerHttp is null ? null : new Target("peer", peerHttp, TargetKind.Peer);
         using var ceilingHttp = options.Has("ceiling") ? Target.Client(options.Get("ceiling", "")) : null;
-        var ceiling = ceilingHttp is null ? null : new Target("ceiling", ceilingHttp, true);
+        var ceiling = ceilingHttp is null ? null : new Target("ceiling", ceilingHttp, TargetKind.Ceiling);
         var clients = options.Get("clients", "1,8,32").Split(',').Select(int.Parse).ToList();
-        var results = await RunAsync(service, ceiling, clients, TimeSpan.FromSeconds(options.Get("seconds", 20)),
+        var results = await RunAsync(service, peer, ceiling, clients, TimeSpan.FromSeconds(options.Get("seconds", 20)),
             options.Get("rate", 500), TimeSpan.FromSeconds(options.Get("rate-seconds", 20)),
             options.Has("pid") ? options.Get("pid", 0) : null, Console.Out);
-        return results.Any(r => r.ErrorCount > 0) ? 1 : 0;
+        return results.Any(r => r.Target != "peer" && r.ErrorCount > 0) ? 1 : 0;
     }
 
     public static string SampleBody() => CaseScript.SampleBody();
