@@ -13,6 +13,18 @@ service_dll() {
   fi
 }
 
+# Builds the bare endpoint (bench/Mediation.Ceiling) the same way as service_dll builds the service
+# and prints the path of its dll: the anchor a figure of the service is set beside.
+ceiling_dll() {
+  if [ "$1" = publish ]; then
+    dotnet publish bench/Mediation.Ceiling -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$2/ceiling" -v q -nologo >/dev/null
+    echo "$2/ceiling/Mediation.Ceiling.dll"
+  else
+    dotnet build bench/Mediation.Ceiling -c Release -v q -nologo >/dev/null
+    echo "$PWD/bench/Mediation.Ceiling/bin/Release/net10.0/Mediation.Ceiling.dll"
+  fi
+}
+
 # The keys every benchmark runs the service with (outside Development it does not start without them):
 # made once per machine and kept, since the data folders seeded with them carry event chains made with them.
 bench_keys=/var/tmp/mediation-bench-keys.json

@@ -16,7 +16,9 @@
 #   on one template; the client, the peer and the ceiling are still built from this tree), SERVICE_ENV (extra
 #   environment for the service only, e.g. "DOTNET_gcServer=0").
 # Results: printed, and the tables written to bench/results/latest.md, replacing the previous run's
-#   (git-ignored: docs/benchmarks.md keeps the figures of the reference run).
+#   (git-ignored: docs/benchmarks.md keeps the figures of the reference run). Unless --write-only, the
+#   last line is `anchor ratios: rebuild <r> export-xlsx <r> export-csv <r> cold-start <r> idle-percent <p>`
+#   (each figure over its anchor timed in the same run; docs/benchmarks.md names them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0; write_only=0
@@ -148,21 +150,25 @@ done
 kill $pid; wait $pid 2>/dev/null || true; pid=""
 
 if [ $write_only = 0 ]; then
+  # Each part ends with its own `anchor ratios:` line; the run gathers them into one at the end.
+  parts="$data/parts.out"; : >"$parts"
   echo | tee -a "$results"
   echo "## Statistics, reports and projections: bench/stats.sh $stats_cases" | tee -a "$results"
   if [ $smoke = 1 ]; then
     stats_data="$(mktemp -d /var/tmp/mediation-bench-smoke.XXXXXX)"
-    ROUNDS=3 bench/stats.sh "$stats_cases" "$stats_data" 2>&1 | tee -a "$results"; rm -rf "$stats_data"
+    ROUNDS=3 bench/stats.sh "$stats_cases" "$stats_data" 2>&1 | tee -a "$results" "$parts"; rm -rf "$stats_data"
   else
     # STATS_DATA: another data folder than stats.sh's default (one shared by everyone's runs on this machine).
-    bench/stats.sh "$stats_cases" ${STATS_DATA:+"$STATS_DATA"} 2>&1 | tee -a "$results"
+    bench/stats.sh "$stats_cases" ${STATS_DATA:+"$STATS_DATA"} 2>&1 | tee -a "$results" "$parts"
   fi
   echo | tee -a "$results"
-  echo "## Cold start: bench/cold-start.sh $cold_runs" | tee -a "$results"
-  bench/cold-start.sh "$cold_runs" $([ $smoke = 1 ] && echo build || echo publish) 2>&1 | tail -n 1 | tee -a "$results"
+  echo "## Cold start: bench/cold-start.sh $cold_runs, against the bare endpoint's" | tee -a "$results"
+  bench/cold-start.sh "$cold_runs" $([ $smoke = 1 ] && echo build || echo publish) 2>&1 | tail -n 3 | tee -a "$results" "$parts"
   echo | tee -a "$results"
   echo "## Idle: bench/idle.sh" | tee -a "$results"
-  bench/idle.sh $([ $smoke = 1 ] && echo "5 build" || echo "60 publish") 2>&1 | tail -n 1 | tee -a "$results"
+  bench/idle.sh $([ $smoke = 1 ] && echo "5 build" || echo "60 publish") 2>&1 | tail -n 2 | tee -a "$results" "$parts"
+  echo | tee -a "$results"
+  echo "anchor ratios:$(grep -a '^anchor ratios:' "$parts" | sed 's/^anchor ratios://' | tr -d '\n')" | tee -a "$results"
 fi
 echo; echo "Results: $results"
 exit "$write_status"
