@@ -39,12 +39,10 @@ public static class ReadCaseFileEndpoint
         if (!check.IsValid) return Problems.Invalid(check).ToResult();
         if (font.Typeface is not { } typeface) return ReadDocumentsEndpoints.NoFont().ToResult();
 
-        var documents = new List<DocumentText>();
-        foreach (var document in CaseDocuments.Of(state))
-            if (await CaseDocuments.TextAsync(document, state, tree, store, session, user, cancellation) is { } text) documents.Add(text);
-        var attachments = new List<FiledAttachment>();
-        foreach (var item in await ReadAttachmentsEndpoints.ItemsAsync(state, session, cancellation))
-            attachments.Add(new FiledAttachment(item, (await AttachmentTable.ContentAsync(store, state.Id, item.Id, cancellation)).Content));
+        var documents = await CaseDocuments.AllAsync(state, tree, store, session, user, cancellation);
+        var contents = await AttachmentTable.ContentsAsync(store, state.Id, cancellation);
+        var attachments = (await ReadAttachmentsEndpoints.ItemsAsync(state, session, cancellation))
+            .Select(item => new FiledAttachment(item, contents.GetValueOrDefault(item.Id))).ToList();
 
         var parties = await DocumentParties.LoadAsync(state, user, session, cancellation);
         var category = await session.LoadAsync<Category>(state.Category, cancellation);

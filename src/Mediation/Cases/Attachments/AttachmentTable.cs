@@ -57,6 +57,22 @@ public static class AttachmentTable
         return erased;
     }
 
+    /// <summary>The stored bytes of every attachment of a case, by attachment id, in one read; an emptied one is absent.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, byte[]>> ContentsAsync(IDocumentStore store, Guid caseId, CancellationToken cancellation)
+    {
+        var contents = new Dictionary<Guid, byte[]>();
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand(
+            $"select id, content from {store.Options.DatabaseSchemaName}.{Name} where case_id = $1 and content is not null", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = caseId } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) contents[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
+        return contents;
+    }
+
     /// <summary>The bytes of one attachment of a case, and when they were erased with a party of the case; both null when there is no such row.</summary>
     public static async Task<(byte[]? Content, DateTimeOffset? ErasedAt)> ContentAsync(IDocumentStore store, Guid caseId, Guid attachmentId,
         CancellationToken cancellation)

@@ -90,7 +90,31 @@ public static class CaseDocuments
         IQuerySession session, CurrentUser? reader, CancellationToken cancellation)
     {
         if (!Of(state).Contains(document)) return null;
-        var parties = await DocumentParties.LoadAsync(state, reader, session, cancellation);
+        return await TextAsync(document, state, tree, store, await SourcesAsync(state, session, reader, cancellation), cancellation);
+    }
+
+    /// <summary>Every document the case has now, in the order of <see cref="Of"/>, for <paramref name="reader"/> as <see cref="TextAsync(DocumentRef, MediationCase, OrgTree, IDocumentStore, IQuerySession, CurrentUser?, CancellationToken)"/> gives each.</summary>
+    public static async Task<IReadOnlyList<DocumentText>> AllAsync(MediationCase state, OrgTree tree, IDocumentStore store, IQuerySession session,
+        CurrentUser? reader, CancellationToken cancellation)
+    {
+        var sources = await SourcesAsync(state, session, reader, cancellation);
+        var texts = new List<DocumentText>();
+        foreach (var document in Of(state)) texts.Add(await TextAsync(document, state, tree, store, sources, cancellation));
+        return texts;
+    }
+
+    /// <summary>What every document of a case is written from besides the case: its parties as the reader may see them, its category's name.</summary>
+    sealed record Sources(DocumentParties Parties, string Category);
+
+    static async Task<Sources> SourcesAsync(MediationCase state, IQuerySession session, CurrentUser? reader, CancellationToken cancellation) => new(
+        await DocumentParties.LoadAsync(state, reader, session, cancellation),
+        (await session.LoadAsync<Category>(state.Category, cancellation))?.NameZh ?? state.Category);
+
+    /// <summary>A document the case has (<see cref="Of"/>), written from the case and its sources.</summary>
+    static async Task<DocumentText> TextAsync(DocumentRef document, MediationCase state, OrgTree tree, IDocumentStore store, Sources sources,
+        CancellationToken cancellation)
+    {
+        var (parties, category) = sources;
         if (document.Kind == Agreement) return await AgreementAsync(state, tree, store, parties, cancellation);
 
         var act = document.Kind switch
@@ -102,7 +126,6 @@ public static class CaseDocuments
         // The unit that acted is the one handling the case when it did, named as the organisation tree names it now.
         var unitCode = state.AsOf(act.Event.OccurredAt).HandlingNodeCode;
         var unit = tree.Find(unitCode)?.Name ?? unitCode;
-        var category = (await session.LoadAsync<Category>(state.Category, cancellation))?.NameZh ?? state.Category;
         return act.Event switch
         {
             PetitionAccepted accepted => new DocumentText(AcceptanceNoticeText.Title, AcceptanceNoticeText.Of(state, accepted, unit, category, parties)),
