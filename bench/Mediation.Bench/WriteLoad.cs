@@ -215,6 +215,28 @@ public static class WriteLoad
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).FirstOrDefault();
 
     /// <summary>
+    /// Runs <paramref name="target"/> untimed, in slices, until its rate stops rising: two slices in a row no more
+    /// than 3% above the best before them (at most twelve). Connections and prepared statements are ready after
+    /// the first slice; the JIT's recompilation of hot methods (tiered, with profile-guided optimisation) takes
+    /// far longer in a process with much code, and a row measured during it measures the compiler.
+    /// </summary>
+    static async Task<TimeSpan> WarmUpAsync(Target target, int clients, TimeSpan slice)
+    {
+        const int MaxSlices = 12;
+        var best = 0.0;
+        var flat = 0;
+        var slices = 0;
+        while (slices < MaxSlices && flat < 2)
+        {
+            var rate = (await ClosedAsync(target, clients, slice, seed: 900 + slices)).PerSecond;
+            slices++;
+            flat = slices > 1 && rate <= best * 1.03 ? flat + 1 : 0;
+            best = Math.Max(best, rate);
+        }
+        return slice * slices;
+    }
+
+    /// <summary>
     /// The write-path benchmark: for each concurrency the service, then the peer and the ceiling (when
     /// given) with the service's rate over theirs; then the service at a fixed offered rate. Prints a
     /// markdown table, the rates side by side and the ratio line, and returns the rows.
@@ -226,10 +248,12 @@ public static class WriteLoad
         output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service / this | service memory, peak RSS (VmHWM); service CPU |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         Target[] others = [.. new[] { peer, ceiling }.OfType<Target>()];
-        // Warm-up, untimed: connections, prepared statements, and the JIT's second tier (re-compiled
-        // hot methods arrive some seconds in; without a long enough warm-up the first row measures them).
-        var warmUp = TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds / 2));
-        foreach (var target in (Target[])[service, .. others]) await ClosedAsync(target, concurrencies.Max(), warmUp, seed: 999);
+        var slice = TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds / 4));
+        var warmed = new List<string>();
+        foreach (var target in (Target[])[service, .. others])
+            warmed.Add($"{target.Name} {(await WarmUpAsync(target, concurrencies.Max(), slice)).TotalSeconds:0.#} s");
+        output.WriteLine($"Warm-up, untimed, at {concurrencies.Max()} clients until the rate stops rising: {string.Join(", ", warmed)}.");
+        output.WriteLine();
         var rows = new List<(int clients, LoadResult service, LoadResult? peer, LoadResult? ceiling)>();
         foreach (var clients in concurrencies)
         {
