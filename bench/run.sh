@@ -122,7 +122,7 @@ pg_settings="PostgreSQL $(psql_ "show server_version" | cut -d' ' -f1): fsync=$(
 [ "${PROFILE:-0}" = 1 ] && psql_ "select pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
 set +e
 $client write --url "http://127.0.0.1:$port" --peer "http://127.0.0.1:$peer_port" --ceiling "http://127.0.0.1:$ceiling_port" --clients "$clients" --seconds "$secs" \
-  --rate "$rate" --rate-seconds "$secs" --pid "$pid" | tee -a "$results"
+  --rate "$rate" --rate-seconds "$secs" --pid "$pid" --peer-pid "$peer_pid" | tee -a "$results"
 write_status=${PIPESTATUS[0]}
 set -e
 if [ "${PROFILE:-0}" = 1 ]; then

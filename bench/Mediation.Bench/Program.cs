@@ -19,7 +19,7 @@ switch (args.FirstOrDefault())
         return 0;
     default:
         Console.Error.WriteLine("usage: Mediation.Bench queries --url URL [--token JWT] [--rounds N] [--from yyyy-MM-dd --to yyyy-MM-dd]");
-        Console.Error.WriteLine("       Mediation.Bench write --url URL [--peer URL] [--ceiling URL] [--clients 1,8,32] [--seconds 20] [--rate 500] [--rate-seconds 20] [--seed 1] [--pid SERVICE_PID]");
+        Console.Error.WriteLine("       Mediation.Bench write --url URL [--peer URL] [--ceiling URL] [--clients 1,8,32] [--seconds 20] [--rate 500] [--rate-seconds 20] [--seed 1] [--pid SERVICE_PID] [--peer-pid PEER_PID]");
         Console.Error.WriteLine("       Mediation.Bench body   (the filing body the write mode sends, for pgbench's row)");
         return 2;
 }

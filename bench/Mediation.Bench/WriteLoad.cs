@@ -242,10 +242,10 @@ public static class WriteLoad
     /// markdown table, the rates side by side and the ratio line, and returns the rows.
     /// </summary>
     public static async Task<IReadOnlyList<LoadResult>> RunAsync(Target service, Target? peer, Target? ceiling, IReadOnlyList<int> concurrencies,
-        TimeSpan duration, int rate, TimeSpan rateDuration, int? servicePid, TextWriter output)
+        TimeSpan duration, int rate, TimeSpan rateDuration, int? servicePid, TextWriter output, int? peerPid = null)
     {
         var results = new List<LoadResult>();
-        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service / this | service memory, peak RSS (VmHWM); service CPU |");
+        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service / this | memory, peak RSS (VmHWM); CPU |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         Target[] others = [.. new[] { peer, ceiling }.OfType<Target>()];
         var slice = TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds / 4));
@@ -259,13 +259,15 @@ public static class WriteLoad
         {
             var (mine, peak, hwm, cpu) = await WithMemoryAsync(servicePid, () => ClosedAsync(service, clients, duration, seed: clients));
             results.Add(mine);
-            output.WriteLine(Row(mine, "") + (servicePid is null ? " |" : $" {peak} MB ({hwm} MB); CPU {cpu / mine.Seconds:F2} cores, {cpu * 1000 / Math.Max(1, mine.Requests):F2} ms per command |"));
+            output.WriteLine(Row(mine, "") + Usage(servicePid, mine, peak, hwm, cpu));
             LoadResult? peerResult = null, ceilingResult = null;
             foreach (var other in others)
             {
-                var theirs = await ClosedAsync(other, clients, duration, seed: clients);
+                // The peer's own CPU, when its process is known: where the service's extra work goes is read beside it.
+                var pid = other.Kind == TargetKind.Peer ? peerPid : null;
+                var (theirs, theirPeak, theirHwm, theirCpu) = await WithMemoryAsync(pid, () => ClosedAsync(other, clients, duration, seed: clients));
                 results.Add(theirs);
-                output.WriteLine(Row(theirs, $"**{Ratio(mine, theirs):F2}**") + " |");
+                output.WriteLine(Row(theirs, $"**{Ratio(mine, theirs):F2}**") + Usage(pid, theirs, theirPeak, theirHwm, theirCpu));
                 if (other.Kind == TargetKind.Peer) peerResult = theirs; else ceilingResult = theirs;
             }
             rows.Add((clients, mine, peerResult, ceilingResult));
@@ -298,6 +300,9 @@ public static class WriteLoad
         return results;
     }
 
+    static string Usage(int? pid, LoadResult r, long peak, long hwm, double cpu) =>
+        pid is null ? " |" : $" {peak} MB ({hwm} MB); {cpu / r.Seconds:F2} cores, {cpu * 1000 / Math.Max(1, r.Requests):F2} ms per command |";
+
     static double Ratio(LoadResult service, LoadResult other) => service.PerSecond / other.PerSecond;
 
     /// <summary>
@@ -319,7 +324,7 @@ public static class WriteLoad
 
     /// <summary>
     /// The command line: <c>write --url SERVICE [--peer URL] [--ceiling URL] [--clients 1,8,32] [--seconds 20] [--rate 500]
-    /// [--rate-seconds 20] [--seed 1] [--pid N]</c>. Fails when the service or the ceiling answered anything but 2xx;
+    /// [--rate-seconds 20] [--seed 1] [--pid SERVICE_PID] [--peer-pid PEER_PID]</c>. Fails when the service or the ceiling answered anything but 2xx;
     /// the peer's failures (unmapped concurrency conflicts answer 500) are counted in the tables, not failed on.
     /// </summary>
     public static async Task<int> MainAsync(Arguments options)
@@ -333,7 +338,7 @@ public static class WriteLoad
         var clients = options.Get("clients", "1,8,32").Split(',').Select(int.Parse).ToList();
         var results = await RunAsync(service, peer, ceiling, clients, TimeSpan.FromSeconds(options.Get("seconds", 20)),
             options.Get("rate", 500), TimeSpan.FromSeconds(options.Get("rate-seconds", 20)),
-            options.Has("pid") ? options.Get("pid", 0) : null, Console.Out);
+            options.Has("pid") ? options.Get("pid", 0) : null, Console.Out, options.Has("peer-pid") ? options.Get("peer-pid", 0) : null);
         return results.Any(r => r.Target != "peer" && r.ErrorCount > 0) ? 1 : 0;
     }
 

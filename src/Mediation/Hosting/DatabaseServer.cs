@@ -32,9 +32,16 @@ public sealed class DatabaseServer : IDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The connections the service's pool opens at most, unless its connection string says otherwise.</summary>
+    public const int MaxPoolSize = 40;
+
     /// <summary>
     /// The service sends the same few statements over and over: let Npgsql prepare them, and skip the
     /// reset round trips when a pooled connection is returned (the service keeps no session state).
+    /// The pool is bounded well below PostgreSQL's <c>max_connections</c>: past a few connections per core
+    /// more statements at once only make each slower, and a burst of requests beyond what the database
+    /// keeps up with then waits for a connection (503 "busy" after the pool's <c>Timeout</c>) instead of
+    /// taking every connection slot of the server, where its other clients fail and it thrashes.
     /// Settings given explicitly in the connection string win.
     /// </summary>
     public static string Tuned(string connectionString)
@@ -45,6 +52,7 @@ public sealed class DatabaseServer : IDisposable
         if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = 200;
         if (!given.Contains("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
         if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
+        if (!given.Contains("MaxPoolSize") && !given.Contains("MaximumPoolSize")) builder.MaxPoolSize = MaxPoolSize;
         return builder.ConnectionString;
     }
 

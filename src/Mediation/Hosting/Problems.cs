@@ -166,6 +166,15 @@ public static class Problems
     };
 
     /// <summary>The database cannot be reached: try again shortly (<see cref="DatabaseUnavailable"/>).</summary>
+    public static ProblemDetails DatabaseBusy() => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = "The service is busy",
+        Detail = "Every database connection of the service is in use by other requests. Try again in a few seconds; a command sent " +
+                 "again with the same Idempotency-Key is carried out at most once, whether or not this attempt was.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+    };
+
     public static ProblemDetails DatabaseUnavailable() => new()
     {
         Status = StatusCodes.Status503ServiceUnavailable,
