@@ -245,8 +245,6 @@ public static class WriteLoad
         TimeSpan duration, int rate, TimeSpan rateDuration, int? servicePid, TextWriter output, int? peerPid = null)
     {
         var results = new List<LoadResult>();
-        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service / this | memory, peak RSS (VmHWM); CPU |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         Target[] others = [.. new[] { peer, ceiling }.OfType<Target>()];
         var slice = TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds / 4));
         var warmed = new List<string>();
@@ -254,6 +252,8 @@ public static class WriteLoad
             warmed.Add($"{target.Name} {(await WarmUpAsync(target, concurrencies.Max(), slice)).TotalSeconds:0.#} s");
         output.WriteLine($"Warm-up, untimed, at {concurrencies.Max()} clients until the rate stops rising: {string.Join(", ", warmed)}.");
         output.WriteLine();
+        output.WriteLine("| target | load | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors | service / this | memory, peak RSS (VmHWM); CPU |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         var rows = new List<(int clients, LoadResult service, LoadResult? peer, LoadResult? ceiling)>();
         foreach (var clients in concurrencies)
         {
