@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Schema;
 
 namespace Mediation.Cases.Reading;
 
@@ -10,6 +11,13 @@ namespace Mediation.Cases.Reading;
 /// kept as an inline snapshot, updated in the transaction that appends its events, with the fields the
 /// list filters on duplicated into indexed columns (no scan of events or of JSON).
 /// </summary>
+/// <remarks>
+/// Many commands change none of those columns (a session, a follow-up, a note), so their update can stay on the
+/// row's page without writing to any index (PostgreSQL's heap-only update), as long as no index reads the JSON,
+/// which every command changes: so the case number's unique index is on a column of its own too. The table keeps
+/// PostgreSQL's default fill factor: a lower one would make room for more such updates, but every scan of the
+/// cases (lists, exports) would read that many more pages.
+/// </remarks>
 public static class CaseReadModel
 {
     static readonly Expression<Func<MediationCase, object?>>[] Duplicated =
@@ -18,13 +26,17 @@ public static class CaseReadModel
         x => x.ReceivedAt, x => x.DueAt, x => x.TermDueAt!,
     ];
 
+    /// <summary>Duplicated with a unique index of its own (Marten adds the column for it).</summary>
+    static readonly Expression<Func<MediationCase, object>> Unique = x => x.CaseNumber;
+
     public static void Configure(StoreOptions options)
     {
         // Marten picks the events a snapshot takes from the aggregate's Apply and Create methods; a correction
         // has none (Evolve folds it in), so it is named here, or the case would not follow its corrections.
         options.Projections.Snapshot<MediationCase>(SnapshotLifecycle.Inline, p => p.IncludeType<ActCorrected>());
-        var mapping = options.Schema.For<MediationCase>().UniqueIndex(x => x.CaseNumber);
+        var mapping = options.Schema.For<MediationCase>();
         foreach (var member in Duplicated) mapping.Duplicate(member, partOfPrimaryKey: false);
+        mapping.UniqueIndex(UniqueIndexType.DuplicatedField, Unique);
     }
 
     /// <summary>
@@ -32,9 +44,12 @@ public static class CaseReadModel
     /// each must hold: lists and jurisdiction read these, so verify compares them too.
     /// </summary>
     public static IEnumerable<(string Column, Func<MediationCase, object?> Value)> DuplicatedColumns =>
-        Duplicated.Select(member =>
-        {
-            var body = member.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : member.Body;
-            return (JsonNamingPolicy.SnakeCaseLower.ConvertName(((MemberExpression)body).Member.Name), member.Compile());
-        });
+        Duplicated.Select(member => (ColumnOf(member), member.Compile()))
+            .Append((ColumnOf(Unique), Unique.Compile()));
+
+    static string ColumnOf(LambdaExpression member)
+    {
+        var body = member.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : member.Body;
+        return JsonNamingPolicy.SnakeCaseLower.ConvertName(((MemberExpression)body).Member.Name);
+    }
 }
