@@ -30,12 +30,12 @@ public static class CaseCommandHttp
     }
 
     /// <summary>Runs an attempt (filing a case, say) for an HTTP request and answers it.</summary>
-    public static async Task<IResult> Execute(this CaseCommandRunner runner, HttpContext http, object command, CaseCommandRunner.Attempt attempt,
+    public static async Task<IResult> Execute(this CaseCommandRunner runner, HttpContext http, string name, object command, CaseCommandRunner.Attempt attempt,
         Func<IBatchedQuery, Func<Task>>? prefetch = null)
     {
         var (request, problem) = RequestFrom(http, command);
         if (problem is not null) return problem.ToResult();
-        return Respond(http, await runner.ExecuteAsync(request!, command, attempt, http.RequestAborted, prefetch: prefetch));
+        return Respond(http, await runner.ExecuteAsync(request!, name, command, attempt, http.RequestAborted, prefetch: prefetch));
     }
 
     static (CommandRequest? request, ProblemDetails? problem) RequestFrom(HttpContext http, object command)

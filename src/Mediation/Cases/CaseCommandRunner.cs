@@ -58,6 +58,7 @@ public sealed class CaseCommandRunner(
     IOptions<Archiving.CaseFilePolicy> caseFile,
     Periods.PeriodLocks locks,
     TimeProvider clock,
+    Telemetry.ServiceMetrics metrics,
     ILogger<CaseCommandRunner> logger)
 {
     const int Attempts = 4;
@@ -92,7 +93,7 @@ public sealed class CaseCommandRunner(
         // No case has the all-zero id (Marten refuses an empty stream id): it is answered as any unknown case.
         if (caseId == Guid.Empty) return Task.FromResult(CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}.")));
         JasperFx.Events.IEventStream<MediationCase>? prefetched = null;
-        return ExecuteAsync(request, command, async (session, messages, token) =>
+        return ExecuteAsync(request, TCommand.Name, command, async (session, messages, token) =>
         {
             // The first attempt's stream may have come with the idempotency lookup, in one round trip.
             var stream = prefetched ?? await session.Events.FetchForWriting<MediationCase>(caseId, token);
@@ -140,8 +141,22 @@ public sealed class CaseCommandRunner(
     /// </summary>
     /// <param name="prefetch">Reads the first attempt wants, enlisted in the batch that looks up the
     /// idempotency record in that attempt's session; it returns what to run once the batch is read.</param>
-    public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, object command, Attempt attempt, CancellationToken cancellation, Guid? caseId = null,
-        Func<IBatchedQuery, Func<Task>>? prefetch = null)
+    /// <param name="name">The command as refusals name it, for its span and its count in the service's metrics.</param>
+    public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, string name, object command, Attempt attempt, CancellationToken cancellation,
+        Guid? caseId = null, Func<IBatchedQuery, Func<Task>>? prefetch = null)
+    {
+        using var activity = Telemetry.ServiceMetrics.Source.StartActivity($"command {name}");
+        activity?.SetTag("mediation.command", name);
+        if (caseId is { } id) activity?.SetTag("mediation.case_id", id);
+        var outcome = await DecideAndCommitAsync(request, command, attempt, cancellation, caseId, prefetch);
+        activity?.SetTag("http.response.status_code", outcome.Status);
+        if (!outcome.Succeeded) activity?.SetTag("mediation.refused", outcome.Refusal?.GetType().Name ?? outcome.Problem?.Title);
+        metrics.Command(name, outcome);
+        return outcome;
+    }
+
+    async Task<CommandOutcome> DecideAndCommitAsync(CommandRequest request, object command, Attempt attempt, CancellationToken cancellation, Guid? caseId,
+        Func<IBatchedQuery, Func<Task>>? prefetch)
     {
         string? recordId = null;
         if (request.IdempotencyKey is not null)

@@ -8,6 +8,7 @@ using Marten;
 using Mediation.Common;
 using Mediation.Security;
 using Mediation.Security.Keys;
+using Mediation.Telemetry;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
@@ -22,6 +23,7 @@ public static class ServiceSetup
     {
         var services = builder.Services;
         var database = DatabaseOptions.Read(builder.Configuration);
+        var telemetry = builder.AddTelemetry();
         // First among the start-up work: without its keys the service stops before anything else starts.
         services.AddSingleton<KeyRings>();
         services.AddHostedService<KeyStartup>();
@@ -71,6 +73,12 @@ public static class ServiceSetup
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.MetadataConfig.UserNameEnabled = true;
                 options.Events.MetadataConfig.HeadersEnabled = true;
+                if (telemetry.Enabled)
+                {
+                    // A span per connection a session holds (with the statements under it), and a count of events appended by type.
+                    options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+                    options.OpenTelemetry.TrackEventCounters();
+                }
                 // Recording times from the service's clock, like every other time it keeps.
                 options.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();
                 // Every append is linked into the keyed chain in its own transaction.
@@ -120,9 +128,10 @@ public static class ServiceSetup
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.Durability.Mode = DurabilityMode.Solo;
-            // Its only use is a metrics exporter this service does not have, and each poll counts the whole
-            // envelope table (one scheduled deadline per open case) beside the projection daemon.
-            opts.Durability.DurabilityMetricsEnabled = false;
+            // Counts of the message tables (scheduled deadlines among them), for telemetry only: each poll counts
+            // the whole envelope table (one scheduled deadline per open case), so as seldom as the service's own gauges.
+            opts.Durability.DurabilityMetricsEnabled = telemetry.Enabled;
+            opts.Durability.UpdateMetricsPeriod = telemetry.GaugePeriod;
             opts.Schedules.ScheduleRecurring<Idempotency.ForgetExpiredIdempotencyKeys>(Idempotency.ForgetExpiredIdempotencyKeysHandler.Cron, TimeZoneInfo.Utc);
             opts.Schedules.ScheduleRecurring<Auditing.Chain.WriteChainDigests>(Auditing.Chain.WriteChainDigestsHandler.Cron, ChinaStandardTime.Zone);
             opts.Policies.OnException<ConcurrencyException>().RetryWithCooldown(50.Milliseconds(), 100.Milliseconds(), 250.Milliseconds());
@@ -154,6 +163,7 @@ public static class ServiceSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurity();
+        app.Use(Telemetry.TelemetrySetup.CountExports);
         // After the access table: whoever may not call an endpoint learns nothing about their input.
         app.Use(QueryValues.Check);
         app.Use(RequestBody.Check);

@@ -84,7 +84,7 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
             {
                 var plan = planner.Plan(options.Seed, number);
                 var key = $"seed-{options.Seed}-{number}";
-                var filing = await runner.ExecuteAsync(Request(key, "/api/cases", plan.Filing), plan.Filing,
+                var filing = await runner.ExecuteAsync(Request(key, "/api/cases", plan.Filing), FileCaseEndpoint.Name, plan.Filing,
                     FileCaseEndpoint.Attempt(plan.Filing, runner, numbers, User), token);
                 Interlocked.Increment(ref commands);
                 if (!filing.Succeeded) throw new InvalidOperationException($"Seed case {number} was not filed: {filing.Problem!.Detail}");

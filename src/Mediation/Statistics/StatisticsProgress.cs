@@ -16,8 +16,10 @@ public static class StatisticsProgress
         from (values (1)) v left join {schema}.mt_event_progression p on p.name = @shard
         """;
 
-    public static void AddShard(NpgsqlCommand command) =>
-        command.Parameters.AddWithValue("shard", $"{Projection.StatisticsProjection.ProjectionName}:All");
+    /// <summary>The projection's row in Marten's progress table.</summary>
+    public static string Shard => $"{Projection.StatisticsProjection.ProjectionName}:All";
+
+    public static void AddShard(NpgsqlCommand command) => command.Parameters.AddWithValue("shard", Shard);
 
     public static DateTimeOffset? Read(object? value) => value is DateTime pending ? new DateTimeOffset(pending, TimeSpan.Zero) : null;
 }

@@ -34,6 +34,9 @@ public static class FileCaseEndpoint
 {
     public const int MaxParties = 50;
 
+    /// <summary>The command as refusals and the service's metrics name it.</summary>
+    public const string Name = "file";
+
     public static ProblemDetails Validate(FileCase command)
     {
         if (command is null) return Problems.MissingBody;
@@ -85,7 +88,7 @@ public static class FileCaseEndpoint
         // attempt uses it; a later one reads afresh.
         Category? prefetched = null;
         var attempt = Attempt(command, runner, numbers, CurrentUser.From(http), () => { var c = prefetched; prefetched = null; return c; });
-        return runner.Execute(http, command, attempt, batch =>
+        return runner.Execute(http, Name, command, attempt, batch =>
         {
             var category = batch.Load<Category>(command.Category!);
             return async () => prefetched = await category;
