@@ -53,6 +53,8 @@ public sealed class DatabaseServer : IDisposable
         if (!given.Contains("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
         if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
         if (!given.Contains("MaxPoolSize") && !given.Contains("MaximumPoolSize")) builder.MaxPoolSize = MaxPoolSize;
+        // Which node each session belongs to, in pg_stat_activity and the server's log, when several share the database.
+        if (!given.Contains("ApplicationName")) builder.ApplicationName = $"mediation {Environment.MachineName} {Environment.ProcessId}";
         return builder.ConnectionString;
     }
 

@@ -24,6 +24,7 @@ public static class ServiceSetup
         var services = builder.Services;
         var database = DatabaseOptions.Read(builder.Configuration);
         var telemetry = builder.AddTelemetry();
+        var nodes = NodeOptions.Read(builder.Configuration);
         // First among the start-up work: without its keys the service stops before anything else starts.
         services.AddSingleton<KeyRings>();
         services.AddHostedService<KeyStartup>();
@@ -109,8 +110,7 @@ public static class ServiceSetup
             })
             .UseLightweightSessions()
             .InitializeWith<CodeTables.DefaultCategories>()
-            // Disabled: this process only writes and answers; another one keeps the read models.
-            .AddAsyncDaemon(builder.Configuration.GetValue("Mediation:ProjectionDaemon", DaemonMode.Solo))
+            .AddAsyncDaemon(nodes.Daemon)
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = "wolverine");
         // Without automatic creation the schema must be there already (db-apply): the start stops, naming
         // what is missing or different, rather than a first request failing on it.
@@ -127,7 +127,7 @@ public static class ServiceSetup
             opts.ApplicationAssembly = typeof(ServiceSetup).Assembly;
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
-            opts.Durability.Mode = DurabilityMode.Solo;
+            opts.Durability.Mode = nodes.Durability;
             // Counts of the message tables (scheduled deadlines among them), for telemetry only: each poll counts
             // the whole envelope table (one scheduled deadline per open case), so as seldom as the service's own gauges.
             opts.Durability.DurabilityMetricsEnabled = telemetry.Enabled;
