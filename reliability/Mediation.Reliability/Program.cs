@@ -48,10 +48,19 @@ public static class Program
         }
         catch (Exception e)
         {
-            var broken = new ScenarioReport("Harness", "The suite itself could set up and run.");
-            broken.Violations.Add($"the run broke: {e}");
-            broken.Print();
-            reports.Add(broken);
+            reports.Add(Broken(e));
+        }
+        try
+        {
+            // Several nodes on a database of their own, so that the single-node scenarios above run as one node does.
+            var nodeLogs = Path.Combine(logs, "nodes");
+            Directory.CreateDirectory(nodeLogs);
+            await using var nodes = await Suite.StartAsync(mode, nodeLogs, seed, new Dictionary<string, string>(settings) { ["Mediation__Nodes"] = "Several" });
+            reports.Add(await Run("Node failover", NodeFailover.Property, nodes, NodeFailover.RunAsync));
+        }
+        catch (Exception e)
+        {
+            reports.Add(Broken(e));
         }
 
         var markdown = ScenarioReport.Markdown(mode.Name, reports, watch.Elapsed);
@@ -73,6 +82,14 @@ public static class Program
         report.Elapsed = watch.Elapsed;
         report.Print();
         return report;
+    }
+
+    static ScenarioReport Broken(Exception e)
+    {
+        var broken = new ScenarioReport("Harness", "The suite itself could set up and run.");
+        broken.Violations.Add($"the run broke: {e}");
+        broken.Print();
+        return broken;
     }
 
     static string? Option(string[] args, string name) =>

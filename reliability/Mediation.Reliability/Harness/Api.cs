@@ -32,10 +32,21 @@ public sealed class Api(string url) : IDisposable
 
     readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
     {
-        BaseAddress = new Uri(url),
         Timeout = TimeSpan.FromSeconds(30),
     };
     readonly Dictionary<string, string> _tokens = [];
+    // The nodes requests go to in turn, as a load balancer sends them; a node taken out gets no more.
+    volatile Uri[] _nodes = [new Uri(url)];
+    int _turn;
+
+    public void AddNode(string node) => _nodes = [.. _nodes, new Uri(node)];
+    public void RemoveNode(string node) => _nodes = _nodes.Where(n => n != new Uri(node)).ToArray();
+
+    Uri Next(string path)
+    {
+        var nodes = _nodes;
+        return new Uri(nodes[(int)((uint)Interlocked.Increment(ref _turn) % nodes.Length)], path);
+    }
 
     public Tally Tally { get; private set; } = new();
     public ConcurrentBag<Ack> Acks { get; } = [];
@@ -46,7 +57,7 @@ public sealed class Api(string url) : IDisposable
 
     public async Task SignInAsync(string role, string username, string password)
     {
-        using var response = await _http.PostAsJsonAsync("/api/auth/token", new { username, password });
+        using var response = await _http.PostAsJsonAsync(Next("/api/auth/token"), new { username, password });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"signing in as {username} answered {(int)response.StatusCode}: {body}");
         _tokens[role] = JsonNode.Parse(body)!["accessToken"]!.GetValue<string>();
@@ -73,7 +84,7 @@ public sealed class Api(string url) : IDisposable
 
     async Task<Answer> SendAsync(HttpMethod method, string path, string role, object? body, long? ifMatch, string? idempotencyKey, bool count = true)
     {
-        using var request = new HttpRequestMessage(method, path);
+        using var request = new HttpRequestMessage(method, Next(path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens[role]);
         if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
         if (ifMatch is { } version) request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));

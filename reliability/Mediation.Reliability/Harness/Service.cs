@@ -16,8 +16,21 @@ public sealed class Service : IAsyncDisposable
     readonly string _dll;
     readonly Dictionary<string, string> _environment;
     readonly string _logFolder;
+    readonly string _name = "service";
     Process? _process;
     StreamWriter? _log;
+
+    /// <summary>Another node of the same service: the same database, keys and settings, on an address of its own.</summary>
+    Service(Service other, string name)
+    {
+        _dll = other._dll;
+        _logFolder = other._logFolder;
+        _name = name;
+        Url = $"http://127.0.0.1:{Cluster.FreePort()}";
+        _environment = new Dictionary<string, string>(other._environment) { ["ASPNETCORE_URLS"] = Url };
+    }
+
+    public Service Beside(string name) => new(this, name);
 
     public Service(string dll, Cluster cluster, string logFolder, IReadOnlyDictionary<string, string> settings)
     {
@@ -46,7 +59,10 @@ public sealed class Service : IAsyncDisposable
     public string Url { get; }
     public int Starts { get; private set; }
     public IReadOnlyDictionary<string, string> Environment => _environment;
-    public string LogFile => Path.Combine(_logFolder, $"service-{Starts}.log");
+    public string LogFile => Path.Combine(_logFolder, $"{_name}-{Starts}.log");
+
+    /// <summary>The running process's id (null when it is not running): each node names its database sessions with it.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
 
     /// <summary>The service's build output for a configuration, found from this program's own folder up to Mediation.sln.</summary>
     public static string DllFor(string configuration) => Path.Combine(SolutionRoot, "src", "Mediation", "bin", configuration, "net10.0", "Mediation.dll");
