@@ -26,9 +26,9 @@ public static class CeilingApp
     {
         builder.Logging.ClearProviders();
         // The service's own connection settings (DatabaseServer.Tuned): no DISCARD ALL when a
-        // connection goes back to the pool, statements prepared; otherwise the ceiling pays a round
-        // trip per request the service does not.
-        var tuned = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 200, AutoPrepareMinUsages = 2 };
+        // connection goes back to the pool; otherwise the ceiling pays a round trip per request the
+        // service does not.
+        var tuned = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(tuned));
         var app = builder.Build();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();

@@ -32,8 +32,8 @@ public static class PeerApp
     public static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, string connectionString)
     {
         builder.Logging.ClearProviders();
-        // The ceiling's and the service's connection settings: statements prepared, no reset round trip.
-        var tuned = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 200, AutoPrepareMinUsages = 2 };
+        // The ceiling's and the service's connection settings: no reset round trip.
+        var tuned = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         builder.Services.AddMarten(options =>
             {
                 options.Connection(tuned.ConnectionString);

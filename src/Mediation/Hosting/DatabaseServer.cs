@@ -36,8 +36,10 @@ public sealed class DatabaseServer : IDisposable
     public const int MaxPoolSize = 40;
 
     /// <summary>
-    /// The service sends the same few statements over and over: let Npgsql prepare them, and skip the
-    /// reset round trips when a pooled connection is returned (the service keeps no session state).
+    /// Skip the reset round trips when a pooled connection is returned (the service keeps no session state).
+    /// Statements are not prepared automatically: after a connection is cut, Marten retries a batch on a fresh
+    /// connection, and Npgsql 9.0.4 runs the retried batch with the dead connection's prepared statements (its
+    /// issue 6432): the answers no longer match the statements, and the request fails with a server error.
     /// The pool is bounded well below PostgreSQL's <c>max_connections</c>: past a few connections per core
     /// more statements at once only make each slower, and a burst of requests beyond what the database
     /// keeps up with then waits for a connection (503 "busy" after the pool's <c>Timeout</c>) instead of
@@ -49,8 +51,6 @@ public sealed class DatabaseServer : IDisposable
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>().Select(k => k.Replace(" ", "")).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = 200;
-        if (!given.Contains("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
         if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
         if (!given.Contains("MaxPoolSize") && !given.Contains("MaximumPoolSize")) builder.MaxPoolSize = MaxPoolSize;
         // Which node each session belongs to, in pg_stat_activity and the server's log, when several share the database.
