@@ -165,22 +165,20 @@ public static class Problems
         Type = "https://tools.ietf.org/html/rfc6585#section-4",
     };
 
-    /// <summary>The database cannot be reached: try again shortly (<see cref="DatabaseUnavailable"/>).</summary>
-    public static ProblemDetails DatabaseBusy() => new()
-    {
-        Status = StatusCodes.Status503ServiceUnavailable,
-        Title = "The service is busy",
-        Detail = "Every database connection of the service is in use by other requests. Try again in a few seconds; a command sent " +
-                 "again with the same Idempotency-Key is carried out at most once, whether or not this attempt was.",
-        Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-    };
+    /// <summary>Every connection the service may open is in use: try again shortly (<see cref="DatabaseUnavailable"/>).</summary>
+    public static ProblemDetails DatabaseBusy() =>
+        TryAgainShortly("The service is busy", "Every database connection of the service is in use by other requests.");
 
-    public static ProblemDetails DatabaseUnavailable() => new()
+    /// <summary>The database cannot be reached: try again shortly (<see cref="DatabaseUnavailable"/>).</summary>
+    public static ProblemDetails DatabaseUnavailable() =>
+        TryAgainShortly("The database cannot be reached", "The service cannot reach its database just now.");
+
+    static ProblemDetails TryAgainShortly(string title, string why) => new()
     {
         Status = StatusCodes.Status503ServiceUnavailable,
-        Title = "The database cannot be reached",
-        Detail = "The service cannot reach its database just now. Try again in a few seconds; a command sent again with the " +
-                 "same Idempotency-Key is carried out at most once, whether or not this attempt was.",
+        Title = title,
+        Detail = why + " Try again in a few seconds; a command sent again with the same Idempotency-Key is carried out at most once, " +
+                 "whether or not this attempt was.",
         Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
     };
 

@@ -31,7 +31,7 @@ public sealed class ServiceGauges(IDocumentStore store, ServiceMetrics metrics, 
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    public async Task<GaugeReading> ReadAsync(CancellationToken cancellation)
+    async Task<GaugeReading> ReadAsync(CancellationToken cancellation)
     {
         var schema = store.Options.DatabaseSchemaName;
         var now = clock.GetUtcNow();
@@ -44,16 +44,15 @@ public sealed class ServiceGauges(IDocumentStore store, ServiceMetrics metrics, 
             """);
         cases.Parameters.AddWithValue("now", now);
         cases.Parameters.AddWithValue("open", CaseRules.OpenStatuses.Select(s => s.ToString()).ToArray());
-        var behind = new NpgsqlBatchCommand($"""
+        // Events above the projection's progress, and when the earliest of them was recorded, in one row.
+        var lag = new NpgsqlBatchCommand($"""
             select coalesce((select max(seq_id) from {schema}.mt_events), 0)
-                 - coalesce((select last_seq_id from {schema}.mt_event_progression where name = @shard), 0)
+                 - coalesce((select last_seq_id from {schema}.mt_event_progression where name = @shard), 0),
+                   ({StatisticsProgress.EarliestPendingSql(schema)})
             """);
-        var earliest = new NpgsqlBatchCommand(StatisticsProgress.EarliestPendingSql(schema));
-        foreach (var command in new[] { behind, earliest })
-            command.Parameters.AddWithValue("shard", StatisticsProgress.Shard);
+        lag.Parameters.AddWithValue("shard", StatisticsProgress.Shard);
         batch.BatchCommands.Add(cases);
-        batch.BatchCommands.Add(behind);
-        batch.BatchCommands.Add(earliest);
+        batch.BatchCommands.Add(lag);
 
         var open = new Dictionary<Level, long>();
         var overdue = new Dictionary<Level, long>();
@@ -67,9 +66,7 @@ public sealed class ServiceGauges(IDocumentStore store, ServiceMetrics metrics, 
         await reader.NextResultAsync(cancellation);
         await reader.ReadAsync(cancellation);
         var lagEvents = Math.Max(0, reader.GetInt64(0));
-        await reader.NextResultAsync(cancellation);
-        await reader.ReadAsync(cancellation);
-        var pending = StatisticsProgress.Read(reader.IsDBNull(0) ? null : reader.GetValue(0));
+        var pending = StatisticsProgress.Read(reader.IsDBNull(1) ? null : reader.GetValue(1));
         var lagSeconds = pending is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0;
         return new GaugeReading(open, overdue, lagEvents, lagSeconds);
     }

@@ -47,7 +47,7 @@ public sealed class ServiceMetrics
     /// <summary>A report file started: dispose the answer when its last byte is sent, or the client has gone.</summary>
     public IDisposable Export(string report)
     {
-        if (_exports is null) return new Finished(() => { });
+        if (_exports is null) return NotCounted;
         var tags = new TagList { { "report", report } };
         _exports.Add(1, tags);
         return new Finished(() => _exports.Add(-1, tags));
@@ -63,6 +63,8 @@ public sealed class ServiceMetrics
 
     IEnumerable<Measurement<T>> Single<T>(Func<GaugeReading, T> pick) where T : struct =>
         _gauges is { } gauges ? [new Measurement<T>(pick(gauges))] : [];
+
+    static readonly IDisposable NotCounted = new Finished(() => { });
 
     sealed class Finished(Action action) : IDisposable
     {
