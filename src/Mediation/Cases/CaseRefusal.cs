@@ -115,4 +115,5 @@ public enum RefusalCode
 
     // Where a case is filed.
     UnknownNode,
+    CityHandlesNoCases,
 }

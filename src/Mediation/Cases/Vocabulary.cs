@@ -9,8 +9,11 @@ public enum PetitionType { Suggestion, Accusation, Claim }
 
 public enum Channel { WalkIn, Phone, Letter, Online, Hotline12345, GridPatrol, CourtReferral, PoliceReferral, OwnInitiative }
 
-/// <summary>Both the level of an organisation node and the level a case is handled at, lowest first.</summary>
-public enum Level { Grid, Community, Street, County }
+/// <summary>
+/// Both the level of an organisation node and the level a case is handled at, lowest first. A city oversees
+/// its counties and handles no case itself: a case climbs no higher than its county.
+/// </summary>
+public enum Level { Grid, Community, Street, County, City }
 
 public enum CaseStatus { Registered, Accepted, NotAccepted, Assigned, Resolved, Closed, TransferredOut }
 

@@ -180,6 +180,7 @@ static partial class Chinese
         ["Dashboard.ResolutionRate"] = "化解率",
         ["Dashboard.ByLevel"] = "在办案件（按层级）",
         ["Dashboard.ByAge"] = "在办案件（按时长，天）",
+        ["Dashboard.ByUnit"] = "在办与超期案件（按单位）",
         ["Dashboard.ByMonth"] = "按月办结率与满意率",
         ["Dashboard.OverdueList"] = "超期案件",
         ["Dashboard.Ranking"] = "单位排名（按化解率）",

@@ -116,6 +116,7 @@ static partial class Chinese
         ["Level.Community"] = "社区",
         ["Level.Street"] = "街道",
         ["Level.County"] = "县级",
+        ["Level.City"] = "市级",
         ["CaseStatus.Registered"] = "已登记",
         ["CaseStatus.Accepted"] = "已受理",
         ["CaseStatus.NotAccepted"] = "不予受理",

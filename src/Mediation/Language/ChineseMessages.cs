@@ -55,7 +55,7 @@ static class ChineseMessages
         ["Message.EqualsHeldAt"] = "与调解时间同时填写时，须与之相同",
         ["Message.NodeCodeShape"] = "须为 1 至 32 位字母、数字、“-”或“_”，以字母或数字开头",
         ["Message.RequiredBelowCounty"] = "县级以下单位必填",
-        ["Message.EmptyForCounty"] = "县级单位不填",
+        ["Message.EmptyForCity"] = "市级单位不填",
         ["Message.ChildLevel"] = "{0} 的下级单位层级不符",
         ["Message.RequiredWithSeveralRoots"] = "组织机构有多个根单位时必填",
         ["Message.UserNameShape"] = "须为 2 至 64 位字母、数字、“.”、“-”或“_”，以字母或数字开头",
@@ -133,5 +133,6 @@ static class ChineseMessages
         ["Rule.NotASignatory"] = "不是本协议的当事人或调解员",
         ["Rule.ConfirmationIsForOral"] = "口头协议由当事人确认（confirmed: true），书面协议由签名",
         ["Rule.UnknownNode"] = "您的管辖范围内没有这个单位",
+        ["Rule.CityHandlesNoCases"] = "市级单位不直接办理案件，请在所辖县（区）及以下单位登记",
     };
 }

@@ -180,6 +180,7 @@ static partial class English
         ["Dashboard.ResolutionRate"] = "Resolution rate",
         ["Dashboard.ByLevel"] = "Open cases by level",
         ["Dashboard.ByAge"] = "Open cases by age (days)",
+        ["Dashboard.ByUnit"] = "Open and overdue cases by unit",
         ["Dashboard.ByMonth"] = "Completion and satisfaction by month",
         ["Dashboard.OverdueList"] = "Overdue cases",
         ["Dashboard.Ranking"] = "Units by resolution rate",

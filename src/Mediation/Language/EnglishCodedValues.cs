@@ -116,6 +116,7 @@ static partial class English
         ["Level.Community"] = "Community",
         ["Level.Street"] = "Street",
         ["Level.County"] = "County",
+        ["Level.City"] = "City",
         ["CaseStatus.Registered"] = "Registered",
         ["CaseStatus.Accepted"] = "Accepted",
         ["CaseStatus.NotAccepted"] = "NotAccepted",

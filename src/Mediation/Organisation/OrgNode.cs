@@ -3,7 +3,8 @@ using Mediation.Cases;
 namespace Mediation.Organisation;
 
 /// <summary>
-/// A unit of the organisation tree: county, street/township, community/village or grid.
+/// A unit of the organisation tree: city, county, street/township, community/village or grid. A tree's root
+/// is a city or a county; a city's children are counties.
 /// <see cref="Path"/> lists the codes from the root down, so a subtree is a path prefix.
 /// </summary>
 public sealed record OrgNode
@@ -16,6 +17,12 @@ public sealed record OrgNode
     public string Path { get; init; } = "";
 
     public static string PathOf(string? parentPath, string code) => (parentPath ?? "/") + code + "/";
+
+    /// <summary>Cases are filed and handled here: a county or below, never a city.</summary>
+    public bool HandlesCases => Level <= Level.County;
+
+    /// <summary>The levels a case can be handled at, lowest first.</summary>
+    public static readonly IReadOnlyList<Level> HandlingLevels = [Level.Grid, Level.Community, Level.Street, Level.County];
 
     /// <summary>The level a child of a node at <paramref name="level"/> has, if any.</summary>
     public static Level? ChildLevel(Level level) => level == Level.Grid ? null : level - 1;

@@ -30,6 +30,13 @@ public sealed class OrgTree
 
     public OrgNode? ParentOf(string code) => Find(Find(code)?.ParentCode);
 
+    /// <summary>The level above a case handled at <paramref name="code"/>: its parent, unless that is a city (a county is a case's top).</summary>
+    public OrgNode? HandlingParentOf(string code) => ParentOf(code) is { HandlesCases: true } parent ? parent : null;
+
+    /// <summary>The county <paramref name="code"/> lies in (itself for a county); none for a city.</summary>
+    public OrgNode? CountyOf(string code) =>
+        Find(code) is { } node ? node.Level == Level.County ? node : node.Level < Level.County ? CountyOf(node.ParentCode!) : null : null;
+
     /// <summary>The node and every node below it.</summary>
     public IEnumerable<OrgNode> Subtree(OrgNode node) => _nodes.Values.Where(n => n.Path.StartsWith(node.Path, StringComparison.Ordinal));
 

@@ -20,9 +20,9 @@ public static partial class PutNodeEndpoint
         .Require(CodePattern().IsMatch(code), "code", FieldMessage.NodeCodeShape)
         .Text(command.Name, "name", 100)
         .Enum(command.Level, "level")
-        .Require(command.Level is null || command.Level == Level.County || !string.IsNullOrWhiteSpace(command.ParentCode),
+        .Require(command.Level is null or Level.County or Level.City || !string.IsNullOrWhiteSpace(command.ParentCode),
             "parentCode", FieldMessage.RequiredBelowCounty)
-        .Require(command.Level is not Level.County || command.ParentCode is null, "parentCode", FieldMessage.EmptyForCounty)
+        .Require(command.Level is not Level.City || command.ParentCode is null, "parentCode", FieldMessage.EmptyForCity)
         .Result();
 
     /// <summary>Creates a node under an existing parent one level up, or renames an existing node.</summary>
@@ -36,8 +36,8 @@ public static partial class PutNodeEndpoint
 
     /// <summary>
     /// The node put by <paramref name="user"/> (the endpoint's caller, or the seed command), within their
-    /// jurisdiction: a rename needs the node in it, a new node its parent, a county (a root) the whole
-    /// tree. A node outside the jurisdiction is answered as one that does not exist.
+    /// jurisdiction: a rename needs the node in it, a new node its parent, a new root (a city, or a county
+    /// under no city) the whole tree. A node outside the jurisdiction is answered as one that does not exist.
     /// </summary>
     public static async Task<IResult> PutAsync(string code, PutNode command, CurrentUser user, IDocumentSession session, OrgDirectory directory,
         CancellationToken cancellation)
@@ -45,9 +45,9 @@ public static partial class PutNodeEndpoint
         var level = command.Level!.Value;
         // Decided on the caller's own jurisdiction and the level asked for, before anything is looked up:
         // the refusal says nothing about which counties exist.
-        if (level == Level.County && user.NodeCode is not null)
-            return Problems.Forbidden("A county needs an administrator of the whole tree",
-                $"Your jurisdiction is {user.NodeCode}; a county is the root of a tree, above every node but the whole tree.").ToResult();
+        if (command.ParentCode is null && user.NodeCode is not null)
+            return Problems.Forbidden("A root of the tree needs an administrator of the whole tree",
+                $"Your jurisdiction is {user.NodeCode}; a node under no parent is a root of the tree, above every node but the whole tree.").ToResult();
 
         // Read here rather than from the cached tree: a node created a moment ago elsewhere counts.
         var nodes = (await session.LoadManyAsync<OrgNode>(cancellation, new[] { code, command.ParentCode, user.NodeCode }.OfType<string>().Distinct()))

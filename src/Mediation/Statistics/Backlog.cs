@@ -10,7 +10,9 @@ using Wolverine.Http;
 
 namespace Mediation.Statistics;
 
-/// <summary>积案: cases open at the as-of moment, by level and age, with the overdue and the legacy among them.</summary>
+/// <summary>
+/// 积案: cases open at the as-of moment, by level, age and unit, with the overdue and the legacy among them.
+/// </summary>
 public sealed record BacklogReport(
     long Open,
     long Overdue,
@@ -24,7 +26,16 @@ public sealed record BacklogReport(
 {
     /// <summary>The recording moment the figures are as known at.</summary>
     public DateTimeOffset KnownAt { get; init; }
+
+    /// <summary>
+    /// Each unit directly under the node (a city's counties, a county's streets), then the node itself for the
+    /// cases handled at it (none at a city).
+    /// </summary>
+    public IReadOnlyList<BacklogUnit> ByUnit { get; init; } = [];
 }
+
+/// <summary>The open and overdue cases handled at a unit or below it.</summary>
+public sealed record BacklogUnit(string NodeCode, string NodeName, long Open, long Overdue);
 
 /// <summary>
 /// Open means received (petitions: accepted) and not concluded. Age is whole days since receipt;
@@ -48,38 +59,56 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
     static readonly (string Column, string Condition)[] Counts =
     [
         ("open", "true"), ("overdue", "due_at < @as_of"), ("legacy", $"{Age} > @legacy"),
-        .. Enum.GetValues<Level>().Select(level => (LevelColumn(level), $"level = '{level}'")),
+        .. OrgNode.HandlingLevels.Select(level => (LevelColumn(level), $"level = '{level}'")),
         .. Ages.Select((age, i) => (AgeColumn(i), age.Condition)),
     ];
 
     static string LevelColumn(Level level) => $"at_{level.ToString().ToLowerInvariant()}";
     static string AgeColumn(int bucket) => $"age_{bucket}";
 
-    public async Task<BacklogReport> RunAsync(ReportScope scope, CancellationToken cancellation)
+    public async Task<BacklogReport> RunAsync(ReportScope scope, OrgTree org, CancellationToken cancellation)
     {
         var schema = store.Options.DatabaseSchemaName;
         var legacyDays = options.Value.LegacyDays;
         await using var report = await ReportConnection.OpenAsync(store, cancellation);
         var isNow = await ReportSql.IsNowAsync(report, schema, scope.AsOf, cancellation);
-        // Each part counts its own rows; the parts are added up.
+        // Each part counts its own rows by node; the parts are added up by node, and the nodes here.
         var parts = ReportSql.StateRows(schema, scope, isNow, "open").Select(rows =>
-            $"select {string.Join(", ", Counts.Select(c => $"count(*) filter (where {c.Condition}) as {c.Column}"))} {rows}");
+            $"select node_code, {string.Join(", ", Counts.Select(c => $"count(*) filter (where {c.Condition}) as {c.Column}"))} {rows} group by node_code");
         var sql = $"""
-            select {string.Join(", ", Counts.Select(c => $"sum({c.Column})::bigint as {c.Column}"))} from (
+            select node_code, {string.Join(", ", Counts.Select(c => $"sum({c.Column})::bigint as {c.Column}"))} from (
               {string.Join("\n  union all\n  ", parts)}
-            ) x
+            ) x group by node_code
             """;
         await using var command = report.Command(sql);
         ReportSql.AddScope(command, scope);
         command.Parameters.AddWithValue("legacy", legacyDays);
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        await reader.ReadAsync(cancellation);
-        long Count(string column) => reader.GetInt64(reader.GetOrdinal(column));
+        var total = new long[Counts.Length];
+        var unitOf = Settlement.SettlementQuery.SubUnits(scope.Node, org);
+        var byUnit = new Dictionary<string, (long open, long overdue)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+            while (await reader.ReadAsync(cancellation))
+            {
+                for (var i = 0; i < Counts.Length; i++) total[i] += reader.GetInt64(i + 1);
+                // A case at a node the tree no longer has under this one (none, as nodes do not move) counts in the totals only.
+                if (!unitOf.TryGetValue(reader.GetString(0), out var unit)) continue;
+                var (open, overdue) = byUnit.GetValueOrDefault(unit);
+                byUnit[unit] = (open + reader.GetInt64(1), overdue + reader.GetInt64(2));
+            }
+
+        long Count(string column) => total[Array.FindIndex(Counts, c => c.Column == column)];
+        var units = org.ChildrenOf(scope.Node.Id).Concat(scope.Node.HandlesCases ? [scope.Node] : [])
+            .Select(n =>
+            {
+                var (open, overdue) = byUnit.GetValueOrDefault(n.Id);
+                return new BacklogUnit(n.Id, n.Name, open, overdue);
+            })
+            .ToList();
         return new BacklogReport(
             Count("open"), Count("overdue"), Count("legacy"),
-            Enum.GetValues<Level>().ToDictionary(level => level.ToString(), level => Count(LevelColumn(level))),
+            OrgNode.HandlingLevels.ToDictionary(level => level.ToString(), level => Count(LevelColumn(level))),
             Ages.Select((age, i) => (age.Label, count: Count(AgeColumn(i)))).ToDictionary(a => a.Label, a => a.count),
-            scope.Node.Id, scope.Node.Name, scope.AsOf, legacyDays) { KnownAt = scope.KnownAt };
+            scope.Node.Id, scope.Node.Name, scope.AsOf, legacyDays) { KnownAt = scope.KnownAt, ByUnit = units };
     }
 }
 
@@ -96,6 +125,6 @@ public static class BacklogEndpoint
         var org = await directory.CurrentAsync(cancellation);
         var (scope, problem) = ReportScope.Parse(new ScopeQuery(NodeCode: nodeCode, AsOf: asOf, KnownAt: knownAt), org, CurrentUser.From(http), clock.GetUtcNow(), period: false, grouping: false);
         if (problem is not null) return problem.ToResult();
-        return Results.Ok(await query.RunAsync(await ReportSql.AsKnownAsync(store, scope!, cancellation), cancellation));
+        return Results.Ok(await query.RunAsync(await ReportSql.AsKnownAsync(store, scope!, cancellation), org, cancellation));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Mediation.Cases;
+using Mediation.Organisation;
 
 namespace Mediation.Telemetry;
 
@@ -58,7 +59,7 @@ public sealed class ServiceMetrics
 
     IEnumerable<Measurement<long>> ByLevel(Func<GaugeReading, IReadOnlyDictionary<Level, long>> pick) =>
         _gauges is { } gauges
-            ? Enum.GetValues<Level>().Select(level => new Measurement<long>(pick(gauges).GetValueOrDefault(level), new KeyValuePair<string, object?>("level", level.ToString())))
+            ? OrgNode.HandlingLevels.Select(level => new Measurement<long>(pick(gauges).GetValueOrDefault(level), new KeyValuePair<string, object?>("level", level.ToString())))
             : [];
 
     IEnumerable<Measurement<T>> Single<T>(Func<GaugeReading, T> pick) where T : struct =>

@@ -26,7 +26,7 @@ public static class EscalateEndpoint
     {
         Guards.Handling(state, Command);
         var at = context.At;
-        var parent = context.Org.ParentOf(state.HandlingNodeCode)
+        var parent = context.Org.HandlingParentOf(state.HandlingNodeCode)
                      ?? throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NoLevelAbove,
                          $"it is handled at the {state.Level} {state.HandlingNodeCode}, which has no level above");
         return [new CaseEscalated(command.Reason!.Value, command.Note?.Trim(), state.HandlingNodeCode, state.Level, parent.Id, parent.Level, at)];

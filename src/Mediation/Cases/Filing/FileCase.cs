@@ -127,7 +127,7 @@ public static class FileCaseEndpoint
 
     /// <summary>
     /// Whether the case may be filed: at a node within the filer's jurisdiction (a node that does not
-    /// exist gets the same answer), in an active category, received not in the future. A case starts at
+    /// exist gets the same answer) that handles cases (a county or below, not a city), in an active category, received not in the future. A case starts at
     /// the level of the node it is filed at; its first due date comes from the policy (petitions: the
     /// acceptance decision; the handling deadline is set on acceptance). The service gives an accepted
     /// filing its ids and case number afterwards, so a refused filing uses no number.
@@ -136,6 +136,8 @@ public static class FileCaseEndpoint
     {
         if (context.Org.Find(command.NodeCode) is not { } node || !filer.Covers(context.Org, node.Id))
             throw new CaseRefusal.UnknownNode(command.NodeCode);
+        if (!node.HandlesCases)
+            throw new CaseRefusal.InvalidField("nodeCode", RefusalCode.CityHandlesNoCases, $"{node.Id} is a city, which handles no case; file it at one of its counties or below");
         if (category is not { Active: true })
             throw new CaseRefusal.InvalidField("category", RefusalCode.UnknownCategory, $"there is no category {command.Category}; see GET /api/categories");
         var receivedAt = command.ReceivedAt ?? context.Now;

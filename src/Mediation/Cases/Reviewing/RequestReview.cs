@@ -30,7 +30,7 @@ public static class RequestReviewEndpoint
         ActRules.Reviewing(state, Command, at, context);
 
         var from = state.ResolvedNodeCode ?? state.HandlingNodeCode;
-        var to = context.Org.ParentOf(from) ?? context.Org.Find(from);
+        var to = context.Org.HandlingParentOf(from) ?? context.Org.Find(from);
         var stage = ActRules.NextReviewStage(state);
         return [new PetitionReviewRequested(stage, command.Reason!.Trim(), from, to?.Id ?? from, to?.Level ?? state.Level, at + context.Deadlines.Review, at)];
     }

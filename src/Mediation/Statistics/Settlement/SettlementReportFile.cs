@@ -64,7 +64,7 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         var backlogRows = new List<object?[]>();
         foreach (var (label, unitScope) in units.Select(u => (u.label, u.backlog)).Append((language.Total, scope)))
         {
-            var b = await backlog.RunAsync(unitScope, cancellation);
+            var b = await backlog.RunAsync(unitScope, org, cancellation);
             backlogRows.Add([label, b.Open, b.Overdue, b.Legacy, b.ByLevel["Grid"], b.ByLevel["Community"], b.ByLevel["Street"], b.ByLevel["County"],
                 .. BacklogQuery.AgeBuckets.Select(a => (object?)b.ByAge[a])]);
         }
