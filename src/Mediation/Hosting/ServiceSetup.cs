@@ -99,7 +99,7 @@ public static class ServiceSetup
                 Cases.Reading.CaseReadModel.Configure(options);
                 options.Storage.ExtendedSchemaObjects.AddRange(Statistics.Projection.StatisticsTables.SchemaObjects(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Security.SigningIn.Lockout.SchemaObject(options.DatabaseSchemaName));
-                options.Storage.ExtendedSchemaObjects.Add(Cases.Filing.CaseNumbers.SchemaObject(options.DatabaseSchemaName));
+                options.Storage.ExtendedSchemaObjects.AddRange(Cases.Filing.CaseNumbers.SchemaObjects(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Documents.AgreementNumbers.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Attachments.AttachmentTable.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Archiving.CaseFileNumbers.Series.SchemaObject(options.DatabaseSchemaName));

@@ -30,6 +30,16 @@ public class CityTests(CityFixture city) : IClassFixture<CityFixture>
     }
 
     [Fact]
+    public async Task Each_county_numbers_its_own_cases_and_the_number_carries_it()
+    {
+        // Each the first of its county's year (the fixture files the overdue ones first).
+        city.OverdueInA.Number.ShouldMatch(@"^KA-\d{4}-000001$");
+        city.OverdueInB.Number.ShouldMatch(@"^KB-\d{4}-000001$");
+        city.AtTheGridInA.Number.ShouldMatch(@"^KA-\d{4}-00000[12]$");
+        (await city.Users["supervisor-city"].Get($"/api/cases/by-number/{city.OverdueInB.Number}")).ShouldBe(HttpStatusCode.OK).Id.ShouldBe(city.OverdueInB.Id);
+    }
+
+    [Fact]
     public async Task A_county_sees_its_own_cases_and_lists_only_and_the_city_sees_both_counties()
     {
         var inA = new[] { city.OverdueInA, city.AtTheGridInA };

@@ -116,7 +116,7 @@ public static class FileCaseEndpoint
                 Phone = p.Phone,
                 Address = p.Address?.Trim(),
             }).ToList();
-            var filed = filing.Filed(caseId, await numbers.NextAsync(filing.ReceivedAt, cancellation),
+            var filed = filing.Filed(caseId, await numbers.NextAsync(context.Org, filing.Node, filing.ReceivedAt, cancellation),
                 parties.Select(p => new PartyReference(p.Id, p.Role)).ToList());
 
             session.Insert<Party>(parties);
