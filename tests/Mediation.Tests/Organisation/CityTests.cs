@@ -109,7 +109,7 @@ public class CityTests(CityFixture city) : IClassFixture<CityFixture>
     }
 
     [Fact]
-    public async Task The_dashboard_works_at_the_city_with_its_counties_and_at_a_county_with_nothing_of_the_other()
+    public async Task The_dashboard_and_reports_pages_work_at_the_city_with_its_counties_and_at_a_county_with_nothing_of_the_other()
     {
         var cityPage = await TextAsync("supervisor-city", "/workbench/dashboard");
         cityPage.ShouldContain("测试市");
@@ -120,6 +120,12 @@ public class CityTests(CityFixture city) : IClassFixture<CityFixture>
         var overdue = cityPage[cityPage.IndexOf("data-testid=\"overdue-list\"", StringComparison.Ordinal)..];
         overdue.ShouldContain(city.OverdueInA.Number);
         overdue.ShouldContain(city.OverdueInB.Number);
+
+        var cityReports = await TextAsync("auditor-city", $"/workbench/reports?{CityFixture.Period}");
+        cityReports.ShouldContain("<option value=\"KB\"");
+        var table = cityReports[cityReports.IndexOf("<table", StringComparison.Ordinal)..];
+        table.ShouldContain("甲县");
+        table.ShouldContain("乙县");
 
         var countyPage = await TextAsync("supervisor-ka", "/workbench/dashboard");
         countyPage.ShouldContain("甲县城关街道");

@@ -127,9 +127,10 @@ public static class FileCaseEndpoint
 
     /// <summary>
     /// Whether the case may be filed: at a node within the filer's jurisdiction (a node that does not
-    /// exist gets the same answer) that handles cases (a county or below, not a city), in an active category, received not in the future. A case starts at
-    /// the level of the node it is filed at; its first due date comes from the policy (petitions: the
-    /// acceptance decision; the handling deadline is set on acceptance). The service gives an accepted
+    /// exist gets the same answer) that handles cases (a county or below, not a city), in an active
+    /// category, received not in the future. A case starts at the level of the node it is filed at; its
+    /// first due date comes from the policy (petitions: the acceptance decision; the handling deadline is
+    /// set on acceptance). The service gives an accepted
     /// filing its ids and case number afterwards, so a refused filing uses no number.
     /// </summary>
     public static AcceptedFiling Decide(FileCase command, Category? category, CurrentUser filer, DecisionContext context)
