@@ -28,9 +28,6 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
     {
         readonly List<string> _problems = [];
         readonly List<string> _requests = [];
-        readonly List<(long At, string Url, string Problem)> _aborted = [];
-        readonly Dictionary<string, long> _lastAnswered = [];
-        long _clock;
 
         public required IPage Page { get; init; }
 
@@ -40,15 +37,7 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
         public IReadOnlyList<string> TakeProblems(string origin, Func<string, bool>? expected = null)
         {
             List<string> problems;
-            lock (_problems)
-            {
-                problems = _problems.ToList();
-                // A load cut short and then answered in full at the same address was superseded (the browser
-                // or Blazor started it again), not refused: the page the user sees came whole.
-                problems.AddRange(_aborted.Where(a => !(_lastAnswered.TryGetValue(a.Url, out var at) && at > a.At)).Select(a => a.Problem));
-                _problems.Clear();
-                _aborted.Clear();
-            }
+            lock (_problems) { problems = _problems.ToList(); _problems.Clear(); }
             lock (_requests)
                 problems.AddRange(_requests.Where(r => !r.StartsWith(origin + "/", StringComparison.Ordinal) && !r.StartsWith("data:", StringComparison.Ordinal))
                     .Select(r => "request outside the service: " + r));
@@ -56,8 +45,6 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
         }
 
         public void Add(string problem) { lock (_problems) _problems.Add(problem); }
-        public void Aborted(string url, string problem) { lock (_problems) _aborted.Add((++_clock, url, problem)); }
-        public void Answered(string url) { lock (_problems) _lastAnswered[url] = ++_clock; }
         public void Requested(string url) { lock (_requests) _requests.Add(url); }
     }
 
@@ -80,13 +67,7 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
                 watched.Add("console: " + message.Text);
         };
         page.Response += (_, response) => { if (response.Status >= 400) watched.Add($"{response.Status} {response.Url}"); };
-        page.RequestFinished += (_, request) => watched.Answered(request.Url);
-        page.RequestFailed += (_, request) =>
-        {
-            var problem = $"failed request ({request.ResourceType}): {request.Url} {request.Failure}";
-            if (request.Failure == "net::ERR_ABORTED") watched.Aborted(request.Url, problem);
-            else watched.Add(problem);
-        };
+        page.RequestFailed += (_, request) => watched.Add($"failed request ({request.ResourceType}): {request.Url} {request.Failure}");
         return watched;
     }
 
@@ -160,9 +141,14 @@ public class ContentPolicyBrowserTests(BrowserFixture fixture) : IClassFixture<B
         // Enhanced navigation (Blazor patches the page in place) and the page a role may not open.
         await page.ClickAsync("a[href='/workbench/queue']");
         await page.WaitForURLAsync("**/workbench/queue");
-        await page.WaitForSelectorAsync("[data-testid=filters]");
+        // The page came whole: its list, with the case filed above.
+        await Assertions.Expect(page.Locator("[data-testid=queue]")).ToContainTextAsync(number);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        watched.TakeProblems(fixture.BaseAddress).ShouldBeEmpty("enhanced navigation");
+        // Under load Chromium now and then reports the navigation's own fetch as aborted after Blazor has
+        // patched the page from it, with no script error and no second request: the page above is what the
+        // user gets, so that report alone is no refusal.
+        watched.TakeProblems(fixture.BaseAddress, p => p == $"failed request (fetch): {fixture.BaseAddress}/workbench/queue net::ERR_ABORTED")
+            .ShouldBeEmpty("enhanced navigation");
 
         var clerkPage = await WatchedPageAsync();
         await SignInAsync(clerkPage.Page, "clerk");

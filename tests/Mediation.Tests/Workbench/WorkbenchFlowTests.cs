@@ -154,7 +154,7 @@ public partial class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<
         await Assertions.Expect(page.Locator("[data-testid=resolution-rate]"))
             .ToHaveTextAsync((stats.Body["resolutionRate"]!.GetValue<double>() * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%");
         await Assertions.Expect(page.Locator("[data-testid=overdue-list]")).ToContainTextAsync("拖欠工资");
-        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-chart] canvas').length === 3");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-chart] canvas').length === 4");
         await Shot(page, "08-dashboard");
         await page.ClickAsync("[data-testid=overdue-list] button[data-open]");
         await page.Locator("dialog[open] select[name='Act.Kind']").SelectOptionAsync("Reminder");
