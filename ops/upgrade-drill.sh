@@ -146,6 +146,8 @@ echo "the statistics are rebuilt from the events"
 # A case's snapshot written by the previous release lacks what this one keeps: rebuilt from the events too.
 quietly "rebuilding the case snapshots failed" mediation "$port" mediation projections rebuild -p MediationCase
 echo "the case snapshots are rebuilt from the events"
+quietly "persons reindex failed" mediation "$port" mediation persons reindex
+echo "the person index is made from the parties: $(grep -ao 'Indexed [0-9]* parties' "$work/command.log")"
 
 step "(c) this build as mediation_runtime (no DDL rights), Mediation:Database:AutoCreate=None"
 psql_as mediation "

@@ -85,6 +85,7 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage NodeCodeShape { get; } = Of("must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit");
     public static FieldMessage RequiredBelowCounty { get; } = Of("is required below the county");
     public static FieldMessage EmptyForCity { get; } = Of("must be empty for a city");
+    public static FieldMessage OneOfIdPhoneAddress { get; } = Of("an ID number, a phone or an address is needed to look a person up");
     public static FieldMessage ChildLevel(string parent, string child) => Of($"a node under the {parent} must be a {child}", [parent, child]);
     public static FieldMessage RequiredWithSeveralRoots { get; } = Of("is required when the organisation has several roots");
     public static FieldMessage UserNameShape { get; } = Of("must be 2 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");

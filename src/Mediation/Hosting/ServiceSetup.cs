@@ -36,6 +36,7 @@ public static class ServiceSetup
         services.AddSingleton<Periods.ChangesSinceLock>();
         services.AddSingleton<Cases.CaseCommandRunner>();
         services.AddSingleton<Cases.Filing.CaseNumbers>();
+        services.AddSingleton<Parties.PersonIndex>();
         services.AddSingleton<Cases.Documents.DocumentFont>();
         Cases.Deadlines.DeadlinePolicy.AddTo(services);
         Cases.Recording.RecordingPolicy.AddTo(services);
@@ -100,6 +101,7 @@ public static class ServiceSetup
                 options.Storage.ExtendedSchemaObjects.AddRange(Statistics.Projection.StatisticsTables.SchemaObjects(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Security.SigningIn.Lockout.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.AddRange(Cases.Filing.CaseNumbers.SchemaObjects(options.DatabaseSchemaName));
+                options.Storage.ExtendedSchemaObjects.Add(Parties.PersonIndex.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Documents.AgreementNumbers.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Attachments.AttachmentTable.SchemaObject(options.DatabaseSchemaName));
                 options.Storage.ExtendedSchemaObjects.Add(Cases.Archiving.CaseFileNumbers.Series.SchemaObject(options.DatabaseSchemaName));

@@ -56,6 +56,7 @@ static class ChineseMessages
         ["Message.NodeCodeShape"] = "须为 1 至 32 位字母、数字、“-”或“_”，以字母或数字开头",
         ["Message.RequiredBelowCounty"] = "县级以下单位必填",
         ["Message.EmptyForCity"] = "市级单位不填",
+        ["Message.OneOfIdPhoneAddress"] = "身份证号、电话、地址至少填一项",
         ["Message.ChildLevel"] = "{0} 的下级单位层级不符",
         ["Message.RequiredWithSeveralRoots"] = "组织机构有多个根单位时必填",
         ["Message.UserNameShape"] = "须为 2 至 64 位字母、数字、“.”、“-”或“_”，以字母或数字开头",

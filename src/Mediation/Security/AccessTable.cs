@@ -62,6 +62,8 @@ public static class AccessTable
         ["GET /api/cases/{id}"] = Access.For("read a case", true, C, M, S, U),
         ["GET /api/cases/by-number/{caseNumber}"] = Access.For("read a case", true, C, M, S, U),
         ["GET /api/cases/{id}/history"] = Access.For("read a case's history", true, C, M, S, U),
+        ["POST /api/persons/related"] = Access.For("find a person's earlier cases", false, C, M, S, U),
+        ["GET /api/cases/{id}/related"] = Access.For("find a case's related cases", true, C, M, S, U),
         ["GET /api/cases/{id}/verify"] = Access.For("check a case's history for tampering", true, S, U),
         ["POST /api/cases/{id}/attachments"] = Access.For("add an attachment to a case", true, C, M, S),
         ["GET /api/cases/{id}/attachments"] = Access.For("list a case's attachments", true, C, M, S, U),

@@ -4,6 +4,7 @@ using Mediation.Cases.Filing;
 using Mediation.Common;
 using Mediation.Idempotency;
 using Mediation.Organisation;
+using Mediation.Parties;
 using Mediation.Security;
 using Mediation.Hosting;
 
@@ -18,7 +19,7 @@ public sealed record SeedResult(int Cases, int Commands, int Refused, TimeSpan E
 /// as the HTTP API, as the user <c>seed</c>. Every command carries an idempotency key derived from the
 /// seed, so running the same seed again adds nothing.
 /// </summary>
-public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCommandRunner runner, CaseNumbers numbers, TimeProvider clock,
+public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCommandRunner runner, CaseNumbers numbers, PersonIndex index, TimeProvider clock,
     Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount> hasher, ILogger<Seeder> logger)
 {
     public static readonly CurrentUser User = new("seed", DemoCounty.CountyCode, new HashSet<string>());
@@ -85,7 +86,7 @@ public sealed class Seeder(IDocumentStore store, OrgDirectory directory, CaseCom
                 var plan = planner.Plan(options.Seed, number);
                 var key = $"seed-{options.Seed}-{number}";
                 var filing = await runner.ExecuteAsync(Request(key, "/api/cases", plan.Filing), FileCaseEndpoint.Name, plan.Filing,
-                    FileCaseEndpoint.Attempt(plan.Filing, runner, numbers, User), token);
+                    FileCaseEndpoint.Attempt(plan.Filing, runner, numbers, index, User), token);
                 Interlocked.Increment(ref commands);
                 if (!filing.Succeeded) throw new InvalidOperationException($"Seed case {number} was not filed: {filing.Problem!.Detail}");
                 var id = filing.Body is CaseFiledAnswer answer ? answer.Id : ReplayedId(filing);

@@ -55,6 +55,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         ["POST /api/cases/{id}/archive"] = _ => new { retention = "Long" },
         ["POST /api/cases/{id}/attachments"] = _ => Cases.Attachments.Files.Form(Cases.Attachments.Files.Png, "现场照片.png", "现场"),
         ["POST /api/parties/{id}/erase"] = _ => new { reason = "当事人申请删除，保存期限已满" },
+        ["POST /api/persons/related"] = _ => new { idNumber = "11010519491231002X" },
     };
 
     IReadOnlyList<(string key, string method, string pattern)> MappedApiEndpoints() =>

@@ -82,12 +82,12 @@ public static class FileCaseEndpoint
 
     [WolverinePost("/api/cases", OperationId = "FileCase")]
     [ProducesResponseType<CaseFiledAnswer>(StatusCodes.Status201Created)]
-    public static Task<IResult> Post(FileCase command, HttpContext http, CaseCommandRunner runner, CaseNumbers numbers)
+    public static Task<IResult> Post(FileCase command, HttpContext http, CaseCommandRunner runner, CaseNumbers numbers, PersonIndex index)
     {
         // With an Idempotency-Key the category is read in the batch that looks the key up. Only the first
         // attempt uses it; a later one reads afresh.
         Category? prefetched = null;
-        var attempt = Attempt(command, runner, numbers, CurrentUser.From(http), () => { var c = prefetched; prefetched = null; return c; });
+        var attempt = Attempt(command, runner, numbers, index, CurrentUser.From(http), () => { var c = prefetched; prefetched = null; return c; });
         return runner.Execute(http, Name, command, attempt, batch =>
         {
             var category = batch.Load<Category>(command.Category!);
@@ -97,7 +97,7 @@ public static class FileCaseEndpoint
 
     /// <summary>Filing as the runner runs it: for the endpoint, and for the seed command.</summary>
     /// <param name="prefetchedCategory">The category if it was read already (null: read it).</param>
-    public static CaseCommandRunner.Attempt Attempt(FileCase command, CaseCommandRunner runner, CaseNumbers numbers, CurrentUser user,
+    public static CaseCommandRunner.Attempt Attempt(FileCase command, CaseCommandRunner runner, CaseNumbers numbers, PersonIndex index, CurrentUser user,
         Func<Category?>? prefetchedCategory = null) =>
         async (session, messages, cancellation) =>
         {
@@ -120,6 +120,7 @@ public static class FileCaseEndpoint
                 parties.Select(p => new PartyReference(p.Id, p.Role)).ToList());
 
             session.Insert<Party>(parties);
+            foreach (var party in parties) index.Add(session, party);
             session.Events.StartStream<MediationCase>(caseId, filed);
             await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, new MediationCase().Then(filed), context.Deadlines, context.Now);
             return CommandOutcome.Done(StatusCodes.Status201Created, new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, $"/api/cases/{caseId}");

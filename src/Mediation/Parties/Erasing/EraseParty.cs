@@ -30,7 +30,7 @@ public static class ErasePartyEndpoint
     [WolverinePost("/api/parties/{id}/erase", OperationId = "EraseParty")]
     [ProducesResponseType<PartyErased>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(Guid id, EraseParty command, HttpContext http, IDocumentStore store, OrgDirectory directory, AccessLog accessLog,
-        TimeProvider clock)
+        PersonIndex index, TimeProvider clock)
     {
         var user = CurrentUser.From(http);
         await using var session = store.LightweightSession();
@@ -44,6 +44,7 @@ public static class ErasePartyEndpoint
 
         var now = clock.GetUtcNow();
         session.Update(party with { Name = null, IdNumber = null, Phone = null, Address = null, ErasedAt = now });
+        index.Remove(session, id);
         Cases.Attachments.AttachmentTable.QueueErasure(session, party.CaseId, now);
         session.Insert(accessLog.Entry(http, user.Name, AccessAction.Erase, party.CaseId, id, command.Reason!.Trim(),
             nodes: [state.NodeCode, state.HandlingNodeCode]));

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Mediation.Cases;
 using Mediation.Cases.Filing;
+using Mediation.Parties;
 using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
@@ -16,12 +17,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Mediation.Cases.CaseCommandRunner _caseCommandRunner;
         private readonly Mediation.Cases.Filing.CaseNumbers _caseNumbers;
+        private readonly Mediation.Parties.PersonIndex _personIndex;
 
-        public POST_api_cases(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Mediation.Cases.CaseCommandRunner caseCommandRunner, Mediation.Cases.Filing.CaseNumbers caseNumbers) : base(wolverineHttpOptions)
+        public POST_api_cases(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Mediation.Cases.CaseCommandRunner caseCommandRunner, Mediation.Cases.Filing.CaseNumbers caseNumbers, Mediation.Parties.PersonIndex personIndex) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _caseCommandRunner = caseCommandRunner;
             _caseNumbers = caseNumbers;
+            _personIndex = personIndex;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -40,7 +43,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Cases.Filing.FileCaseEndpoint.Post(command, httpContext, _caseCommandRunner, _caseNumbers).ConfigureAwait(false);
+            var result = await Mediation.Cases.Filing.FileCaseEndpoint.Post(command, httpContext, _caseCommandRunner, _caseNumbers, _personIndex).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -3,6 +3,7 @@
 using Marten;
 using Mediation.Auditing;
 using Mediation.Organisation;
+using Mediation.Parties;
 using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
@@ -18,14 +19,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Mediation.Auditing.AccessLog _accessLog;
         private readonly Mediation.Organisation.OrgDirectory _orgDirectory;
+        private readonly Mediation.Parties.PersonIndex _personIndex;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_parties_id_erase(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Mediation.Auditing.AccessLog accessLog, Mediation.Organisation.OrgDirectory orgDirectory, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_api_parties_id_erase(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Marten.IDocumentStore documentStore, Mediation.Auditing.AccessLog accessLog, Mediation.Organisation.OrgDirectory orgDirectory, Mediation.Parties.PersonIndex personIndex, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _documentStore = documentStore;
             _accessLog = accessLog;
             _orgDirectory = orgDirectory;
+            _personIndex = personIndex;
             _timeProvider = timeProvider;
         }
 
@@ -57,7 +60,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Mediation.Parties.Erasing.ErasePartyEndpoint.Post(id, command, httpContext, _documentStore, _orgDirectory, _accessLog, _timeProvider).ConfigureAwait(false);
+            var result = await Mediation.Parties.Erasing.ErasePartyEndpoint.Post(id, command, httpContext, _documentStore, _orgDirectory, _accessLog, _personIndex, _timeProvider).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
