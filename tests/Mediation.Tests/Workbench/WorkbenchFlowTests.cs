@@ -57,6 +57,12 @@ public partial class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<
         // An old case, overdue, for the dashboard's supervise action.
         var clerkApi = await fixture.ApiAs("clerk");
         await FileAsync(clerkApi, "Dispute", "Phone", "Labour", "拖欠工资", "S2C1", "赵六", receivedAt: DateTimeOffset.UtcNow.AddDays(-40));
+        // The applicant came before: a case of theirs, found at intake by the phone and listed on the new case's page.
+        var earlier = (await clerkApi.Post("/api/cases", new
+        {
+            kind = "Dispute", channel = "Phone", category = "Neighbour", summary = "楼上漏水，前次来访", nodeCode = "S1C1",
+            parties = new[] { new { role = "Applicant", name = "张三", phone = "13800138000" } },
+        })).ShouldBe(HttpStatusCode.Created).Body["caseNumber"]!.GetValue<string>();
 
         var page = await fixture.NewPageAsync();
         await SignInAsync(page, "clerk", "01-sign-in");
@@ -76,12 +82,19 @@ public partial class WorkbenchFlowTests(BrowserFixture fixture) : IClassFixture<
         await page.FillAsync("[id='Applicant.name']", "张三");
         await page.FillAsync("[id='Applicant.phone']", "13800138000");
         await page.FillAsync("[id='Respondent.name']", "李四");
+        await page.ClickAsync("[data-testid=check-related]");
+        await Assertions.Expect(page.Locator("[data-testid=related]")).ToContainTextAsync(earlier);
+        await Assertions.Expect(page.Locator("[data-testid=related]")).ToContainTextAsync("电话");
+        // Nothing filed, nothing lost: the form comes back as it was typed.
+        await Assertions.Expect(page.Locator("#summary")).ToHaveValueAsync("楼上漏水，邻里协商不成");
+        await Assertions.Expect(page.Locator("[id='Applicant.phone']")).ToHaveValueAsync("13800138000");
         await Shot(page, "04-intake");
         await page.ClickAsync("form[data-testid=intake] button[type=submit]");
         await page.WaitForURLAsync("**/workbench/cases/**");
         var caseUrl = page.Url.Split('?')[0];
         var caseNumber = (await page.Locator("h1").InnerTextAsync()).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         await Assertions.Expect(page.Locator("[data-testid=status]")).ToHaveTextAsync("已登记");
+        await Assertions.Expect(page.Locator("[data-testid=related]")).ToContainTextAsync(earlier);
         // Parties are masked for a clerk.
         await Assertions.Expect(page.Locator("[data-testid=parties]")).Not.ToContainTextAsync("13800138000");
 

@@ -42,7 +42,7 @@ public static class FindRelatedEndpoint
     public static async Task<IResult> Find(FindRelated command, HttpContext http, IQuerySession session, PersonIndex index, OrgDirectory directory,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var entries = index.EntriesOf(command.IdNumber?.ToUpperInvariant(), command.Phone, command.Address);
+        var entries = index.EntriesOf(command.IdNumber, command.Phone, command.Address);
         return Results.Ok(await RelatedCasesQuery.AnswerAsync(entries, null, CurrentUser.From(http), session, index, directory, clock.GetUtcNow(), cancellation));
     }
 }

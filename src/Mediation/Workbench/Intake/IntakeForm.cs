@@ -19,6 +19,9 @@ public sealed class IntakeForm
     public PartyFields Applicant { get; set; } = new();
     public PartyFields Respondent { get; set; } = new();
 
+    /// <summary>The clerk asked for the parties' earlier cases, not to file yet.</summary>
+    public bool CheckRelated { get; set; }
+
     public sealed class PartyFields
     {
         public string? Name { get; set; }
