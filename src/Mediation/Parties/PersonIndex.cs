@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -35,6 +36,7 @@ public sealed class PersonIndex(KeyRings rings, IDocumentStore store)
         table.AddColumn("case_id", "uuid").NotNull();
         table.AddColumn("mark", "text").NotNull();
         table.Indexes.Add(new IndexDefinition("ix_person_index_party") { Columns = ["party_id"] });
+        table.Indexes.Add(new IndexDefinition("ix_person_index_case") { Columns = ["case_id"] });
         return table;
     }
 
@@ -47,9 +49,11 @@ public sealed class PersonIndex(KeyRings rings, IDocumentStore store)
         return kept.ToString();
     }
 
-    static string Entry(string keyId, byte[] key, PersonMark mark, string value)
+    readonly ConcurrentDictionary<string, byte[]> _derived = new();
+
+    string Entry(string keyId, byte[] key, PersonMark mark, string value)
     {
-        var derived = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Label);
+        var derived = _derived.GetOrAdd(keyId, _ => HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Label));
         var hash = HMACSHA256.HashData(derived, Encoding.UTF8.GetBytes($"{mark}:{Normalise(value)}"));
         return $"{mark}:{keyId}:{Convert.ToHexStringLower(hash)}";
     }
