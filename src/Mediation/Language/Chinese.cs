@@ -69,6 +69,8 @@ static partial class Chinese
         ["Related.Title"] = "近12个月的相关案件（同一当事人或地址）",
         ["Related.Matched"] = "相同项",
         ["Related.Elsewhere"] = "管辖范围外另有 {0} 件",
+        ["Related.FinalReviewed"] = "已复核终结",
+        ["Related.RepeatPetition"] = "该信访人有已复核终结的信访事项：同一事实和理由的再次信访，可不予受理，理由参考：",
         ["Attachments.None"] = "暂无附件",
         ["Attachments.Reason"] = "查看理由（将记入访问日志）",
         ["Attachments.Open"] = "查看",

@@ -69,6 +69,8 @@ static partial class English
         ["Related.Title"] = "Related cases of the last twelve months (same person or address)",
         ["Related.Matched"] = "Same",
         ["Related.Elsewhere"] = "{0} more outside your jurisdiction",
+        ["Related.FinalReviewed"] = "final after re-review",
+        ["Related.RepeatPetition"] = "This petitioner has a petition final after re-review: raised again on the same facts and grounds, it may be not accepted, for instance:",
         ["Attachments.None"] = "No attachments",
         ["Attachments.Reason"] = "Reason (written to the access log)",
         ["Attachments.Open"] = "Open",

@@ -12,15 +12,29 @@ namespace Mediation.Cases.Repeats;
 /// <summary>The marks of a person at intake: any of them, as the clerk has them. Sent in a body, never in an address.</summary>
 public sealed record FindRelated(string? IdNumber = null, string? Phone = null, string? Address = null);
 
-/// <summary>A case of the last twelve months with the same person or address, and what matched.</summary>
+/// <summary>
+/// A case of the last twelve months with the same person or address, and what matched. <see cref="FinalReviewed"/>:
+/// a petition concluded after its re-review, whose request is final.
+/// </summary>
 public sealed record RelatedCase(Guid Id, string CaseNumber, CaseKind Kind, string Category, string Summary, string NodeCode, string HandlingNodeCode,
-    CaseStatus Status, DateTimeOffset ReceivedAt, IReadOnlyList<PersonMark> Matched);
+    CaseStatus Status, DateTimeOffset ReceivedAt, IReadOnlyList<PersonMark> Matched, bool FinalReviewed)
+{
+    public static bool IsFinal(MediationCase state) =>
+        state is { Kind: CaseKind.Petition, ReviewStage: ReviewStage.ReReview, Status: CaseStatus.Resolved or CaseStatus.Closed };
+}
 
 /// <summary>
 /// The cases in the caller's jurisdiction in full; of those outside it, only how many there are, so that a
-/// grid learns that the person is known elsewhere without learning where or why.
+/// grid learns that the person is known elsewhere without learning where or why. When one of them is a petition
+/// whose request is final, <see cref="SuggestedNotAcceptReason"/> is the reason a new petition raising the same
+/// matter is not accepted for.
 /// </summary>
-public sealed record RelatedCases(IReadOnlyList<RelatedCase> Cases, int Elsewhere, DateTimeOffset Since);
+public sealed record RelatedCases(IReadOnlyList<RelatedCase> Cases, int Elsewhere, DateTimeOffset Since)
+{
+    public const string FinalRequestReason = "信访人对复核意见不服，仍然以同一事实和理由提出投诉请求，不再受理";
+
+    public string? SuggestedNotAcceptReason => Cases.Any(c => c.FinalReviewed) ? FinalRequestReason : null;
+}
 
 public static class FindRelatedEndpoint
 {
@@ -77,7 +91,8 @@ public static class RelatedCasesQuery
         var org = await directory.CurrentAsync(cancellation);
         var cases = (await session.LoadManyAsync<MediationCase>(cancellation, matches.Keys)).Where(c => c.ReceivedAt >= since).ToList();
         var seen = cases.Where(c => user.Sees(org, c)).OrderByDescending(c => c.ReceivedAt)
-            .Select(c => new RelatedCase(c.Id, c.CaseNumber, c.Kind, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode, c.Status, c.ReceivedAt, matches[c.Id]))
+            .Select(c => new RelatedCase(c.Id, c.CaseNumber, c.Kind, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode, c.Status, c.ReceivedAt, matches[c.Id],
+                RelatedCase.IsFinal(c)))
             .ToList();
         return new RelatedCases(seen, cases.Count - seen.Count, since);
     }

@@ -131,6 +131,35 @@ public class RelatedCasesTests(CaseFixture service) : IClassFixture<CaseFixture>
     }
 
     [Fact]
+    public async Task A_petition_final_after_re_review_is_flagged_with_the_not_accept_reason_suggested()
+    {
+        var idNumber = NewIdNumber();
+        var petition = new
+        {
+            kind = "Petition", petitionType = "Claim", channel = "Letter", category = "Requisition", summary = "反映征地补偿款未按时发放", nodeCode = "S1",
+            parties = new[] { new { role = "Applicant", name = "王五", idNumber } },
+        };
+        var first = await FileAsync(petition);
+        (await service.Api.Post($"/api/cases/{first}/accept", new { noticeMethod = "Written" })).ShouldBe(HttpStatusCode.OK);
+        (await service.Api.Post($"/api/cases/{first}/resolve", new { opinion = "Support" })).ShouldBe(HttpStatusCode.OK);
+        var before = await service.Api.Post("/api/persons/related", new { idNumber });
+        before.Body["cases"]![0]!["finalReviewed"]!.GetValue<bool>().ShouldBeFalse();
+        before.Body["suggestedNotAcceptReason"].ShouldBeNull();
+        for (var stage = 0; stage < 2; stage++) // the review, then the re-review
+        {
+            (await service.Api.Post($"/api/cases/{first}/review", new { reason = "不服处理意见" })).ShouldBe(HttpStatusCode.OK);
+            (await service.Api.Post($"/api/cases/{first}/resolve", new { opinion = "Support" })).ShouldBe(HttpStatusCode.OK);
+        }
+
+        var again = await service.Api.Post("/api/persons/related", new { idNumber });
+        again.Body["cases"]![0]!["finalReviewed"]!.GetValue<bool>().ShouldBeTrue();
+        again.Body["suggestedNotAcceptReason"]!.GetValue<string>().ShouldContain("不再受理");
+        // The new petition's page says so too.
+        var second = await FileAsync(petition);
+        (await service.Api.Get($"/api/cases/{second}/related")).Body["suggestedNotAcceptReason"]!.GetValue<string>().ShouldContain("同一事实和理由");
+    }
+
+    [Fact]
     public async Task A_lookup_needs_one_of_the_marks_and_a_case_outside_the_jurisdiction_is_not_found()
     {
         var empty = (await service.Api.Post("/api/persons/related", new { })).ShouldBe(HttpStatusCode.BadRequest);
