@@ -157,6 +157,12 @@ public class RelatedCasesTests(CaseFixture service) : IClassFixture<CaseFixture>
         // The new petition's page says so too.
         var second = await FileAsync(petition);
         (await service.Api.Get($"/api/cases/{second}/related")).Body["suggestedNotAcceptReason"]!.GetValue<string>().ShouldContain("同一事实和理由");
+        // Its page offers not accepting it with that reason filled in, and marks the earlier petition final.
+        var page = System.Net.WebUtility.HtmlDecode(await (await service.Api.Get($"/workbench/cases/{second}")).ShouldBe(HttpStatusCode.OK)
+            .Response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var dialog = page[page.IndexOf("id=\"dlg-not-accept\"", StringComparison.Ordinal)..];
+        dialog[..dialog.IndexOf("</dialog>", StringComparison.Ordinal)].ShouldContain(Mediation.Cases.Repeats.RelatedCases.FinalRequestReason);
+        page.ShouldContain("data-testid=\"final-reviewed\"");
     }
 
     [Fact]
