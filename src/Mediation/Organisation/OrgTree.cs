@@ -18,7 +18,11 @@ public sealed class OrgTree
             .GroupBy(n => n.ParentCode!)
             .ToFrozenDictionary(g => g.Key, g => g.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
         Roots = _nodes.Values.Where(n => n.ParentCode is null).OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
+        Counties = _nodes.Values.Count(n => n.Level == Level.County);
     }
+
+    /// <summary>How many counties the tree holds (several: a city's, and each case number names its county).</summary>
+    public int Counties { get; }
 
     public IReadOnlyList<OrgNode> Roots { get; }
     public int Count => _nodes.Count;

@@ -51,17 +51,19 @@ public sealed class PersonIndex(KeyRings rings, IDocumentStore store)
 
     readonly ConcurrentDictionary<string, byte[]> _derived = new();
 
-    string Entry(string keyId, byte[] key, PersonMark mark, string value)
+    /// <summary>An entry of a normalised value.</summary>
+    string Entry(string keyId, byte[] key, PersonMark mark, string normalised)
     {
         var derived = _derived.GetOrAdd(keyId, _ => HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Label));
-        var hash = HMACSHA256.HashData(derived, Encoding.UTF8.GetBytes($"{mark}:{Normalise(value)}"));
+        var hash = HMACSHA256.HashData(derived, Encoding.UTF8.GetBytes($"{mark}:{normalised}"));
         return $"{mark}:{keyId}:{Convert.ToHexStringLower(hash)}";
     }
 
+    /// <summary>The marks given, each normalised; none for a value that normalises to nothing.</summary>
     static IEnumerable<(PersonMark Mark, string Value)> Marks(string? idNumber, string? phone, string? address) =>
-        new (PersonMark, string?)[] { (PersonMark.IdNumber, idNumber), (PersonMark.Phone, phone), (PersonMark.Address, address) }
-            .Where(m => !string.IsNullOrWhiteSpace(m.Item2) && Normalise(m.Item2!).Length > 0)
-            .Select(m => (m.Item1, m.Item2!));
+        new (PersonMark Mark, string? Value)[] { (PersonMark.IdNumber, idNumber), (PersonMark.Phone, phone), (PersonMark.Address, address) }
+            .Select(m => (m.Mark, Value: m.Value is null ? "" : Normalise(m.Value)))
+            .Where(m => m.Value.Length > 0);
 
     /// <summary>The index's entries for a party, under the ring's current key: queued in the session that stores the party.</summary>
     public void Add(IDocumentSession session, Party party)

@@ -90,7 +90,6 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
             while (await reader.ReadAsync(cancellation))
             {
                 for (var i = 0; i < Counts.Length; i++) total[i] += reader.GetInt64(i + 1);
-                // A case at a node the tree no longer has under this one (none, as nodes do not move) counts in the totals only.
                 if (!unitOf.TryGetValue(reader.GetString(0), out var unit)) continue;
                 var (open, overdue) = byUnit.GetValueOrDefault(unit);
                 byUnit[unit] = (open + reader.GetInt64(1), overdue + reader.GetInt64(2));

@@ -80,7 +80,7 @@ public sealed class CaseNumbers : IAsyncDisposable
     public async Task<string> NextAsync(OrgTree org, OrgNode node, DateTimeOffset receivedAt, CancellationToken cancellation)
     {
         var county = org.CountyOf(node.Id) ?? throw new InvalidOperationException($"{node.Id} lies in no county: cases are filed at a county or below");
-        var several = org.All.Count(n => n.Level == Level.County) > 1;
+        var several = org.Counties > 1;
         var year = receivedAt.ToOffset(ChinaStandardTime.Offset).Year;
         await using var connection = await _source.OpenConnectionAsync(cancellation);
         await using var next = new NpgsqlCommand(_allocate, connection);
