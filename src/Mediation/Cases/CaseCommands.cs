@@ -8,6 +8,7 @@ using Mediation.Cases.Correcting;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.FollowingUp;
+using Mediation.Cases.Grading;
 using Mediation.Cases.Performance;
 using Mediation.Cases.Reopening;
 using Mediation.Cases.Resolving;
@@ -50,6 +51,9 @@ public static class CaseCommands
         CaseCommandEntry.Of(EscalateEndpoint.Post, EscalateEndpoint.Validate, EscalateEndpoint.Decide, "escalate a case", [M, S],
             form => new Escalate(form.Choice<EscalationReason>("reason"), form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),
             probe: new Escalate(EscalationReason.MediationFailed)),
+        CaseCommandEntry.Of(RegradeRiskEndpoint.Post, RegradeRiskEndpoint.Validate, RegradeRiskEndpoint.Decide, "regrade a case's risk", [C, M, S],
+            form => new RegradeRisk(form.Choice<RiskColour>("colour"), form.LongText("reason"), form.DateTime("occurredAt"), form.LongText("lateReason")),
+            probe: new RegradeRisk(RiskColour.Red, "probe"), moreProbes: [new RegradeRisk(RiskColour.Blue, "probe")]),
         CaseCommandEntry.Of(SendBackEndpoint.Post, SendBackEndpoint.Validate, SendBackEndpoint.Decide, "send a case back down", [S],
             form => new SendBack(form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),
             probe: new SendBack()),

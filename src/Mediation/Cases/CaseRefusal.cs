@@ -88,6 +88,7 @@ public enum RefusalCode
     ConfirmationOutOfOrder,
     CaseFileArchived,
     MandatoryItemsMissing,
+    SameRiskColour,
 
     // A field that does not fit the case.
     InTheFuture,

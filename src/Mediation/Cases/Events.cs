@@ -39,6 +39,7 @@ namespace Mediation.Cases;
 [JsonDerivedType(typeof(AttachmentAdded), "AttachmentAdded")]
 [JsonDerivedType(typeof(CaseArchived), "CaseArchived")]
 [JsonDerivedType(typeof(CaseFileReopened), "CaseFileReopened")]
+[JsonDerivedType(typeof(RiskRegraded), "RiskRegraded")]
 public interface ICaseEvent
 {
     DateTimeOffset OccurredAt { get; }
@@ -61,7 +62,13 @@ public sealed record CaseFiled(
     int GroupSize,
     DateTimeOffset DueAt,
     DateTimeOffset OccurredAt,
-    string? CourtReference = null) : ICaseEvent;
+    string? CourtReference = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RiskColour? RiskColour = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool RepeatPetition = false) : ICaseEvent
+{
+    /// <summary>The colour graded at filing; a case filed before the colours has the one of its <see cref="RiskLevel"/>.</summary>
+    public RiskColour GradedColour() => RiskColour ?? Risk.ColourOf(RiskLevel);
+}
 
 public sealed record PetitionAccepted(NoticeMethod NoticeMethod, string? Reason, DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;
 
@@ -197,3 +204,9 @@ public sealed record CaseArchived(string FileNumber, string UnitCode, Retention 
 /// correction's): the case is no longer read-only and is archived again under the same file number.
 /// </summary>
 public sealed record CaseFileReopened(string FileNumber, string Reason, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>
+/// The case's risk graded again (四色预警), with why. A case regraded red below its county is escalated to the
+/// county by the same command (<see cref="CaseEscalated"/> with <see cref="EscalationReason.HighRisk"/>).
+/// </summary>
+public sealed record RiskRegraded(RiskColour From, RiskColour To, string Reason, DateTimeOffset OccurredAt) : ICaseEvent;

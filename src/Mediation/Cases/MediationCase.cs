@@ -36,6 +36,11 @@ public sealed record MediationCase
     public CaseStatus Status { get; init; }
     public string? Assignee { get; init; }
     public RiskLevel RiskLevel { get; init; }
+    public RiskColour RiskColour { get; init; }
+
+    /// <summary>A petition filed when its person had a petition concluded after its re-review (重复信访).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RepeatPetition { get; init; }
     public int GroupSize { get; init; }
     public ImmutableList<PartyReference> Parties { get; init; } = [];
 
@@ -188,6 +193,7 @@ public sealed record MediationCase
         AttachmentAdded e => Apply(e),
         CaseArchived e => Apply(e),
         CaseFileReopened e => Apply(e),
+        RiskRegraded e => Apply(e),
         _ => this,
     };
 
@@ -207,6 +213,8 @@ public sealed record MediationCase
         Status = CaseStatus.Registered,
         Parties = [.. e.Parties],
         RiskLevel = e.RiskLevel,
+        RiskColour = e.GradedColour(),
+        RepeatPetition = e.RepeatPetition,
         GroupSize = e.GroupSize,
         ReceivedAt = e.OccurredAt,
         DueAt = e.DueAt,
@@ -270,6 +278,8 @@ public sealed record MediationCase
 
     // The file number stays with the case: archived again, it is filed under the same number.
     public MediationCase Apply(CaseFileReopened e) => this with { Archive = null };
+
+    public MediationCase Apply(RiskRegraded e) => this with { RiskColour = e.To, RiskLevel = Risk.LevelOf(e.To) };
 
     public MediationCase Apply(CaseTransferredOut e) => this with
     {

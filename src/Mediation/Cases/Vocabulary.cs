@@ -17,7 +17,31 @@ public enum Level { Grid, Community, Street, County, City }
 
 public enum CaseStatus { Registered, Accepted, NotAccepted, Assigned, Resolved, Closed, TransferredOut }
 
+/// <summary>The three-step risk of the first API, kept beside the colours: Blue is Low, Yellow Medium, Orange and Red High.</summary>
 public enum RiskLevel { Low, Medium, High }
+
+/// <summary>
+/// The four-colour risk grading (四色预警), lowest first. A red case goes to its county at once, whatever level it
+/// was filed or handled at.
+/// </summary>
+public enum RiskColour { Blue, Yellow, Orange, Red }
+
+public static class Risk
+{
+    public static RiskColour ColourOf(RiskLevel level) => level switch
+    {
+        RiskLevel.High => RiskColour.Orange,
+        RiskLevel.Medium => RiskColour.Yellow,
+        _ => RiskColour.Blue,
+    };
+
+    public static RiskLevel LevelOf(RiskColour colour) => colour switch
+    {
+        RiskColour.Red or RiskColour.Orange => RiskLevel.High,
+        RiskColour.Yellow => RiskLevel.Medium,
+        _ => RiskLevel.Low,
+    };
+}
 
 public enum PartyRole { Applicant, Respondent, ThirdParty, Agent }
 

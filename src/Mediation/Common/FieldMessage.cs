@@ -59,6 +59,7 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
 
     // Filing and the commands on a case.
     public static FieldMessage OnlyForPetitions { get; } = Of("is only for petitions");
+    public static FieldMessage ColourOfRiskLevel { get; } = Of("given with riskLevel, must be a colour of that level (Low: Blue; Medium: Yellow; High: Orange or Red)");
     public static FieldMessage AtLeastOneParty { get; } = Of("at least one party is required");
     public static FieldMessage AtMostParties(int max) => Of($"at most {max} parties", [max]);
     public static FieldMessage ApplicantRequired { get; } = Of("one party must be the Applicant");

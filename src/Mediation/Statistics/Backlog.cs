@@ -32,6 +32,9 @@ public sealed record BacklogReport(
     /// cases handled at it (none at a city).
     /// </summary>
     public IReadOnlyList<BacklogUnit> ByUnit { get; init; } = [];
+
+    /// <summary>The open cases by their risk colour now, each colour named (Blue, Yellow, Orange, Red).</summary>
+    public IReadOnlyDictionary<string, long> ByRisk { get; init; } = new Dictionary<string, long>();
 }
 
 /// <summary>The open and overdue cases handled at a unit or below it.</summary>
@@ -61,10 +64,12 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
         ("open", "true"), ("overdue", "due_at < @as_of"), ("legacy", $"{Age} > @legacy"),
         .. OrgNode.HandlingLevels.Select(level => (LevelColumn(level), $"level = '{level}'")),
         .. Ages.Select((age, i) => (AgeColumn(i), age.Condition)),
+        .. Enum.GetValues<RiskColour>().Select(colour => (RiskColumn(colour), $"risk = '{colour}'")),
     ];
 
     static string LevelColumn(Level level) => $"at_{level.ToString().ToLowerInvariant()}";
     static string AgeColumn(int bucket) => $"age_{bucket}";
+    static string RiskColumn(RiskColour colour) => $"risk_{colour.ToString().ToLowerInvariant()}";
 
     public async Task<BacklogReport> RunAsync(ReportScope scope, OrgTree org, CancellationToken cancellation)
     {
@@ -107,7 +112,11 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
             Count("open"), Count("overdue"), Count("legacy"),
             OrgNode.HandlingLevels.ToDictionary(level => level.ToString(), level => Count(LevelColumn(level))),
             Ages.Select((age, i) => (age.Label, count: Count(AgeColumn(i)))).ToDictionary(a => a.Label, a => a.count),
-            scope.Node.Id, scope.Node.Name, scope.AsOf, legacyDays) { KnownAt = scope.KnownAt, ByUnit = units };
+            scope.Node.Id, scope.Node.Name, scope.AsOf, legacyDays)
+        {
+            KnownAt = scope.KnownAt, ByUnit = units,
+            ByRisk = Enum.GetValues<RiskColour>().ToDictionary(colour => colour.ToString(), colour => Count(RiskColumn(colour))),
+        };
     }
 }
 

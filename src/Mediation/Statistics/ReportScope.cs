@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Mediation.Statistics;
 
-public enum GroupBy { Category, Channel, Kind, Level, Node, Month }
+public enum GroupBy { Category, Channel, Kind, Level, Node, Month, Risk }
 
 /// <summary>
 /// A statistics or report request's query string as the client wrote it: text, so that
@@ -110,7 +110,7 @@ public sealed record ReportScope(DateOnly From, DateOnly To, OrgNode Node, IRead
         if (grouping && query.GroupBy is { Length: > 0 } groupText)
         {
             if (Enum.TryParse<GroupBy>(groupText, ignoreCase: true, out var g) && Enum.IsDefined(g) && !int.TryParse(groupText, out _)) groupBy = g;
-            else check.Add("groupBy", FieldMessage.OneOf(["category", "channel", "kind", "level", "node", "month"]));
+            else check.Add("groupBy", FieldMessage.OneOf(["category", "channel", "kind", "level", "node", "month", "risk"]));
         }
 
         var nodeCode = query.NodeCode is { Length: > 0 } given ? given : user.NodeCode ?? (org.Roots.Count == 1 ? org.Roots[0].Id : null);

@@ -7,6 +7,7 @@ using Mediation.Cases.Correcting;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.FollowingUp;
+using Mediation.Cases.Grading;
 using Mediation.Cases.Performance;
 using Mediation.Cases.Reopening;
 using Mediation.Cases.Resolving;
@@ -48,6 +49,7 @@ public class DecisionMatrixTests
             [typeof(RecordSession)] = (_ => new RecordSession(SessionMode.InPerson, ["王调解"]), typeof(MediationSessionHeld)),
             [typeof(RecordRefusal)] = (_ => new RecordRefusal(PartyRole.Respondent, "拒绝", null), typeof(MediationRefused)),
             [typeof(Escalate)] = (_ => new Escalate(EscalationReason.MediationFailed, null, null), typeof(CaseEscalated)),
+            [typeof(RegradeRisk)] = (_ => new RegradeRisk(RiskColour.Orange, "矛盾有激化苗头"), typeof(RiskRegraded)),
             [typeof(SendBack)] = (_ => new SendBack(null, null), typeof(CaseSentBack)),
             [typeof(ExtendDeadline)] = (_ => new ExtendDeadline(5, "主任", "案情复杂", null), typeof(DeadlineExtended)),
             [typeof(Supervise)] = (_ => new Supervise(SupervisionKind.Reminder, null, null), typeof(SupervisionOrderIssued)),
@@ -84,18 +86,18 @@ public class DecisionMatrixTests
             c => c.Name,
             c => ((Func<MediationCase, IReadOnlyList<ICaseEvent>>)(state => c.Decide((ICaseCommand)Samples[c.Record].command(state), state, Context)), Samples[c.Record].produces));
 
-    const string Working = "assign sessions refusal escalate extend-deadline supervise transfer-out resolve corrections";
+    const string Working = "assign sessions refusal escalate regrade-risk extend-deadline supervise transfer-out resolve corrections";
 
     public static readonly IReadOnlyList<(string name, Func<MediationCase> state, string allowed)> States =
     [
         ("registered dispute", () => CaseStates.Filed(), Working),
-        ("registered petition", () => CaseStates.Filed(CaseKind.Petition, "S1", Level.Street), "accept not-accept supervise transfer-out corrections"),
+        ("registered petition", () => CaseStates.Filed(CaseKind.Petition, "S1", Level.Street), "accept not-accept regrade-risk supervise transfer-out corrections"),
         ("accepted petition", CaseStates.Accepted, Working),
         ("not-accepted petition", CaseStates.NotAccepted, "corrections"),
         ("assigned dispute", () => CaseStates.Assigned(), Working),
         ("assigned help request", () => CaseStates.Assigned(CaseKind.HelpRequest), Working),
         ("escalated dispute", CaseStates.Escalated, Working + " send-back"),
-        ("dispute a party refused", CaseStates.Refused, "assign refusal escalate extend-deadline supervise transfer-out resolve corrections"),
+        ("dispute a party refused", CaseStates.Refused, "assign refusal escalate regrade-risk extend-deadline supervise transfer-out resolve corrections"),
         ("dispute resolved by agreement", () => CaseStates.Resolved(), "agreement performance follow-up close corrections"),
         // Its case file lacks the items a written agreement is closed with (CaseFileRuleTests).
         ("agreement text recorded", CaseStates.AgreementRecorded, "agreement agreement/signatures performance follow-up corrections"),

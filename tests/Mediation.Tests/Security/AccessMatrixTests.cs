@@ -32,6 +32,7 @@ public class AccessMatrixTests(SecurityFixture service) : IClassFixture<Security
         ["POST /api/cases/{id}/sessions"] = _ => new { heldAt = Now, mode = "InPerson", mediators = new[] { "调解员甲" }, note = "第一次调解" },
         ["POST /api/cases/{id}/refusal"] = _ => new { partyRole = "Respondent", note = "拒绝调解" },
         ["POST /api/cases/{id}/escalate"] = _ => new { reason = "MediationFailed", note = "调解未果" },
+        ["POST /api/cases/{id}/regrade-risk"] = _ => new { colour = "Orange", reason = "矛盾有激化苗头" },
         ["POST /api/cases/{id}/send-back"] = _ => new { note = "退回" },
         ["POST /api/cases/{id}/extend-deadline"] = _ => new { days = 10, approver = "主任", reason = "案情复杂" },
         ["POST /api/cases/{id}/supervise"] = _ => new { kind = "Reminder", note = "督办" },

@@ -71,6 +71,7 @@ public static class Histories
             summary = $"随机案件 {seed}",
             nodeCode = node,
             receivedAt = received,
+            riskColour = Pick(r, ["Blue", "Blue", "Blue", "Yellow", "Orange"]),
             parties = new[] { Cases.Requests.Party(), Cases.Requests.Party("Respondent", "李四", "110105194912310038", "13987654321") },
         };
 
@@ -81,6 +82,7 @@ public static class Histories
 
         // The walk's model: just enough to choose commands the service allows.
         var status = "Registered";
+        var colour = filing.riskColour;
         var handling = node;
         var escalatedFrom = new Stack<string>();
         var extensionLeft = kind switch { "Dispute" => 30, "Petition" => 30, _ => 7 };
@@ -97,7 +99,7 @@ public static class Histories
         if (kind == "Petition")
         {
             if (r.NextDouble() < 0.1) return new CasePlan(filing, received, commands); // still awaiting a decision
-            Next(10 * 24);
+            Next(20 * 24); // the decision is due in 15 days: some are late
             if (r.NextDouble() < 0.15)
             {
                 Add("not-accept", new { noticeMethod = "Written", reason = "不属于信访事项", occurredAt = at });
@@ -114,6 +116,17 @@ public static class Histories
             {
                 if (r.NextDouble() < 0.1) break; // left open: backlog
                 Next();
+                if (r.NextDouble() < 0.06)
+                {
+                    // Regraded; a red case goes to the county at once, from wherever it is handled.
+                    colour = Pick(r, new[] { "Blue", "Yellow", "Orange", "Red" }.Where(c => c != colour).ToList());
+                    Add("regrade-risk", new { colour, reason = "风险变化", occurredAt = at });
+                    if (colour == "Red" && Tree[handling].level != "County")
+                    {
+                        escalatedFrom.Push(handling); handling = "C1"; refused = false;
+                    }
+                    continue;
+                }
                 var roll = r.NextDouble();
                 var parent = Tree[handling].parent;
                 if (roll < 0.22)

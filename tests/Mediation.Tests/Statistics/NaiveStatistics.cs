@@ -60,6 +60,12 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
         CaseFiled Filed, bool Received, string Status, string Level, DateTimeOffset Due, string? Outcome,
         DateTimeOffset? ConcludedAt, decimal? Amount, string? Performance, int Visits, int Satisfied, int Basically, string? Confirmation = null)
     {
+        public string Risk { get; init; } = (Filed.RiskColour ?? RiskColour.Blue).ToString();
+        public DateTimeOffset? DecidedAt { get; init; }
+
+        /// <summary>The latest follow-up's satisfaction since the case was last concluded.</summary>
+        public Satisfaction? LatestSatisfaction { get; init; }
+
         public bool Concluded => Received && Status is "Resolved" or "Closed" or "TransferredOut";
         public bool Resolved => Concluded && Status != "TransferredOut" && Successful.Contains(Outcome);
         public bool Open => Received && Status is "Registered" or "Accepted" or "Assigned";
@@ -76,8 +82,9 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
                 s = e switch
                 {
                     CaseFiled f => new State(f, f.Kind != CaseKind.Petition, "Registered", f.Level.ToString(), f.DueAt, null, null, null, null, 0, 0, 0),
-                    PetitionAccepted a => s! with { Received = true, Status = "Accepted", Due = a.DueAt },
-                    PetitionNotAccepted => s! with { Status = "NotAccepted" },
+                    PetitionAccepted a => s! with { Received = true, Status = "Accepted", Due = a.DueAt, DecidedAt = t },
+                    PetitionNotAccepted => s! with { Status = "NotAccepted", DecidedAt = t },
+                    RiskRegraded g => s! with { Risk = g.To.ToString() },
                     CaseAssigned => s! with { Status = "Assigned", Level = "Grid" },
                     CaseEscalated x => s! with { Level = x.ToLevel.ToString() },
                     CaseSentBack b => s! with { Level = b.ToLevel.ToString() },
@@ -101,15 +108,18 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
                         Visits = s.Visits + 1,
                         Satisfied = s.Satisfied + (f.Satisfaction == Satisfaction.Satisfied ? 1 : 0),
                         Basically = s.Basically + (f.Satisfaction == Satisfaction.BasicallySatisfied ? 1 : 0),
+                        LatestSatisfaction = f.Satisfaction,
                     },
                     CaseClosed => s! with { Status = "Closed" },
                     CaseReopened o => s! with
                     {
                         Status = "Assigned", Outcome = null, ConcludedAt = null, Amount = null, Performance = null, Confirmation = null, Level = o.Level.ToString(),
+                        LatestSatisfaction = null,
                     },
                     PetitionReviewRequested v => s! with
                     {
                         Status = "Assigned", Outcome = null, ConcludedAt = null, Amount = null, Performance = null, Level = v.Level.ToString(), Due = v.DueAt,
+                        LatestSatisfaction = null,
                     },
                     _ => s,
                 };
@@ -136,8 +146,28 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
         var applications = agreements.Count(s => s.Confirmation is not null);
         var confirmations = agreements.Count(s => s.Confirmation == "Confirmed");
         double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
+        // The petition-work indicators: each petition's acceptance decision against its deadline (received plus the
+        // acceptance days, as filed), its reply (conclusion) against its due date, the parties' evaluation of concluded cases.
+        var petitions = cohort.Where(s => s.Filed.Kind == CaseKind.Petition).ToList();
+        var decided = petitions.Count(s => s.DecidedAt is not null);
+        var timely = petitions.Count(s => s.DecidedAt <= s.Filed.DueAt);
+        var concludedPetitions = petitions.Count(s => s.Concluded);
+        var repliedOnTime = petitions.Count(s => s.Concluded && s.ConcludedAt <= s.Due);
+        var evaluated = cohort.Count(s => s.Concluded && s.LatestSatisfaction is not null);
+        var evaluatedSatisfied = cohort.Count(s => s.Concluded && s.LatestSatisfaction is Satisfaction.Satisfied or Satisfaction.BasicallySatisfied);
         return new Dictionary<string, object?>
         {
+            ["petitionsDecided"] = (long)decided,
+            ["timelyAccepted"] = (long)timely,
+            ["timelyAcceptanceRate"] = Rate(timely, decided),
+            ["concludedPetitions"] = (long)concludedPetitions,
+            ["repliedOnTime"] = (long)repliedOnTime,
+            ["onTimeReplyRate"] = Rate(repliedOnTime, concludedPetitions),
+            ["evaluated"] = (long)evaluated,
+            ["evaluatedSatisfied"] = (long)evaluatedSatisfied,
+            ["evaluationRate"] = Rate(evaluated, concluded),
+            ["evaluatedSatisfactionRate"] = Rate(evaluatedSatisfied, evaluated),
+            ["repeatPetitions"] = (long)petitions.Count(s => s.Filed.RepeatPetition),
             ["received"] = (long)received,
             ["concluded"] = (long)concluded,
             ["resolved"] = (long)resolved,
@@ -180,6 +210,10 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
             ["byAge.31-60"] = open.Count(s => Age(s) is >= 31 and <= 60),
             ["byAge.61-90"] = open.Count(s => Age(s) is >= 61 and <= 90),
             ["byAge.>90"] = open.Count(s => Age(s) > 90),
+            ["byRisk.Blue"] = open.Count(s => s.Risk == "Blue"),
+            ["byRisk.Yellow"] = open.Count(s => s.Risk == "Yellow"),
+            ["byRisk.Orange"] = open.Count(s => s.Risk == "Orange"),
+            ["byRisk.Red"] = open.Count(s => s.Risk == "Red"),
         };
     }
 

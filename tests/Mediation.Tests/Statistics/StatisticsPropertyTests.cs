@@ -54,6 +54,7 @@ public partial class StatisticsPropertyTests(PostgresForTests postgres)
         var plans = seeds.Select(Histories.Plan).ToList();
         var random = new Random(order);
         var ids = await RunInterleavedAsync(api, plans, random);
+        await FinalPetitionAndItsRepeatAsync(api);
         await host.ForceAllMartenDaemonActivityToCatchUpAsync(Cancellation);
 
         // The reports as they stood before anything was entered late or corrected…
@@ -74,6 +75,12 @@ public partial class StatisticsPropertyTests(PostgresForTests postgres)
         var all = NaiveStatistics.Figures(new NaiveStatistics(events).StatesAt(DateTimeOffset.UtcNow).ToList());
         ((long)all["confirmations"]!).ShouldBeGreaterThan(0);
         ((long)all["confirmationApplications"]!).ShouldBeGreaterThan((long)all["confirmations"]!);
+        // And the petition-work indicators both ways: petitions decided late and in time, evaluations satisfied and not,
+        // repeat petitions, and cases regraded red (each of which went to the county).
+        ((long)all["timelyAccepted"]!).ShouldBeInRange(1, (long)all["petitionsDecided"]! - 1);
+        ((long)all["evaluatedSatisfied"]!).ShouldBeInRange(1, (long)all["evaluated"]! - 1);
+        ((long)all["repeatPetitions"]!).ShouldBeGreaterThan(0);
+        events.Count(e => e.Data is Mediation.Cases.RiskRegraded { To: Mediation.Cases.RiskColour.Red }).ShouldBeGreaterThan(0);
         foreach (var knownAt in new[] { sent, middle })
             await CompareAsync(api, new NaiveStatistics(events, knownAt), [new(2025, 8, 15, 12, 0, 0, Cst), DateTimeOffset.UtcNow], knownAt);
         await CompareLockedAsync(api, events, locked);
@@ -145,6 +152,34 @@ public partial class StatisticsPropertyTests(PostgresForTests postgres)
         return ids;
     }
 
+    /// <summary>
+    /// A petition taken through its review and re-review to a final opinion, then the same petitioner (the histories'
+    /// applicant) petitioning again: a repeat petition, whatever else the histories hold.
+    /// </summary>
+    static async Task FinalPetitionAndItsRepeatAsync(Api api)
+    {
+        var received = new DateTimeOffset(2025, 10, 1, 9, 0, 0, Cst);
+        object Petition(DateTimeOffset at) => Requests.Late(new
+        {
+            kind = "Petition", petitionType = "Claim", channel = "WalkIn", category = "Labour", summary = "追讨工资", nodeCode = "S1",
+            receivedAt = at, parties = new[] { Requests.Party() },
+        });
+        var id = (await api.Post("/api/cases", Petition(received))).ShouldBe(HttpStatusCode.Created).Id;
+        (string action, object body)[] steps =
+        [
+            ("accept", new { noticeMethod = "Written" }), ("resolve", new { opinion = "NotSupport" }),
+            ("review", new { reason = "不服处理意见" }), ("resolve", new { opinion = "NotSupport" }),
+            ("review", new { reason = "不服复查意见" }), ("resolve", new { opinion = "NotSupport" }),
+        ];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var body = Requests.Late(steps[i].body);
+            body["occurredAt"] = received.AddDays(i + 1);
+            (await api.Post($"/api/cases/{id}/{steps[i].action}", body)).Code.ShouldBe(200, steps[i].action);
+        }
+        (await api.Post("/api/cases", Petition(received.AddDays(20)))).ShouldBe(HttpStatusCode.Created);
+    }
+
     static async Task<IReadOnlyList<IEvent>> AllEventsAsync(IDocumentStore store)
     {
         await using var session = store.QuerySession();
@@ -160,7 +195,7 @@ public partial class StatisticsPropertyTests(PostgresForTests postgres)
         ("2025-02-10", "2025-11-20", "S1"), // whole months in the middle, days at both edges
     ];
 
-    static readonly string?[] Groupings = [null, "category", "channel", "kind", "level", "node", "month"];
+    static readonly string?[] Groupings = [null, "category", "channel", "kind", "level", "node", "month", "risk"];
 
     /// <summary>
     /// The locked month in the settlement answer: each unit's figures as locked equal the naive ones as known at
@@ -236,6 +271,7 @@ public partial class StatisticsPropertyTests(PostgresForTests postgres)
                         "kind" => s => s.Filed.Kind.ToString(),
                         "level" => s => s.Level,
                         "node" => s => ChildOf(node, s.Filed.NodeCode),
+                        "risk" => s => s.Risk,
                         _ => s => NaiveStatistics.Month(s.Filed.OccurredAt),
                     };
                     var expected = cohort.GroupBy(key).Where(g => g.Any(s => s.Received)).ToDictionary(g => g.Key, g => g.ToList());

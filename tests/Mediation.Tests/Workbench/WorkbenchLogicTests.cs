@@ -43,8 +43,8 @@ public class WorkbenchLogicTests
     public void A_registered_dispute_offers_a_clerk_assignment_and_a_mediator_the_handling_actions()
     {
         var state = Case(CaseStatus.Registered);
-        Offered(state, Roles.Clerk).ShouldBe(["assign"]);
-        Offered(state, Roles.Mediator).ShouldBe(["sessions", "refusal", "escalate", "transfer-out", "resolve"]);
+        Offered(state, Roles.Clerk).ShouldBe(["assign", "regrade-risk"]);
+        Offered(state, Roles.Mediator).ShouldBe(["sessions", "refusal", "escalate", "regrade-risk", "transfer-out", "resolve"]);
         Offered(state, Roles.Auditor).ShouldBeEmpty();
     }
 
@@ -52,8 +52,8 @@ public class WorkbenchLogicTests
     public void A_registered_petition_must_be_accepted_first()
     {
         var state = Case(CaseStatus.Registered, kind: CaseKind.Petition);
-        Offered(state, Roles.Clerk).ShouldBe(["accept", "not-accept"]);
-        Offered(state, Roles.Mediator).ShouldBe(["transfer-out"]);
+        Offered(state, Roles.Clerk).ShouldBe(["accept", "not-accept", "regrade-risk"]);
+        Offered(state, Roles.Mediator).ShouldBe(["regrade-risk", "transfer-out"]);
     }
 
     [Fact]

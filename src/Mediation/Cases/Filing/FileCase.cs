@@ -26,7 +26,12 @@ public sealed record FileCase(
     RiskLevel? RiskLevel = null,
     int? GroupSize = null,
     string? LateReason = null,
-    string? CourtReference = null);
+    string? CourtReference = null,
+    RiskColour? RiskColour = null)
+{
+    /// <summary>The colour the case is graded at filing: the one given, else that of the risk level given (default Blue).</summary>
+    public RiskColour GradedColour() => RiskColour ?? Risk.ColourOf(RiskLevel ?? Cases.RiskLevel.Low);
+}
 
 public sealed record CaseFiledAnswer(Guid Id, string CaseNumber, long Version);
 
@@ -48,6 +53,8 @@ public static class FileCaseEndpoint
             .Text(command.LateReason, "lateReason", 1000, required: false)
             .Text(command.NodeCode, "nodeCode", 32)
             .Enum(command.RiskLevel, "riskLevel", required: false)
+            .Enum(command.RiskColour, "riskColour", required: false)
+            .Require(command is not { RiskLevel: { } level, RiskColour: { } colour } || Risk.LevelOf(colour) == level, "riskColour", FieldMessage.ColourOfRiskLevel)
             .Within(command.GroupSize, "groupSize", 1, 100_000)
             .Enum(command.PetitionType, "petitionType", required: false)
             .Text(command.CourtReference, "courtReference", 100, required: false)
@@ -116,14 +123,17 @@ public static class FileCaseEndpoint
                 Phone = p.Phone,
                 Address = p.Address?.Trim(),
             }).ToList();
+            var repeat = await Repeats.RelatedCasesQuery.RepeatsFinalPetitionAsync(command, filing.ReceivedAt, session, index, cancellation);
             var filed = filing.Filed(caseId, await numbers.NextAsync(context.Org, filing.Node, filing.ReceivedAt, cancellation),
-                parties.Select(p => new PartyReference(p.Id, p.Role)).ToList());
+                parties.Select(p => new PartyReference(p.Id, p.Role)).ToList(), repeat);
 
             session.Insert<Party>(parties);
             foreach (var party in parties) index.Add(session, party);
-            session.Events.StartStream<MediationCase>(caseId, filed);
-            await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, new MediationCase().Then(filed), context.Deadlines, context.Now);
-            return CommandOutcome.Done(StatusCodes.Status201Created, new CaseFiledAnswer(caseId, filed.CaseNumber, 1), 1, $"/api/cases/{caseId}");
+            var events = filing.ToCounty(context.Org) is { } escalated ? new object[] { filed, escalated } : [filed];
+            session.Events.StartStream<MediationCase>(caseId, events);
+            var state = events.Aggregate(new MediationCase(), (s, e) => s.Then(e));
+            await Deadlines.DeadlineWatch.ScheduleAsync(messages, null, state, context.Deadlines, context.Now);
+            return CommandOutcome.Done(StatusCodes.Status201Created, new CaseFiledAnswer(caseId, filed.CaseNumber, events.Length), events.Length, $"/api/cases/{caseId}");
         };
 
     /// <summary>
@@ -154,8 +164,12 @@ public static class FileCaseEndpoint
 public sealed record AcceptedFiling(FileCase Command, OrgNode Node, DateTimeOffset ReceivedAt, DateTimeOffset DueAt)
 {
     /// <summary>The event that starts the case, once it has its id, its number and its parties' ids.</summary>
-    public CaseFiled Filed(Guid caseId, string caseNumber, IReadOnlyList<PartyReference> parties) =>
+    public CaseFiled Filed(Guid caseId, string caseNumber, IReadOnlyList<PartyReference> parties, bool repeatPetition = false) =>
         new(caseId, caseNumber, Command.Kind!.Value, Command.PetitionType, Command.Channel!.Value, Command.Category!,
-            Command.Summary!.Trim(), Node.Id, Node.Level, parties, Command.RiskLevel ?? RiskLevel.Low, Command.GroupSize ?? 1,
-            DueAt, ReceivedAt, Command.CourtReference?.Trim());
+            Command.Summary!.Trim(), Node.Id, Node.Level, parties, Risk.LevelOf(Command.GradedColour()), Command.GroupSize ?? 1,
+            DueAt, ReceivedAt, Command.CourtReference?.Trim(), Command.GradedColour(), repeatPetition);
+
+    /// <summary>A case filed red below its county goes to the county with its filing.</summary>
+    public CaseEscalated? ToCounty(OrgTree org) =>
+        Grading.RegradeRiskEndpoint.ToCounty(Command.GradedColour(), Node.Id, Node.Level, null, ReceivedAt, org);
 }

@@ -53,7 +53,9 @@ public sealed record CaseView(
     string? FileNumber,
     Retention? Retention,
     DateOnly? RetainedUntil,
-    DateTimeOffset? ArchivedAt)
+    DateTimeOffset? ArchivedAt,
+    RiskColour RiskColour,
+    bool RepeatPetition)
 {
     public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now, TimeSpan confirmationWindow) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
@@ -62,7 +64,7 @@ public sealed record CaseView(
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
         c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now),
         ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c), CaseDocuments.Of(c),
-        c.IsArchived, c.FileNumber, c.Archive?.Retention, c.Archive?.RetainedUntil, c.Archive?.ArchivedAt);
+        c.IsArchived, c.FileNumber, c.Archive?.Retention, c.Archive?.RetainedUntil, c.Archive?.ArchivedAt, c.RiskColour, c.RepeatPetition);
 }
 
 /// <summary>
@@ -151,12 +153,13 @@ public sealed record CaseListItem(
     DateTimeOffset? TermDueAt,
     bool TermOverdue,
     bool Archived,
-    string? FileNumber)
+    string? FileNumber,
+    RiskColour RiskColour)
 {
     public static CaseListItem Of(MediationCase c, DateTimeOffset now) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
         c.Level, c.Status, c.Assignee, c.ReceivedAt, c.DueAt, c.IsOverdueAt(now), c.Outcome, c.Version, c.TermDueAt, c.HasTermOverdueAt(now),
-        c.IsArchived, c.FileNumber);
+        c.IsArchived, c.FileNumber, c.RiskColour);
 }
 
 public sealed record CaseList(IReadOnlyList<CaseListItem> Items, int Page, int PageSize, long Total);

@@ -25,6 +25,7 @@ public sealed record CaseQuery
     [QueryParameter(typeof(bool), "true: only open cases past their due time, and cases with an agreement term past its due date and not fully performed; false: only the others.", Name = "overdue")] public string? Overdue { get; set; }
     [QueryParameter(typeof(string), "Only cases assigned to this person.", Name = "assignee")] public string? Assignee { get; set; }
     [QueryParameter(typeof(string), "The beginning of a case number, or words of the summary.", Name = "q")] public string? Q { get; set; }
+    [QueryParameter(typeof(RiskColour), "Only cases graded this colour now.", Name = "riskColour")] public string? RiskColour { get; set; }
     [QueryParameter(typeof(int), "Page number, from 1 (default 1).", Name = "page")] public string? Page { get; set; }
     [QueryParameter(typeof(int), "Cases per page, 1 to 200 (default 20).", Name = "pageSize")] public string? PageSize { get; set; }
 
@@ -33,7 +34,7 @@ public sealed record CaseQuery
     {
         Status = query["status"], Level = query["level"], NodeCode = query["nodeCode"], HandlingNodeCode = query["handlingNodeCode"],
         Kind = query["kind"], Category = query["category"], Overdue = query["overdue"], Assignee = query["assignee"], Q = query["q"],
-        Page = query["page"], PageSize = query["pageSize"],
+        Page = query["page"], PageSize = query["pageSize"], RiskColour = query["riskColour"],
     };
 }
 
@@ -49,7 +50,9 @@ public sealed record CaseFilter(
     string? Assignee,
     string? Q,
     int Page,
-    int PageSize)
+    int PageSize,
+    RiskColour? RiskColour = null,
+    bool OpenOnly = false)
 {
     public const int MaxPageSize = 200;
 
@@ -88,7 +91,7 @@ public sealed record CaseFilter(
         var filter = new CaseFilter(Enum<CaseStatus>("status", query.Status), Enum<Level>("level", query.Level), Text("nodeCode", query.NodeCode, 32),
             Text("handlingNodeCode", query.HandlingNodeCode, 32), Enum<CaseKind>("kind", query.Kind), Text("category", query.Category, 50), overdue,
             Text("assignee", query.Assignee, 64), Text("q", query.Q, 100),
-            Number("page", query.Page, 1, 1, 1_000_000), Number("pageSize", query.PageSize, 20, 1, MaxPageSize));
+            Number("page", query.Page, 1, 1, 1_000_000), Number("pageSize", query.PageSize, 20, 1, MaxPageSize), Enum<RiskColour>("riskColour", query.RiskColour));
         return check.IsValid ? (filter, null) : (null, Problems.Invalid(check));
     }
 
@@ -102,10 +105,12 @@ public sealed record CaseFilter(
             cases = cases.Where(c => c.NodeCode.IsOneOf(mine) || c.HandlingNodeCode.IsOneOf(mine));
         }
         if (Status is { } status) cases = cases.Where(c => c.Status == status);
+        if (OpenOnly) cases = cases.Where(c => c.Status.IsOneOf(OpenStatuses));
         if (Level is { } level) cases = cases.Where(c => c.Level == level);
         if (Kind is { } kind) cases = cases.Where(c => c.Kind == kind);
         if (Category is { } category) cases = cases.Where(c => c.Category == category);
         if (Assignee is { } assignee) cases = cases.Where(c => c.Assignee == assignee);
+        if (RiskColour is { } colour) cases = cases.Where(c => c.RiskColour == colour);
         if (NodeCode is { } node) cases = WithinSubtree(cases, org, node, handling: false);
         if (HandlingNodeCode is { } handling) cases = WithinSubtree(cases, org, handling, handling: true);
         // Overdue: open past the handling deadline, or a term of the agreement past its due date while not fully performed.

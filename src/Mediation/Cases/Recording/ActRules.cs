@@ -6,6 +6,7 @@ using Mediation.Cases.Confirming;
 using Mediation.Cases.Deadlines;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.FollowingUp;
+using Mediation.Cases.Grading;
 using Mediation.Cases.Performance;
 using Mediation.Cases.Reopening;
 using Mediation.Cases.Resolving;
@@ -49,9 +50,17 @@ public static class ActRules
             case MediationRefused:
                 Guards.Handling(state, RecordRefusalEndpoint.Command);
                 break;
+            // A red case goes to its county whether or not a petition was accepted yet.
+            case CaseEscalated { Reason: EscalationReason.HighRisk } e when state.RiskColour == RiskColour.Red:
+                Guards.Open(state, EscalateEndpoint.Command);
+                HandledAt(state, EscalateEndpoint.Command, e.FromNodeCode);
+                break;
             case CaseEscalated e:
                 Guards.Handling(state, EscalateEndpoint.Command);
                 HandledAt(state, EscalateEndpoint.Command, e.FromNodeCode);
+                break;
+            case RiskRegraded:
+                Guards.Open(state, RegradeRiskEndpoint.Command);
                 break;
             case CaseSentBack b:
                 SendingBack(state, SendBackEndpoint.Command);

@@ -96,4 +96,20 @@ public static class RelatedCasesQuery
             .ToList();
         return new RelatedCases(seen, cases.Count - seen.Count, since);
     }
+
+    /// <summary>
+    /// Whether a petition being filed is a repeat petition (重复信访): its petitioner (an applicant, by ID number or
+    /// phone; an address is not a person) had a petition within the window before <paramref name="receivedAt"/>
+    /// whose request is final. Flagged on the case at filing, whoever files it, so the report counts it.
+    /// </summary>
+    public static async Task<bool> RepeatsFinalPetitionAsync(Filing.FileCase filing, DateTimeOffset receivedAt, IQuerySession session, PersonIndex index,
+        CancellationToken cancellation)
+    {
+        if (filing.Kind != CaseKind.Petition) return false;
+        var entries = filing.Parties!.Where(p => p.Role == PartyRole.Applicant).SelectMany(p => index.EntriesOf(p.IdNumber, p.Phone, null)).ToList();
+        var matches = await index.CasesAsync(entries, null, cancellation);
+        if (matches.Count == 0) return false;
+        var cases = await session.LoadManyAsync<MediationCase>(cancellation, matches.Keys);
+        return cases.Any(c => RelatedCase.IsFinal(c) && c.ReceivedAt >= receivedAt - Window && c.ReceivedAt <= receivedAt);
+    }
 }

@@ -25,8 +25,10 @@ static class BatchSql
     /// </summary>
     public static string For(string schema)
     {
-        string[] set = ["counted", "status", "level", "assignee", "due_at", "outcome", "successful", "concluded_at", "amount", "performance", "confirmation"];
-        string[] types = ["boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean", "timestamptz", "numeric", "varchar", "varchar"];
+        string[] set = ["counted", "status", "level", "assignee", "due_at", "outcome", "successful", "concluded_at", "amount", "performance", "confirmation",
+            "risk", "decided_at", "satisfaction"];
+        string[] types = ["boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean", "timestamptz", "numeric", "varchar", "varchar",
+            "varchar", "timestamptz", "varchar"];
         var input = string.Join(", ", set.Select((c, i) => $"?::boolean[], ?::{types[i]}[]"));
         var inputNames = string.Join(", ", set.Select(c => $"{c}_set, {c}"));
         var values = string.Join(",\n    ", set.Select(c => $"case when e.{c}_set then e.{c} else b.{c} end as {c}"));
@@ -35,8 +37,9 @@ static class BatchSql
         var current = $"{schema}.{StatisticsTables.Current}";
         return $"""
             with f as (
-              select * from unnest(?::uuid[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[], ?::timestamptz[], ?::bigint[], ?::boolean[], ?::timestamptz[])
-                as t(case_id, received_at, node_code, kind, category, channel, counted, level, due_at, version, changed, recorded_at)
+              select * from unnest(?::uuid[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[], ?::timestamptz[], ?::bigint[], ?::boolean[], ?::timestamptz[],
+                                   ?::varchar[], ?::boolean[])
+                as t(case_id, received_at, node_code, kind, category, channel, counted, level, due_at, version, changed, recorded_at, risk, repeat_petition)
             ),
             e as (
               select * from unnest(?::uuid[], ?::timestamptz[], ?::bigint[], ?::timestamptz[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], {input},
@@ -53,7 +56,9 @@ static class BatchSql
               select case_id, valid_from, known_from, {string.Join(", ", StatisticsTables.StateColumns)}, {StateFacts.Values}, true as new, changed from (
                 select case_id, received_at as valid_from, recorded_at as known_from, received_at, node_code, kind, category, channel, counted, '{CaseStatus.Registered}'::varchar as status, level,
                        null::varchar as assignee, due_at, null::varchar as outcome, false as successful, null::timestamptz as concluded_at,
-                       null::numeric as amount, null::varchar as performance, null::varchar as confirmation, 0 as visits, 0 as satisfied, 0 as basically_satisfied, changed
+                       null::numeric as amount, null::varchar as performance, null::varchar as confirmation, 0 as visits, 0 as satisfied, 0 as basically_satisfied,
+                       risk, case when kind = '{CaseKind.Petition}' then due_at end as acceptance_due_at, null::timestamptz as decided_at,
+                       null::varchar as satisfaction, repeat_petition, changed
                 from f where not exists (select 1 from {current} c where c.case_id = f.case_id)) initial
             ),
             s as (
@@ -61,7 +66,7 @@ static class BatchSql
                 e.recorded_at as known_from, e.next_recorded_at as ended_known,
                 -- greatest() skips nulls: the last state of a case in the batch has no end.
                 case when e.next_at is not null then greatest(e.next_at, b.valid_from) end as valid_to,
-                b.received_at, b.node_code, b.kind, b.category, b.channel,
+                b.received_at, b.node_code, b.kind, b.category, b.channel, b.acceptance_due_at, b.repeat_petition,
                 {values},
                 b.visits + e.visits_sum as visits, b.satisfied + e.satisfied_sum as satisfied,
                 b.basically_satisfied + e.basically_sum as basically_satisfied
@@ -142,9 +147,9 @@ static class BatchSql
             insert into {schema}.{StatisticsTables.Cube} (month, node_code, dimension, value, {columns})
               select n.month, n.node_code, d.dimension, d.value, {sums}
               from (
-                select {MonthOfReceipt} as month, node_code, category, channel, kind, level, {netted}
+                select {MonthOfReceipt} as month, node_code, {string.Join(", ", Measures.CubeDimensions.Select(d => d.expression))}, {netted}
                 from {rows} r
-                group by 1, 2, 3, 4, 5, 6
+                group by {string.Join(", ", Enumerable.Range(1, 2 + Measures.CubeDimensions.Length))}
                 having {moved}
               ) n cross join lateral (values {dimensions}) as d(dimension, value)
               group by 1, 2, 3, 4

@@ -24,6 +24,10 @@ public static class StateFacts
         ("performed", $"coalesce(counted and status in {Concluded} and outcome = '{Outcome.AgreementReached}' and performance = '{PerformanceResult.Full}', false)"),
         ("confirmation_applied", $"coalesce(counted and status in {Concluded} and outcome = '{Outcome.AgreementReached}' and confirmation is not null, false)"),
         ("confirmed", $"coalesce(counted and status in {Concluded} and outcome = '{Outcome.AgreementReached}' and confirmation = '{ConfirmationRuling.Confirmed}', false)"),
+        ("decided", $"coalesce(kind = '{CaseKind.Petition}' and decided_at is not null, false)"),
+        ("timely_accepted", $"coalesce(kind = '{CaseKind.Petition}' and decided_at <= acceptance_due_at, false)"),
+        ("evaluated", $"coalesce(counted and status in {Concluded} and satisfaction is not null, false)"),
+        ("evaluated_satisfied", $"coalesce(counted and status in {Concluded} and satisfaction in ('{Satisfaction.Satisfied}', '{Satisfaction.BasicallySatisfied}'), false)"),
     ];
 
     /// <summary>The facts computed from the state columns of the row in scope, as SQL select items.</summary>
@@ -75,13 +79,21 @@ public static class Measures
     public static readonly Measure ResolvedAtCounty = new("resolved_county", $"resolved and level = '{Level.County}'");
     public static readonly Measure ConfirmationApplications = new("confirmation_applications", "confirmation_applied");
     public static readonly Measure Confirmations = new("confirmations", "confirmed");
+    public static readonly Measure PetitionsDecided = new("petitions_decided", "decided");
+    public static readonly Measure TimelyAccepted = new("timely_accepted", "timely_accepted");
+    public static readonly Measure ConcludedPetitions = new("concluded_petitions", $"concluded and kind = '{CaseKind.Petition}'");
+    public static readonly Measure RepliedOnTime = new("replied_on_time", $"on_time and kind = '{CaseKind.Petition}'");
+    public static readonly Measure Evaluated = new("evaluated", "evaluated");
+    public static readonly Measure EvaluatedSatisfied = new("evaluated_satisfied", "evaluated_satisfied");
+    public static readonly Measure RepeatPetitions = new("repeat_petitions", "repeat_petition");
 
     /// <summary>Every measure: a column of the cube each, and of every settlement query.</summary>
     public static readonly Measure[] All =
     [
         Received, Concluded, Resolved, ConcludedDisputes, ResolvedDisputes, OnTime, Visits, Satisfied, BasicallySatisfied,
         Closed, ClosedVisited, Agreements, Performed, Amount, ResolvedAtGrid, ResolvedAtCommunity, ResolvedAtStreet, ResolvedAtCounty,
-        ConfirmationApplications, Confirmations,
+        ConfirmationApplications, Confirmations, PetitionsDecided, TimelyAccepted, ConcludedPetitions, RepliedOnTime, Evaluated, EvaluatedSatisfied,
+        RepeatPetitions,
     ];
 
     /// <summary>
@@ -90,7 +102,7 @@ public static class Measures
     /// <see cref="TotalDimension"/>), and each batch writes fewer cube rows.
     /// </summary>
     public static readonly (string dimension, string expression)[] CubeDimensions =
-        [("category", "category"), ("channel", "channel"), ("kind", "kind"), ("level", "level")];
+        [("category", "category"), ("channel", "channel"), ("kind", "kind"), ("level", "level"), ("risk", "risk")];
 
     /// <summary>The dimension whose rows are summed for a total, or a grouping the cube has no dimension for.</summary>
     public const string TotalDimension = "kind";

@@ -20,6 +20,9 @@ sealed class StateChange
     public (string? value, bool set) Performance;
     public (string? value, bool set) Confirmation;
     public int Visits, Satisfied, Basically;
+    public string? Risk;
+    public (DateTimeOffset? value, bool set) DecidedAt;
+    public (string? value, bool set) Satisfaction;
     public string? Flow;
 
     /// <summary>The level a flow is counted at; null: the case's level after the event.</summary>
@@ -28,8 +31,9 @@ sealed class StateChange
     /// <summary>The change an event makes, or null for an event that changes no statistical state.</summary>
     public static StateChange? Of(object data, StatisticsOptions options) => data switch
     {
-        PetitionAccepted a => new StateChange { Counted = true, Status = nameof(CaseStatus.Accepted), DueAt = a.DueAt },
-        PetitionNotAccepted => new StateChange { Status = nameof(CaseStatus.NotAccepted) },
+        PetitionAccepted a => new StateChange { Counted = true, Status = nameof(CaseStatus.Accepted), DueAt = a.DueAt, DecidedAt = (a.OccurredAt, true) },
+        PetitionNotAccepted n => new StateChange { Status = nameof(CaseStatus.NotAccepted), DecidedAt = (n.OccurredAt, true) },
+        RiskRegraded g => new StateChange { Risk = g.To.ToString() },
         CaseAssigned a => new StateChange { Status = nameof(CaseStatus.Assigned), Level = nameof(Cases.Level.Grid), Assignee = (a.Assignee, true) },
         CaseEscalated e => new StateChange { Level = e.ToLevel.ToString(), Assignee = (null, true), Flow = "Escalated", FlowLevel = e.ToLevel.ToString() },
         CaseSentBack b => new StateChange { Level = b.ToLevel.ToString(), Assignee = (b.ToAssignee, true) },
@@ -60,8 +64,9 @@ sealed class StateChange
         FollowUpRecorded f => new StateChange
         {
             Visits = 1,
-            Satisfied = f.Satisfaction == Satisfaction.Satisfied ? 1 : 0,
-            Basically = f.Satisfaction == Satisfaction.BasicallySatisfied ? 1 : 0,
+            Satisfied = f.Satisfaction == Cases.Satisfaction.Satisfied ? 1 : 0,
+            Basically = f.Satisfaction == Cases.Satisfaction.BasicallySatisfied ? 1 : 0,
+            Satisfaction = (f.Satisfaction.ToString(), true),
         },
         CaseClosed => new StateChange { Status = nameof(CaseStatus.Closed), Flow = "Closed" },
         CaseReopened o => new StateChange().Reopened(o.Level),
@@ -91,6 +96,9 @@ sealed class StateChange
         Visits = Visits + next.Visits,
         Satisfied = Satisfied + next.Satisfied,
         Basically = Basically + next.Basically,
+        Risk = next.Risk ?? Risk,
+        DecidedAt = next.DecidedAt.set ? next.DecidedAt : DecidedAt,
+        Satisfaction = next.Satisfaction.set ? next.Satisfaction : Satisfaction,
         Flow = next.Flow,
         FlowLevel = next.FlowLevel,
     };
@@ -105,6 +113,7 @@ sealed class StateChange
         Amount = (null, true);
         Performance = (null, true);
         Confirmation = (null, true);
+        Satisfaction = (null, true);
         Level = level.ToString();
         Flow = "Reopened";
         FlowLevel = Level;

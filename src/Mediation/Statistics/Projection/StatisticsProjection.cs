@@ -39,6 +39,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
                      typeof(CaseSentBack), typeof(DeadlineExtended), typeof(CaseTransferredOut), typeof(CaseResolved), typeof(ConfirmationApplied),
                      typeof(ConfirmationRuled), typeof(PerformanceRecorded),
                      typeof(FollowUpRecorded), typeof(CaseClosed), typeof(CaseReopened), typeof(PetitionReviewRequested), typeof(ActCorrected),
+                     typeof(RiskRegraded),
                  })
             IncludeType(type);
 
@@ -97,6 +98,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             Rows(r => r.State.Outcome), Rows(r => r.State.Successful), Rows(r => r.State.ConcludedAt), Rows(r => r.State.Amount), Rows(r => r.State.Performance),
             Rows(r => r.State.Confirmation),
             Rows(r => r.State.Visits), Rows(r => r.State.Satisfied), Rows(r => r.State.BasicallySatisfied),
+            Rows(r => r.State.Risk), Rows(r => r.State.AcceptanceDueAt), Rows(r => r.State.DecidedAt), Rows(r => r.State.Satisfaction), Rows(r => r.State.RepeatPetition),
             flows.Select(f => f.id).ToArray(), Flows(f => f.Version), Flows(f => f.OccurredAt), Flows(f => f.Flow), Flows(f => f.NodeCode), Flows(f => f.Level),
             Flows(f => f.KnownFrom), Flows(f => f.KnownTo));
     }
@@ -152,6 +154,8 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             filed.Select(e => e.Version).ToArray(),
             f.Select(x => latest.ContainsKey(x.CaseId)).ToArray(),
             filed.Select(e => e.Timestamp).ToArray(),
+            f.Select(x => x.GradedColour().ToString()).ToArray(),
+            f.Select(x => x.RepeatPetition).ToArray(),
             changes.Select(x => x.e.StreamId).ToArray(),
             changes.Select(x => ((ICaseEvent)x.e.Data).OccurredAt).ToArray(),
             changes.Select(x => x.e.Version).ToArray(),
@@ -168,6 +172,9 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             Column(c => c.Amount.set), Column(c => c.Amount.value),
             Column(c => c.Performance.set), Column(c => c.Performance.value),
             Column(c => c.Confirmation.set), Column(c => c.Confirmation.value),
+            Column(c => c.Risk is not null), Column(c => c.Risk),
+            Column(c => c.DecidedAt.set), Column(c => c.DecidedAt.value),
+            Column(c => c.Satisfaction.set), Column(c => c.Satisfaction.value),
             Column(c => c.Visits), Column(c => c.Satisfied), Column(c => c.Basically),
             Column(c => c.Flow), Column(c => c.FlowLevel),
             latest.Keys.ToArray());

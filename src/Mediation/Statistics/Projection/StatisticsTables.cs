@@ -32,6 +32,7 @@ public static class StatisticsTables
     [
         "received_at", "node_code", "kind", "category", "channel", "counted", "status", "level", "assignee", "due_at",
         "outcome", "successful", "concluded_at", "amount", "performance", "confirmation", "visits", "satisfied", "basically_satisfied",
+        "risk", "acceptance_due_at", "decided_at", "satisfaction", "repeat_petition",
     ];
 
     /// <summary>The state columns, then the derived facts.</summary>
@@ -46,6 +47,7 @@ public static class StatisticsTables
     [
         "received_at", "node_code", "kind", "category", "channel", "counted", "level", "visits", "satisfied", "basically_satisfied",
         "amount", "due_at", "open", "concluded", "resolved", "on_time", "closed", "agreement", "performed", "confirmation_applied", "confirmed",
+        "risk", "repeat_petition", "decided", "timely_accepted", "evaluated", "evaluated_satisfied",
     ];
 
     public static IEnumerable<ISchemaObject> SchemaObjects(string schema) =>
@@ -119,7 +121,7 @@ public static class StatisticsTables
             // As of a past moment, the cases unchanged since then are read from this index alone; "now" is its last entry.
             table.Indexes.Add(new IndexDefinition($"ix_{name}_valid_from") { Columns = ["valid_from"], IncludeColumns = ReportColumns });
             // The backlog as of now reads only this index (an index-only scan over the open cases).
-            table.Indexes.Add(new IndexDefinition($"ix_{name}_open") { Columns = ["valid_from", "level", "received_at", "due_at"], Predicate = "open" });
+            table.Indexes.Add(new IndexDefinition($"ix_{name}_open") { Columns = ["valid_from", "level", "received_at", "due_at", "risk"], Predicate = "open" });
         }
         return table;
     }
@@ -146,6 +148,14 @@ public static class StatisticsTables
         table.AddColumn("visits", "integer").NotNull();
         table.AddColumn("satisfied", "integer").NotNull();
         table.AddColumn("basically_satisfied", "integer").NotNull();
+        // The defaults only let an older table take the columns; rebuild the projection after such an upgrade.
+        table.AddColumn("risk", "varchar").NotNull().DefaultValueByExpression("'Blue'");
+        // A petition's deadline for the acceptance decision, and when it was decided (accepted or not).
+        table.AddColumn("acceptance_due_at", "timestamptz").AllowNulls();
+        table.AddColumn("decided_at", "timestamptz").AllowNulls();
+        // The latest follow-up's satisfaction since the case was last concluded.
+        table.AddColumn("satisfaction", "varchar").AllowNulls();
+        table.AddColumn("repeat_petition", "boolean").NotNull().DefaultValueByExpression("false");
         // The default only lets an older table take the columns; rebuild the projection after such an upgrade.
         foreach (var (column, _) in StateFacts.All) table.AddColumn(column, "boolean").NotNull().DefaultValueByExpression("false");
     }

@@ -40,7 +40,7 @@ public sealed class SettlementQuery(IDocumentStore store)
         var isNow = await ReportSql.IsNowAsync(report, Schema, scope.AsOf, cancellation);
         var (fullFrom, fullTo) = WholeMonths(scope.FromInstant, scope.ToInstant);
         var fromCube = fullFrom < fullTo && isNow && scope.KnownNow;
-        var dimension = scope.GroupBy is GroupBy.Category or GroupBy.Channel or GroupBy.Kind or GroupBy.Level
+        var dimension = scope.GroupBy is GroupBy.Category or GroupBy.Channel or GroupBy.Kind or GroupBy.Level or GroupBy.Risk
             ? scope.GroupBy.ToString()!.ToLowerInvariant() : Measures.TotalDimension;
         string sql;
         if (fromCube)
@@ -139,7 +139,14 @@ public sealed class SettlementQuery(IDocumentStore store)
             ResolvedAtStreet: Count(Measures.ResolvedAtStreet),
             ResolvedAtCounty: Count(Measures.ResolvedAtCounty),
             ConfirmationApplications: Count(Measures.ConfirmationApplications),
-            Confirmations: Count(Measures.Confirmations));
+            Confirmations: Count(Measures.Confirmations),
+            PetitionsDecided: Count(Measures.PetitionsDecided),
+            TimelyAccepted: Count(Measures.TimelyAccepted),
+            ConcludedPetitions: Count(Measures.ConcludedPetitions),
+            RepliedOnTime: Count(Measures.RepliedOnTime),
+            Evaluated: Count(Measures.Evaluated),
+            EvaluatedSatisfied: Count(Measures.EvaluatedSatisfied),
+            RepeatPetitions: Count(Measures.RepeatPetitions));
     }
 
     /// <summary>
@@ -187,6 +194,7 @@ public sealed class SettlementQuery(IDocumentStore store)
         GroupBy.Channel => ("channel", null),
         GroupBy.Kind => ("kind", null),
         GroupBy.Level => ("level", null),
+        GroupBy.Risk => ("risk", null),
         GroupBy.Month => ("to_char(received_at at time zone 'UTC' + interval '8 hours', 'YYYY-MM')", null),
         GroupBy.Node => ("m.key", SubUnits(scope.Node, org)),
         _ => throw new ArgumentOutOfRangeException(nameof(scope)),

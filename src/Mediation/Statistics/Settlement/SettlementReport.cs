@@ -21,9 +21,16 @@ public sealed record SettlementCounts(
     long ResolvedAtStreet,
     long ResolvedAtCounty,
     long ConfirmationApplications,
-    long Confirmations)
+    long Confirmations,
+    long PetitionsDecided,
+    long TimelyAccepted,
+    long ConcludedPetitions,
+    long RepliedOnTime,
+    long Evaluated,
+    long EvaluatedSatisfied,
+    long RepeatPetitions)
 {
-    public static readonly SettlementCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0, 0, 0);
+    public static readonly SettlementCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public static SettlementCounts Add(SettlementCounts a, SettlementCounts b) => new(
         a.Received + b.Received, a.Concluded + b.Concluded, a.Resolved + b.Resolved, a.ConcludedDisputes + b.ConcludedDisputes,
@@ -31,7 +38,9 @@ public sealed record SettlementCounts(
         a.BasicallySatisfiedVisits + b.BasicallySatisfiedVisits, a.Closed + b.Closed, a.ClosedVisited + b.ClosedVisited, a.Agreements + b.Agreements,
         a.FullyPerformed + b.FullyPerformed, a.AmountInvolved + b.AmountInvolved, a.ResolvedAtGrid + b.ResolvedAtGrid,
         a.ResolvedAtCommunity + b.ResolvedAtCommunity, a.ResolvedAtStreet + b.ResolvedAtStreet, a.ResolvedAtCounty + b.ResolvedAtCounty,
-        a.ConfirmationApplications + b.ConfirmationApplications, a.Confirmations + b.Confirmations);
+        a.ConfirmationApplications + b.ConfirmationApplications, a.Confirmations + b.Confirmations,
+        a.PetitionsDecided + b.PetitionsDecided, a.TimelyAccepted + b.TimelyAccepted, a.ConcludedPetitions + b.ConcludedPetitions,
+        a.RepliedOnTime + b.RepliedOnTime, a.Evaluated + b.Evaluated, a.EvaluatedSatisfied + b.EvaluatedSatisfied, a.RepeatPetitions + b.RepeatPetitions);
 }
 
 /// <summary>Figures of one set of cases: the rates of docs/domain.md (null for a zero denominator) and their counts.</summary>
@@ -61,7 +70,18 @@ public record SettlementFigures(
     long Agreements,
     long FullyPerformed,
     long ConfirmationApplications,
-    long Confirmations)
+    long Confirmations,
+    double? TimelyAcceptanceRate,
+    double? OnTimeReplyRate,
+    double? EvaluationRate,
+    double? EvaluatedSatisfactionRate,
+    long PetitionsDecided,
+    long TimelyAccepted,
+    long ConcludedPetitions,
+    long RepliedOnTime,
+    long Evaluated,
+    long EvaluatedSatisfied,
+    long RepeatPetitions)
 {
     public static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
@@ -85,7 +105,12 @@ public record SettlementFigures(
             ["County"] = Rate(c.ResolvedAtCounty, c.Resolved),
         },
         c.ConcludedDisputes, c.ResolvedDisputes, c.OnTime, c.FollowUpVisits, c.SatisfiedVisits, c.BasicallySatisfiedVisits,
-        c.Closed, c.ClosedVisited, c.Agreements, c.FullyPerformed, c.ConfirmationApplications, c.Confirmations);
+        c.Closed, c.ClosedVisited, c.Agreements, c.FullyPerformed, c.ConfirmationApplications, c.Confirmations,
+        Rate(c.TimelyAccepted, c.PetitionsDecided),
+        Rate(c.RepliedOnTime, c.ConcludedPetitions),
+        Rate(c.Evaluated, c.Concluded),
+        Rate(c.EvaluatedSatisfied, c.Evaluated),
+        c.PetitionsDecided, c.TimelyAccepted, c.ConcludedPetitions, c.RepliedOnTime, c.Evaluated, c.EvaluatedSatisfied, c.RepeatPetitions);
 }
 
 /// <summary>One group of a breakdown: its key (and a label to show for it), and its figures beside them.</summary>

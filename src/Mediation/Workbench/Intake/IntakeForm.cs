@@ -14,7 +14,7 @@ public sealed class IntakeForm
     public string? Summary { get; set; }
     public string? NodeCode { get; set; }
     public string? ReceivedAt { get; set; }
-    public string? RiskLevel { get; set; }
+    public string? RiskColour { get; set; }
     public string? GroupSize { get; set; }
     public PartyFields Applicant { get; set; } = new();
     public PartyFields Respondent { get; set; } = new();
@@ -43,7 +43,7 @@ public sealed class IntakeForm
         return new FileCase(
             Kind: reader.Enum<CaseKind>(Kind, "kind"), PetitionType: reader.Enum<PetitionType>(PetitionType, "petitionType"),
             Channel: reader.Enum<Channel>(Channel, "channel"), Category: reader.Text(Category), Summary: reader.Text(Summary), NodeCode: reader.Text(NodeCode),
-            ReceivedAt: reader.Time(ReceivedAt, "receivedAt"), Parties: parties, RiskLevel: reader.Enum<RiskLevel>(RiskLevel, "riskLevel"),
+            ReceivedAt: reader.Time(ReceivedAt, "receivedAt"), Parties: parties, RiskColour: reader.Enum<RiskColour>(RiskColour, "riskColour"),
             GroupSize: reader.Number(GroupSize, "groupSize"));
     }
 

@@ -43,6 +43,7 @@ namespace Internal.Generated.WolverineHandlers
             caseQuery.Overdue = httpContext.Request.Query["overdue"];
             caseQuery.Assignee = httpContext.Request.Query["assignee"];
             caseQuery.Q = httpContext.Request.Query["q"];
+            caseQuery.RiskColour = httpContext.Request.Query["riskColour"];
             caseQuery.Page = httpContext.Request.Query["page"];
             caseQuery.PageSize = httpContext.Request.Query["pageSize"];
             var format = httpContext.Request.Query["format"];
