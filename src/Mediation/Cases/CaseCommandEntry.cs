@@ -21,7 +21,7 @@ public sealed class CaseCommandEntry
     readonly Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> _decide;
     readonly Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> _run;
 
-    CaseCommandEntry(MethodInfo endpoint, Type record, Access access, IReadOnlyList<FormField> form, ICaseCommand[] probes,
+    CaseCommandEntry(MethodInfo endpoint, Type record, Access access, IReadOnlyList<FormField> form, ICaseCommand[] probes, bool takenFromDepartments,
         Func<ICommandForm, object>? read, Func<object, ProblemDetails> validate,
         Func<object, MediationCase, DecisionContext, IReadOnlyList<ICaseEvent>> decide,
         Func<CaseCommandRunner, CommandRequest, Guid, object, CancellationToken, Task<CommandOutcome>> run)
@@ -33,6 +33,7 @@ public sealed class CaseCommandEntry
         Method = http.HttpMethod;
         Endpoint = endpoint;
         Record = record;
+        TakenFromDepartments = takenFromDepartments;
         Access = access;
         Form = form;
         Probes = probes;
@@ -58,6 +59,7 @@ public sealed class CaseCommandEntry
         where TCommand : ICaseCommand =>
         new(endpoint.Method, typeof(TCommand), Access.For(action, true, roles), form is null ? [] : FormLayout.Of(form),
             [probe, .. moreProbes ?? []],
+            takenFromDepartments: TCommand.TakenFromDepartments,
             read: form is null ? null : f => form(f)!,
             validate: command => validate((TCommand)command),
             decide: (command, state, context) =>
@@ -74,6 +76,9 @@ public sealed class CaseCommandEntry
     public string Route { get; }
 
     public MethodInfo Endpoint { get; }
+
+    /// <summary>The users of a department the case was dispatched to may take it (<see cref="ICaseCommand.TakenFromDepartments"/>).</summary>
+    public bool TakenFromDepartments { get; }
 
     /// <summary>The command's record (<see cref="Escalating.Escalate"/>).</summary>
     public Type Record { get; }

@@ -6,9 +6,11 @@ using Mediation.Cases.Closing;
 using Mediation.Cases.Confirming;
 using Mediation.Cases.Correcting;
 using Mediation.Cases.Deadlines;
+using Mediation.Cases.Dispatching;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.FollowingUp;
 using Mediation.Cases.Grading;
+using Mediation.Cases.Leading;
 using Mediation.Cases.Performance;
 using Mediation.Cases.Reopening;
 using Mediation.Cases.Resolving;
@@ -43,7 +45,7 @@ public static class CaseCommands
             probe: new AssignCase(null, "probe")),
         CaseCommandEntry.Of(RecordSessionEndpoint.Post, RecordSessionEndpoint.Validate, RecordSessionEndpoint.Decide, "record a mediation session", [M, S],
             form => new RecordSession(HeldAt: form.DateTime("heldAt"), Place: form.Text("place"), Mode: form.Choice<SessionMode>("mode"),
-                Mediators: form.List("mediators"), Note: form.LongText("note"), LateReason: form.LongText("lateReason")),
+                Mediators: form.List("mediators"), Note: form.LongText("note"), LateReason: form.LongText("lateReason"), Units: form.List("units")),
             probe: new RecordSession(SessionMode.InPerson, ["probe"])),
         CaseCommandEntry.Of(RecordRefusalEndpoint.Post, RecordRefusalEndpoint.Validate, RecordRefusalEndpoint.Decide, "record a party's refusal of mediation", [M, S],
             form => new RecordRefusal(form.Choice<PartyRole>("partyRole"), form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),
@@ -54,6 +56,19 @@ public static class CaseCommands
         CaseCommandEntry.Of(RegradeRiskEndpoint.Post, RegradeRiskEndpoint.Validate, RegradeRiskEndpoint.Decide, "regrade a case's risk", [C, M, S],
             form => new RegradeRisk(form.Choice<RiskColour>("colour"), form.LongText("reason"), form.DateTime("occurredAt"), form.LongText("lateReason")),
             probe: new RegradeRisk(RiskColour.Red, "probe"), moreProbes: [new RegradeRisk(RiskColour.Blue, "probe")]),
+        CaseCommandEntry.Of(DispatchCaseEndpoint.Post, DispatchCaseEndpoint.Validate, DispatchCaseEndpoint.Decide, "dispatch a case to departments", [C, S],
+            DispatchCase.FromForm, probe: DispatchCaseEndpoint.Probe),
+        CaseCommandEntry.Of(RecordDepartmentFeedbackEndpoint.Post, RecordDepartmentFeedbackEndpoint.Validate, RecordDepartmentFeedbackEndpoint.Decide,
+            "record a department's feedback", [C, M, S],
+            form => new RecordDepartmentFeedback(UnitCode: form.Department("unitCode"), Feedback: form.LongText("feedback"), Completed: form.Flag("completed"),
+                OccurredAt: form.DateTime("occurredAt"), LateReason: form.LongText("lateReason")),
+            probe: new RecordDepartmentFeedback("probe")),
+        CaseCommandEntry.Of(RecallDispatchEndpoint.Post, RecallDispatchEndpoint.Validate, RecallDispatchEndpoint.Decide, "recall a department's task", [C, S],
+            form => new RecallDispatch(form.Department("unitCode"), form.LongText("reason"), form.DateTime("occurredAt"), form.LongText("lateReason")),
+            probe: new RecallDispatch(null, "probe")),
+        CaseCommandEntry.Of(AssignLeaderEndpoint.Post, AssignLeaderEndpoint.Validate, AssignLeaderEndpoint.Decide, "assign a leader to a case", [S],
+            form => new AssignLeader(form.Text("leader"), form.LongText("duties"), form.Date("targetAt"), form.DateTime("occurredAt"), form.LongText("lateReason")),
+            probe: new AssignLeader("probe", "probe", DateTimeOffset.MaxValue)),
         CaseCommandEntry.Of(SendBackEndpoint.Post, SendBackEndpoint.Validate, SendBackEndpoint.Decide, "send a case back down", [S],
             form => new SendBack(form.LongText("note"), form.DateTime("occurredAt"), form.LongText("lateReason")),
             probe: new SendBack()),

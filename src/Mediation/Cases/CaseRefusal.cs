@@ -89,6 +89,7 @@ public enum RefusalCode
     CaseFileArchived,
     MandatoryItemsMissing,
     SameRiskColour,
+    NoOpenTask,
 
     // A field that does not fit the case.
     InTheFuture,
@@ -113,6 +114,13 @@ public enum RefusalCode
     OwnObligee,
     NotASignatory,
     ConfirmationIsForOral,
+    TargetBeforeAssignment,
+    NotADepartment,
+    AlreadyDispatched,
+    DueBeforeDispatch,
+    OneLeadUnit,
+    UnitRequired,
+    NotDispatchedTo,
 
     // Where a case is filed.
     UnknownNode,

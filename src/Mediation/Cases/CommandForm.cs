@@ -12,6 +12,12 @@ public interface ICommandForm
     /// <summary>The code of a grid, chosen from those the case may go to.</summary>
     string? Grid(string field);
 
+    /// <summary>The code of a department, chosen from those of the case's county.</summary>
+    string? Department(string field);
+
+    /// <summary>A yes-or-no box: true when ticked, else null.</summary>
+    bool? Flag(string field);
+
     /// <summary>One value of <typeparamref name="T"/>; <paramref name="except"/> are not offered.</summary>
     T? Choice<T>(string field, params T[] except) where T : struct, Enum;
 
@@ -25,7 +31,7 @@ public interface ICommandForm
 }
 
 /// <summary>How a field is entered.</summary>
-public enum FieldInput { Text, LongText, Grid, Choice, Number, DateTime, Date }
+public enum FieldInput { Text, LongText, Grid, Choice, Number, DateTime, Date, Department, Flag }
 
 /// <summary>One field of a command's form, with the values it offers when it is a choice.</summary>
 public sealed record FormField(string Name, FieldInput Input, IReadOnlyList<Enum> Choices);
@@ -47,6 +53,8 @@ sealed class FormLayout : ICommandForm
     public string? Text(string field) { Add(field, FieldInput.Text); return null; }
     public string? LongText(string field) { Add(field, FieldInput.LongText); return null; }
     public string? Grid(string field) { Add(field, FieldInput.Grid); return null; }
+    public string? Department(string field) { Add(field, FieldInput.Department); return null; }
+    public bool? Flag(string field) { Add(field, FieldInput.Flag); return null; }
 
     public T? Choice<T>(string field, params T[] except) where T : struct, Enum
     {

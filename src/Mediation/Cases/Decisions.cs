@@ -24,6 +24,12 @@ public interface ICaseCommand
     /// file; every other command is refused while the case is archived (<see cref="Archiving.CaseFileRules.Writable"/>).
     /// </summary>
     static virtual bool ReopensArchivedFile => false;
+
+    /// <summary>
+    /// Whether the users of a department the case was dispatched to may take the command, though they do not handle
+    /// the case (<see cref="Security.CurrentUser.TakesPart"/>): a department's feedback on its task.
+    /// </summary>
+    static virtual bool TakenFromDepartments => false;
 }
 
 /// <summary>

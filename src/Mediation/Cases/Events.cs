@@ -40,6 +40,11 @@ namespace Mediation.Cases;
 [JsonDerivedType(typeof(CaseArchived), "CaseArchived")]
 [JsonDerivedType(typeof(CaseFileReopened), "CaseFileReopened")]
 [JsonDerivedType(typeof(RiskRegraded), "RiskRegraded")]
+[JsonDerivedType(typeof(LeaderAssigned), "LeaderAssigned")]
+[JsonDerivedType(typeof(CaseDispatched), "CaseDispatched")]
+[JsonDerivedType(typeof(DepartmentFeedbackRecorded), "DepartmentFeedbackRecorded")]
+[JsonDerivedType(typeof(DispatchRecalled), "DispatchRecalled")]
+[JsonDerivedType(typeof(DepartmentTaskOverdue), "DepartmentTaskOverdue")]
 public interface ICaseEvent
 {
     DateTimeOffset OccurredAt { get; }
@@ -84,11 +89,13 @@ public sealed record CaseAssigned(string GridCode, string Assignee, DateTimeOffs
 /// <summary>
 /// A mediation session: how it was held, by whom, and what it came to (<see cref="Note"/>); where
 /// (<see cref="Place"/>) and which parties took part (<see cref="Present"/>, by id) when recorded, each left out
-/// of the stored event while none, so an event stored before they existed reads the same.
+/// of the stored event while none, so an event stored before they existed reads the same; likewise the departments that
+/// sat in (<see cref="Units"/>, 联调).
 /// </summary>
 public sealed record MediationSessionHeld(SessionMode Mode, IReadOnlyList<string> Mediators, string? Note, DateTimeOffset OccurredAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Place = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Guid>? Present = null) : ICaseEvent;
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Guid>? Present = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Units = null) : ICaseEvent;
 
 public sealed record MediationRefused(PartyRole PartyRole, string Note, DateTimeOffset OccurredAt) : ICaseEvent;
 
@@ -210,3 +217,24 @@ public sealed record CaseFileReopened(string FileNumber, string Reason, DateTime
 /// county by the same command (<see cref="CaseEscalated"/> with <see cref="EscalationReason.HighRisk"/>).
 /// </summary>
 public sealed record RiskRegraded(RiskColour From, RiskColour To, string Reason, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>领导包案: the leader who answers for the case (a user name), the duties they take on, and when it is to be settled by.</summary>
+public sealed record LeaderAssigned(string Leader, string Duties, DateTimeOffset TargetAt, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>One department's task in a dispatch: its unit, whether it leads or helps, what it is to do and by when.</summary>
+public sealed record DispatchedTask(string UnitCode, DepartmentRole Role, string Task, DateTimeOffset DueAt);
+
+/// <summary>
+/// 分流交办: the centre dispatches the case to departments, one lead unit and co-units, each with its task and due
+/// date ("the centre pushes the procedure, the department solves the substance"). The case stays where it is handled.
+/// </summary>
+public sealed record CaseDispatched(IReadOnlyList<DispatchedTask> Tasks, string? Note, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>A department's feedback on its task (办理反馈); <see cref="Completed"/>: the task is done (办结).</summary>
+public sealed record DepartmentFeedbackRecorded(string UnitCode, string Feedback, bool Completed, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>The centre takes a department's task back (撤回), to dispatch it again or not.</summary>
+public sealed record DispatchRecalled(string UnitCode, string Reason, DateTimeOffset OccurredAt) : ICaseEvent;
+
+/// <summary>Appended by the service itself when a department's task is still open at its due date; OccurredAt is the due date.</summary>
+public sealed record DepartmentTaskOverdue(string UnitCode, DateTimeOffset DueAt, DateTimeOffset OccurredAt) : ICaseEvent;

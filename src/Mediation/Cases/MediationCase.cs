@@ -38,6 +38,20 @@ public sealed record MediationCase
     public RiskLevel RiskLevel { get; init; }
     public RiskColour RiskColour { get; init; }
 
+    /// <summary>The tasks the case was dispatched to departments with, in the order given; none until it was dispatched.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableList<Dispatching.DepartmentTask>? Tasks { get; init; }
+
+    /// <summary>The departments the case was dispatched to, each once; duplicated into a column for their users' lists.</summary>
+    public string[]? Departments => Tasks?.Select(t => t.UnitCode).Distinct().ToArray();
+
+    /// <summary>The leader who answers for the case (领导包案), once one was assigned.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Leading.CaseLeader? Leader { get; init; }
+
+    /// <summary>The leader's user name, duplicated into a column for the leader's list.</summary>
+    public string? LeaderName => Leader?.Leader;
+
     /// <summary>A petition filed when its person had a petition concluded after its re-review (重复信访).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool RepeatPetition { get; init; }
@@ -194,6 +208,11 @@ public sealed record MediationCase
         CaseArchived e => Apply(e),
         CaseFileReopened e => Apply(e),
         RiskRegraded e => Apply(e),
+        LeaderAssigned e => Apply(e),
+        CaseDispatched e => Apply(e),
+        DepartmentFeedbackRecorded e => Apply(e),
+        DispatchRecalled e => Apply(e),
+        DepartmentTaskOverdue e => Apply(e),
         _ => this,
     };
 
@@ -278,6 +297,24 @@ public sealed record MediationCase
 
     // The file number stays with the case: archived again, it is filed under the same number.
     public MediationCase Apply(CaseFileReopened e) => this with { Archive = null };
+
+    public MediationCase Apply(CaseDispatched e) =>
+        this with { Tasks = (Tasks ?? []).AddRange((e.Tasks ?? []).Select(t => new Dispatching.DepartmentTask(t.UnitCode, t.Role, t.Task, t.DueAt, e.OccurredAt))) };
+
+    public MediationCase Apply(DepartmentFeedbackRecorded e) => WithTask(e.UnitCode, t => t with
+    {
+        Feedbacks = t.Feedbacks + 1, LastFeedback = e.Feedback, CompletedAt = e.Completed ? e.OccurredAt : t.CompletedAt,
+    });
+
+    public MediationCase Apply(DispatchRecalled e) => WithTask(e.UnitCode, t => t with { RecalledAt = e.OccurredAt });
+
+    public MediationCase Apply(DepartmentTaskOverdue e) => WithTask(e.UnitCode, t => t.DueAt == e.DueAt ? t with { OverdueRecorded = true } : t);
+
+    /// <summary>The case with the open task of <paramref name="unitCode"/> changed; as it was when the unit has none open.</summary>
+    MediationCase WithTask(string unitCode, Func<Dispatching.DepartmentTask, Dispatching.DepartmentTask> change) =>
+        Dispatching.DepartmentTask.OpenOf(Tasks, unitCode) is { } task ? this with { Tasks = Tasks!.Replace(task, change(task)) } : this with { };
+
+    public MediationCase Apply(LeaderAssigned e) => this with { Leader = new Leading.CaseLeader(e.Leader, e.Duties, e.TargetAt, e.OccurredAt) };
 
     public MediationCase Apply(RiskRegraded e) => this with { RiskColour = e.To, RiskLevel = Risk.LevelOf(e.To) };
 

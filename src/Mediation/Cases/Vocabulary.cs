@@ -11,9 +11,14 @@ public enum Channel { WalkIn, Phone, Letter, Online, Hotline12345, GridPatrol, C
 
 /// <summary>
 /// Both the level of an organisation node and the level a case is handled at, lowest first. A city oversees
-/// its counties and handles no case itself: a case climbs no higher than its county.
+/// its counties and handles no case itself: a case climbs no higher than its county. A department (human
+/// resources, housing, the police station, the court, a specialised mediation committee) stands beside the
+/// ladder, attached to a county or a street: cases are dispatched to it, never handled at it.
 /// </summary>
-public enum Level { Grid, Community, Street, County, City }
+public enum Level { Grid, Community, Street, County, City, Department }
+
+/// <summary>A department's part in a dispatched case: the lead unit answers for the substance, co-units help.</summary>
+public enum DepartmentRole { Lead, Co }
 
 public enum CaseStatus { Registered, Accepted, NotAccepted, Assigned, Resolved, Closed, TransferredOut }
 

@@ -71,6 +71,7 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage CorrectionIsRecordedNow { get; } = Of("a correction is made now; correct an act's business time with changes.occurredAt");
     public static FieldMessage OneToTenChanges { get; } = Of("name one to ten fields to correct, each with its new value");
     public static FieldMessage OneToFiftyTerms { get; } = Of("one to fifty terms are required");
+    public static FieldMessage OneToTwentyTasks { get; } = Of("one to twenty tasks are required");
     public static FieldMessage PartyIdRequired { get; } = Of("is required: a party of the case, by its id");
     public static FieldMessage SignatoryOrSeal { get; } = Of("give either signatory or seal: true");
     public static FieldMessage OnlyTrue { get; } = Of("must be true when given");

@@ -44,6 +44,7 @@ public static class ServiceSetup
         Statistics.StatisticsOptions.AddTo(services);
         services.AddSingleton<Statistics.Settlement.SettlementQuery>();
         services.AddSingleton<Statistics.BacklogQuery>();
+        services.AddSingleton<Statistics.Departments.DepartmentQuery>();
         services.AddSingleton<Statistics.WorkloadQuery>();
         services.AddSingleton<Seeding.Seeder>();
         services.AddSingleton<Auditing.Chain.ChainListener>();

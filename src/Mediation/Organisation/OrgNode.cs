@@ -18,12 +18,19 @@ public sealed record OrgNode
 
     public static string PathOf(string? parentPath, string code) => (parentPath ?? "/") + code + "/";
 
-    /// <summary>Cases are filed and handled here: a county or below, never a city.</summary>
+    /// <summary>Cases are filed and handled here: a county or below, never a city or a department.</summary>
     public bool HandlesCases => Level <= Level.County;
+
+    /// <summary>A department, to which cases are dispatched.</summary>
+    public bool IsDepartment => Level == Level.Department;
 
     /// <summary>The levels a case can be handled at, lowest first.</summary>
     public static readonly IReadOnlyList<Level> HandlingLevels = [Level.Grid, Level.Community, Level.Street, Level.County];
 
     /// <summary>The level a child of a node at <paramref name="level"/> has, if any.</summary>
-    public static Level? ChildLevel(Level level) => level == Level.Grid ? null : level - 1;
+    public static Level? ChildLevel(Level level) => level is Level.Grid or Level.Department ? null : level - 1;
+
+    /// <summary>Whether a node at <paramref name="level"/> may stand under one at <paramref name="parent"/>: the next level down, or a department under a county or street.</summary>
+    public static bool MayStandUnder(Level level, Level parent) =>
+        level == Level.Department ? parent is Level.County or Level.Street : ChildLevel(parent) == level;
 }

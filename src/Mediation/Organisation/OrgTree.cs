@@ -39,7 +39,7 @@ public sealed class OrgTree
 
     /// <summary>The county <paramref name="code"/> lies in (itself for a county); none for a city.</summary>
     public OrgNode? CountyOf(string code) =>
-        Find(code) is { } node ? node.Level == Level.County ? node : node.Level < Level.County ? CountyOf(node.ParentCode!) : null : null;
+        Find(code) is { } node ? node.Level == Level.County ? node : node.Level is < Level.County or Level.Department ? CountyOf(node.ParentCode!) : null : null;
 
     /// <summary>The node and every node below it.</summary>
     public IEnumerable<OrgNode> Subtree(OrgNode node) => _nodes.Values.Where(n => n.Path.StartsWith(node.Path, StringComparison.Ordinal));

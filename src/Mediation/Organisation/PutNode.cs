@@ -73,7 +73,7 @@ public static partial class PutNodeEndpoint
         {
             parent = nodes.GetValueOrDefault(command.ParentCode);
             if (parent is null || !Within(parent)) return Problems.NoNode(command.ParentCode).ToResult();
-            if (OrgNode.ChildLevel(parent.Level) != level)
+            if (!OrgNode.MayStandUnder(level, parent.Level))
                 return Problems.Invalid("level", FieldMessage.ChildLevel($"{parent.Level} {parent.Id}", OrgNode.ChildLevel(parent.Level)?.ToString() ?? "nothing: grids have no children")).ToResult();
         }
 

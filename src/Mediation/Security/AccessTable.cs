@@ -78,6 +78,7 @@ public static class AccessTable
 
         ["GET /api/stats/settlement"] = Access.For("read settlement statistics", true, S, U, A),
         ["GET /api/stats/backlog"] = Access.For("read backlog statistics", true, S, U, A),
+        ["GET /api/stats/departments"] = Access.For("read department statistics", true, S, U, A),
         ["GET /api/stats/workload"] = Access.For("read workload statistics", true, S, U, A),
 
         ["POST /api/periods/locks"] = Access.For("lock a month once its report is sent", true, S),

@@ -39,7 +39,17 @@ public sealed record CurrentUser(string Name, string? NodeCode, IReadOnlySet<str
     /// (a case filed at a street and sent back to a grid is the grid's too). Judged on the case as it
     /// is now, also when a past state of it is shown.
     /// </summary>
-    public bool Sees(OrgTree org, Cases.MediationCase state) => Covers(org, state.NodeCode) || Covers(org, state.HandlingNodeCode);
+    public bool Sees(OrgTree org, Cases.MediationCase state) =>
+        Covers(org, state.NodeCode) || Covers(org, state.HandlingNodeCode) || TakesPart(org, state) || Leads(state);
+
+    /// <summary>
+    /// A department the case was dispatched to (any of its tasks, open or done) lies in the caller's jurisdiction: its
+    /// users follow the case and report on their task, though they do not handle it.
+    /// </summary>
+    public bool TakesPart(OrgTree org, Cases.MediationCase state) => state.Tasks?.Any(t => Covers(org, t.UnitCode)) == true;
+
+    /// <summary>The caller is the leader who answers for the case (领导包案).</summary>
+    public bool Leads(Cases.MediationCase state) => state.Leader?.Leader == Name;
 
     /// <summary>
     /// Who may act on a case: the units above where it is handled now. A case escalated to the county

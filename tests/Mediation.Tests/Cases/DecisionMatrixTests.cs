@@ -5,6 +5,8 @@ using Mediation.Cases.Assigning;
 using Mediation.Cases.Closing;
 using Mediation.Cases.Correcting;
 using Mediation.Cases.Deadlines;
+using Mediation.Cases.Dispatching;
+using Mediation.Cases.Leading;
 using Mediation.Cases.Escalating;
 using Mediation.Cases.FollowingUp;
 using Mediation.Cases.Grading;
@@ -26,7 +28,7 @@ public class DecisionMatrixTests
     public static readonly OrgTree Org = new(CaseFixture.Tree.Select(n => new OrgNode
     {
         Id = n.code, Name = n.name, Level = Enum.Parse<Level>(n.level), ParentCode = n.parent, Path = PathOf(n.code),
-    }));
+    }).Append(new OrgNode { Id = "C1-HRSS", Name = "县人社局", Level = Level.Department, ParentCode = "C1", Path = "/C1/C1-HRSS/" }));
 
     static string PathOf(string code)
     {
@@ -50,6 +52,12 @@ public class DecisionMatrixTests
             [typeof(RecordRefusal)] = (_ => new RecordRefusal(PartyRole.Respondent, "拒绝", null), typeof(MediationRefused)),
             [typeof(Escalate)] = (_ => new Escalate(EscalationReason.MediationFailed, null, null), typeof(CaseEscalated)),
             [typeof(RegradeRisk)] = (_ => new RegradeRisk(RiskColour.Orange, "矛盾有激化苗头"), typeof(RiskRegraded)),
+            // No state of the matrix has a department task open: feedback and recall are refused in each.
+            [typeof(DispatchCase)] = (_ => new DispatchCase([new TaskInput("C1-HRSS", DepartmentRole.Lead, "核实欠薪", CaseStates.Received.AddDays(20))]),
+                typeof(CaseDispatched)),
+            [typeof(RecordDepartmentFeedback)] = (_ => new RecordDepartmentFeedback("已核实", "C1-HRSS"), typeof(DepartmentFeedbackRecorded)),
+            [typeof(RecallDispatch)] = (_ => new RecallDispatch("C1-HRSS", "交办有误"), typeof(DispatchRecalled)),
+            [typeof(AssignLeader)] = (_ => new AssignLeader("县领导", "牵头化解", CaseStates.Received.AddDays(40)), typeof(LeaderAssigned)),
             [typeof(SendBack)] = (_ => new SendBack(null, null), typeof(CaseSentBack)),
             [typeof(ExtendDeadline)] = (_ => new ExtendDeadline(5, "主任", "案情复杂", null), typeof(DeadlineExtended)),
             [typeof(Supervise)] = (_ => new Supervise(SupervisionKind.Reminder, null, null), typeof(SupervisionOrderIssued)),
@@ -86,18 +94,18 @@ public class DecisionMatrixTests
             c => c.Name,
             c => ((Func<MediationCase, IReadOnlyList<ICaseEvent>>)(state => c.Decide((ICaseCommand)Samples[c.Record].command(state), state, Context)), Samples[c.Record].produces));
 
-    const string Working = "assign sessions refusal escalate regrade-risk extend-deadline supervise transfer-out resolve corrections";
+    const string Working = "assign sessions refusal escalate regrade-risk dispatch assign-leader extend-deadline supervise transfer-out resolve corrections";
 
     public static readonly IReadOnlyList<(string name, Func<MediationCase> state, string allowed)> States =
     [
         ("registered dispute", () => CaseStates.Filed(), Working),
-        ("registered petition", () => CaseStates.Filed(CaseKind.Petition, "S1", Level.Street), "accept not-accept regrade-risk supervise transfer-out corrections"),
+        ("registered petition", () => CaseStates.Filed(CaseKind.Petition, "S1", Level.Street), "accept not-accept regrade-risk assign-leader supervise transfer-out corrections"),
         ("accepted petition", CaseStates.Accepted, Working),
         ("not-accepted petition", CaseStates.NotAccepted, "corrections"),
         ("assigned dispute", () => CaseStates.Assigned(), Working),
         ("assigned help request", () => CaseStates.Assigned(CaseKind.HelpRequest), Working),
         ("escalated dispute", CaseStates.Escalated, Working + " send-back"),
-        ("dispute a party refused", CaseStates.Refused, "assign refusal escalate regrade-risk extend-deadline supervise transfer-out resolve corrections"),
+        ("dispute a party refused", CaseStates.Refused, "assign refusal escalate regrade-risk dispatch assign-leader extend-deadline supervise transfer-out resolve corrections"),
         ("dispute resolved by agreement", () => CaseStates.Resolved(), "agreement performance follow-up close corrections"),
         // Its case file lacks the items a written agreement is closed with (CaseFileRuleTests).
         ("agreement text recorded", CaseStates.AgreementRecorded, "agreement agreement/signatures performance follow-up corrections"),

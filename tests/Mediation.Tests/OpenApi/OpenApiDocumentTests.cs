@@ -182,8 +182,8 @@ public class OpenApiDocumentTests(ServiceFixture service) : IClassFixture<Servic
     [InlineData("/api/stats/backlog", "nodeCode,asOf,knownAt")]
     [InlineData("/api/stats/workload", "nodeCode,asOf")]
     [InlineData("/api/reports/settlement", "from,to,nodeCode,asOf,knownAt,format,lang")]
-    [InlineData("/api/reports/cases", "status,level,nodeCode,handlingNodeCode,kind,category,overdue,assignee,q,riskColour,page,pageSize,format,lang")]
-    [InlineData("/api/cases", "status,level,nodeCode,handlingNodeCode,kind,category,overdue,assignee,q,riskColour,page,pageSize")]
+    [InlineData("/api/reports/cases", "status,level,nodeCode,handlingNodeCode,kind,category,overdue,assignee,q,riskColour,leader,department,page,pageSize,format,lang")]
+    [InlineData("/api/cases", "status,level,nodeCode,handlingNodeCode,kind,category,overdue,assignee,q,riskColour,leader,department,page,pageSize")]
     [InlineData("/api/cases/{id}", "version,asOf,unmask,reason")]
     [InlineData("/api/audit/access-log", "caseId,user,page,pageSize")]
     public async Task Statistics_report_and_list_endpoints_declare_their_query_parameters(string path, string names)

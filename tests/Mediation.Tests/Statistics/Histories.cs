@@ -116,6 +116,11 @@ public static class Histories
             {
                 if (r.NextDouble() < 0.1) break; // left open: backlog
                 Next();
+                if (r.NextDouble() < 0.04)
+                {
+                    Add("assign-leader", new { leader = "县委政法委副书记", duties = "协调人社、公安联合化解", targetAt = at.AddDays(30), occurredAt = at });
+                    continue;
+                }
                 if (r.NextDouble() < 0.06)
                 {
                     // Regraded; a red case goes to the county at once, from wherever it is handled.

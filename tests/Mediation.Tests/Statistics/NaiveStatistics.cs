@@ -62,6 +62,7 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
     {
         public string Risk { get; init; } = (Filed.RiskColour ?? RiskColour.Blue).ToString();
         public DateTimeOffset? DecidedAt { get; init; }
+        public bool Led { get; init; }
 
         /// <summary>The latest follow-up's satisfaction since the case was last concluded.</summary>
         public Satisfaction? LatestSatisfaction { get; init; }
@@ -85,6 +86,7 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
                     PetitionAccepted a => s! with { Received = true, Status = "Accepted", Due = a.DueAt, DecidedAt = t },
                     PetitionNotAccepted => s! with { Status = "NotAccepted", DecidedAt = t },
                     RiskRegraded g => s! with { Risk = g.To.ToString() },
+                    LeaderAssigned => s! with { Led = true },
                     CaseAssigned => s! with { Status = "Assigned", Level = "Grid" },
                     CaseEscalated x => s! with { Level = x.ToLevel.ToString() },
                     CaseSentBack b => s! with { Level = b.ToLevel.ToString() },
@@ -168,6 +170,9 @@ public sealed class NaiveStatistics(IReadOnlyList<IEvent> events, DateTimeOffset
             ["evaluationRate"] = Rate(evaluated, concluded),
             ["evaluatedSatisfactionRate"] = Rate(evaluatedSatisfied, evaluated),
             ["repeatPetitions"] = (long)petitions.Count(s => s.Filed.RepeatPetition),
+            ["leaderCases"] = (long)cohort.Count(s => s.Received && s.Led),
+            ["leaderResolved"] = (long)cohort.Count(s => s.Resolved && s.Led),
+            ["leaderResolutionRate"] = Rate(cohort.Count(s => s.Resolved && s.Led), cohort.Count(s => s.Received && s.Led)),
             ["received"] = (long)received,
             ["concluded"] = (long)concluded,
             ["resolved"] = (long)resolved,

@@ -80,6 +80,7 @@ public partial class StatisticsPropertyTests(PostgresForTests postgres)
         ((long)all["timelyAccepted"]!).ShouldBeInRange(1, (long)all["petitionsDecided"]! - 1);
         ((long)all["evaluatedSatisfied"]!).ShouldBeInRange(1, (long)all["evaluated"]! - 1);
         ((long)all["repeatPetitions"]!).ShouldBeGreaterThan(0);
+        ((long)all["leaderResolved"]!).ShouldBeInRange(1, (long)all["leaderCases"]! - 1);
         events.Count(e => e.Data is Mediation.Cases.RiskRegraded { To: Mediation.Cases.RiskColour.Red }).ShouldBeGreaterThan(0);
         foreach (var knownAt in new[] { sent, middle })
             await CompareAsync(api, new NaiveStatistics(events, knownAt), [new(2025, 8, 15, 12, 0, 0, Cst), DateTimeOffset.UtcNow], knownAt);

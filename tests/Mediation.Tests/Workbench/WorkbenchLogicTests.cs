@@ -43,7 +43,7 @@ public class WorkbenchLogicTests
     public void A_registered_dispute_offers_a_clerk_assignment_and_a_mediator_the_handling_actions()
     {
         var state = Case(CaseStatus.Registered);
-        Offered(state, Roles.Clerk).ShouldBe(["assign", "regrade-risk"]);
+        Offered(state, Roles.Clerk).ShouldBe(["assign", "regrade-risk", "dispatch"]);
         Offered(state, Roles.Mediator).ShouldBe(["sessions", "refusal", "escalate", "regrade-risk", "transfer-out", "resolve"]);
         Offered(state, Roles.Auditor).ShouldBeEmpty();
     }

@@ -20,6 +20,7 @@ public static class DeadlineWatch
     public static async ValueTask ScheduleAsync(IMessageBus bus, MediationCase? before, MediationCase after, DeadlinePolicy policy, DateTimeOffset now)
     {
         await Confirming.ConfirmationWindow.ScheduleAsync(bus, before, after, policy, now);
+        await Dispatching.DepartmentTaskWatch.ScheduleAsync(bus, before, after, now);
         if (!after.IsOpen || (before is { IsOpen: true } && before.DueAt == after.DueAt)) return;
         await bus.ScheduleAsync(new DeadlineDue(after.Id, after.DueAt), after.DueAt > now ? after.DueAt : now);
     }

@@ -23,7 +23,7 @@ public static class CaseReadModel
     static readonly Expression<Func<MediationCase, object?>>[] Duplicated =
     [
         x => x.Status, x => x.Level, x => x.Kind, x => x.Category, x => x.NodeCode, x => x.HandlingNodeCode, x => x.Assignee!,
-        x => x.ReceivedAt, x => x.DueAt, x => x.TermDueAt!, x => x.RiskColour,
+        x => x.ReceivedAt, x => x.DueAt, x => x.TermDueAt!, x => x.RiskColour, x => x.LeaderName!, x => x.Departments!,
     ];
 
     /// <summary>Duplicated with a unique index of its own (Marten adds the column for it).</summary>

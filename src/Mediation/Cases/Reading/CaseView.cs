@@ -55,7 +55,9 @@ public sealed record CaseView(
     DateOnly? RetainedUntil,
     DateTimeOffset? ArchivedAt,
     RiskColour RiskColour,
-    bool RepeatPetition)
+    bool RepeatPetition,
+    IReadOnlyList<Dispatching.DepartmentTaskView> Tasks,
+    Leading.CaseLeader? Leader)
 {
     public static CaseView Of(MediationCase c, IReadOnlyList<PartyView> parties, DateTimeOffset now, TimeSpan confirmationWindow) => new(
         c.Id, c.CaseNumber, c.Kind, c.PetitionType, c.Channel, c.Category, c.Summary, c.NodeCode, c.HandlingNodeCode,
@@ -64,7 +66,8 @@ public sealed record CaseView(
         c.PerformanceDueAt, c.Performance, c.ResolvedAt, c.ClosedAt, c.FollowUps, c.Sessions, c.SupervisionOrders,
         c.Attachments, c.RefusedByParty, c.ReviewStage, c.IsOpen && !c.EscalatedFrom.IsEmpty, AgreementView.Of(c, now), c.HasTermOverdueAt(now),
         ConfirmationView.Of(c, confirmationWindow), ReferralView.Of(c), CaseDocuments.Of(c),
-        c.IsArchived, c.FileNumber, c.Archive?.Retention, c.Archive?.RetainedUntil, c.Archive?.ArchivedAt, c.RiskColour, c.RepeatPetition);
+        c.IsArchived, c.FileNumber, c.Archive?.Retention, c.Archive?.RetainedUntil, c.Archive?.ArchivedAt, c.RiskColour, c.RepeatPetition,
+        (c.Tasks ?? []).Select(t => Dispatching.DepartmentTaskView.Of(t, now)).ToList(), c.Leader);
 }
 
 /// <summary>

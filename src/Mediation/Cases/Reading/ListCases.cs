@@ -1,5 +1,6 @@
 using System.Globalization;
 using Marten;
+using Marten.Linq.MatchesSql;
 using Marten.Pagination;
 using Mediation.Common;
 using Mediation.Hosting;
@@ -26,6 +27,8 @@ public sealed record CaseQuery
     [QueryParameter(typeof(string), "Only cases assigned to this person.", Name = "assignee")] public string? Assignee { get; set; }
     [QueryParameter(typeof(string), "The beginning of a case number, or words of the summary.", Name = "q")] public string? Q { get; set; }
     [QueryParameter(typeof(RiskColour), "Only cases graded this colour now.", Name = "riskColour")] public string? RiskColour { get; set; }
+    [QueryParameter(typeof(string), "Only cases this leader answers for (a user name).", Name = "leader")] public string? Leader { get; set; }
+    [QueryParameter(typeof(string), "Only cases dispatched to this department (its code).", Name = "department")] public string? Department { get; set; }
     [QueryParameter(typeof(int), "Page number, from 1 (default 1).", Name = "page")] public string? Page { get; set; }
     [QueryParameter(typeof(int), "Cases per page, 1 to 200 (default 20).", Name = "pageSize")] public string? PageSize { get; set; }
 
@@ -34,7 +37,7 @@ public sealed record CaseQuery
     {
         Status = query["status"], Level = query["level"], NodeCode = query["nodeCode"], HandlingNodeCode = query["handlingNodeCode"],
         Kind = query["kind"], Category = query["category"], Overdue = query["overdue"], Assignee = query["assignee"], Q = query["q"],
-        Page = query["page"], PageSize = query["pageSize"], RiskColour = query["riskColour"],
+        Page = query["page"], PageSize = query["pageSize"], RiskColour = query["riskColour"], Leader = query["leader"], Department = query["department"],
     };
 }
 
@@ -52,7 +55,9 @@ public sealed record CaseFilter(
     int Page,
     int PageSize,
     RiskColour? RiskColour = null,
-    bool OpenOnly = false)
+    bool OpenOnly = false,
+    string? Leader = null,
+    string? Department = null)
 {
     public const int MaxPageSize = 200;
 
@@ -91,7 +96,8 @@ public sealed record CaseFilter(
         var filter = new CaseFilter(Enum<CaseStatus>("status", query.Status), Enum<Level>("level", query.Level), Text("nodeCode", query.NodeCode, 32),
             Text("handlingNodeCode", query.HandlingNodeCode, 32), Enum<CaseKind>("kind", query.Kind), Text("category", query.Category, 50), overdue,
             Text("assignee", query.Assignee, 64), Text("q", query.Q, 100),
-            Number("page", query.Page, 1, 1, 1_000_000), Number("pageSize", query.PageSize, 20, 1, MaxPageSize), Enum<RiskColour>("riskColour", query.RiskColour));
+            Number("page", query.Page, 1, 1, 1_000_000), Number("pageSize", query.PageSize, 20, 1, MaxPageSize), Enum<RiskColour>("riskColour", query.RiskColour),
+            Leader: Text("leader", query.Leader, 64), Department: Text("department", query.Department, 32));
         return check.IsValid ? (filter, null) : (null, Problems.Invalid(check));
     }
 
@@ -101,8 +107,11 @@ public sealed record CaseFilter(
     {
         if (user.NodeCode is { } jurisdiction)
         {
+            // As CurrentUser.Sees: filed or handled within, dispatched to a department within, or led by the caller.
             var mine = Subtree(org, jurisdiction);
-            cases = cases.Where(c => c.NodeCode.IsOneOf(mine) || c.HandlingNodeCode.IsOneOf(mine));
+            var name = user.Name;
+            cases = cases.Where(c => c.NodeCode.IsOneOf(mine) || c.HandlingNodeCode.IsOneOf(mine) || c.LeaderName == name
+                                     || c.MatchesSql("d.departments::text[] && ?", new object[] { mine }));
         }
         if (Status is { } status) cases = cases.Where(c => c.Status == status);
         if (OpenOnly) cases = cases.Where(c => c.Status.IsOneOf(OpenStatuses));
@@ -111,6 +120,8 @@ public sealed record CaseFilter(
         if (Category is { } category) cases = cases.Where(c => c.Category == category);
         if (Assignee is { } assignee) cases = cases.Where(c => c.Assignee == assignee);
         if (RiskColour is { } colour) cases = cases.Where(c => c.RiskColour == colour);
+        if (Leader is { } leader) cases = cases.Where(c => c.LeaderName == leader);
+        if (Department is { } department) cases = cases.Where(c => c.MatchesSql("? = any(d.departments)", department));
         if (NodeCode is { } node) cases = WithinSubtree(cases, org, node, handling: false);
         if (HandlingNodeCode is { } handling) cases = WithinSubtree(cases, org, handling, handling: true);
         // Overdue: open past the handling deadline, or a term of the agreement past its due date while not fully performed.

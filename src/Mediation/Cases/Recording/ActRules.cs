@@ -59,6 +59,18 @@ public static class ActRules
                 Guards.Handling(state, EscalateEndpoint.Command);
                 HandledAt(state, EscalateEndpoint.Command, e.FromNodeCode);
                 break;
+            case CaseDispatched:
+                Guards.Handling(state, Dispatching.DispatchCaseEndpoint.Command);
+                break;
+            case DepartmentFeedbackRecorded f:
+                OpenTask(state, Dispatching.RecordDepartmentFeedbackEndpoint.Command, f.UnitCode);
+                break;
+            case DispatchRecalled r:
+                OpenTask(state, Dispatching.RecallDispatchEndpoint.Command, r.UnitCode);
+                break;
+            case LeaderAssigned:
+                Guards.Open(state, Leading.AssignLeaderEndpoint.Command);
+                break;
             case RiskRegraded:
                 Guards.Open(state, RegradeRiskEndpoint.Command);
                 break;
@@ -120,6 +132,13 @@ public static class ActRules
     }
 
     const string FileCaseName = "file";
+
+    /// <summary>A department's feedback or recall needs its task open.</summary>
+    public static void OpenTask(MediationCase state, string command, string unitCode)
+    {
+        if (Dispatching.DepartmentTask.OpenOf(state.Tasks, unitCode) is null)
+            throw new CaseRefusal.NotAllowed(command, state, RefusalCode.NoOpenTask, $"{unitCode} has no open task of this case", unitCode);
+    }
 
     /// <summary>A petition is accepted or not once, before anything else is done with it.</summary>
     public static void Accepting(MediationCase state, string command)

@@ -8,10 +8,12 @@ namespace Mediation.Cases.Sessions;
 
 /// <summary>
 /// 调解记录: a mediation session held; its business time is when it was held. Where it was held and which
-/// parties (by id) took part are what its record prints, when given.
+/// parties (by id) took part are what its record prints, when given; <see cref="Units"/>, the departments the case
+/// was dispatched to that sat in (联调, joint mediation).
 /// </summary>
 public sealed record RecordSession(SessionMode? Mode, IReadOnlyList<string>? Mediators, DateTimeOffset? HeldAt = null, string? Note = null,
-    string? Place = null, IReadOnlyList<Guid>? Present = null, DateTimeOffset? OccurredAt = null, string? LateReason = null) : ICaseCommand
+    string? Place = null, IReadOnlyList<Guid>? Present = null, DateTimeOffset? OccurredAt = null, string? LateReason = null,
+    IReadOnlyList<string>? Units = null) : ICaseCommand
 {
     public static string Name => RecordSessionEndpoint.Command;
 
@@ -38,6 +40,9 @@ public static class RecordSessionEndpoint
         else
             for (var i = 0; i < (command.Present?.Count ?? 0); i++)
                 check.Require(command.Present![i] != Guid.Empty, $"present[{i}]", FieldMessage.PartyIdRequired);
+        if (command.Units is { Count: > Dispatching.DispatchCaseEndpoint.MaxTasks }) check.Add("units", FieldMessage.OneToTwentyTasks);
+        else
+            for (var i = 0; i < (command.Units?.Count ?? 0); i++) check.Text(command.Units![i], $"units[{i}]", 32);
         return check.Text(command.LateReason, "lateReason", 1000, required: false).Result();
     }
 
@@ -48,8 +53,12 @@ public static class RecordSessionEndpoint
         for (var i = 0; i < present.Count; i++)
             if (!state.Parties.Any(p => p.PartyId == present[i]))
                 throw new CaseRefusal.InvalidField($"present[{i}]", RefusalCode.NotAPartyOfTheCase, "is not a party of the case");
+        var units = command.Units?.Select(u => u.Trim()).Distinct().ToList() ?? [];
+        for (var i = 0; i < units.Count; i++)
+            if (!(state.Tasks ?? []).Any(t => t.UnitCode == units[i]))
+                throw new CaseRefusal.InvalidField($"units[{i}]", RefusalCode.NotDispatchedTo, $"the case was not dispatched to {units[i]}", units[i]);
         return [new MediationSessionHeld(command.Mode!.Value, command.Mediators!.Select(m => m.Trim()).ToList(), command.Note?.Trim(), context.At,
-            command.Place?.Trim(), present.Count > 0 ? present.Distinct().ToList() : null)];
+            command.Place?.Trim(), present.Count > 0 ? present.Distinct().ToList() : null, units.Count > 0 ? units : null)];
     }
 
     [WolverinePost("/api/cases/{id}/sessions", OperationId = "RecordSession")]

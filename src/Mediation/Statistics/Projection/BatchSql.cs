@@ -26,9 +26,9 @@ static class BatchSql
     public static string For(string schema)
     {
         string[] set = ["counted", "status", "level", "assignee", "due_at", "outcome", "successful", "concluded_at", "amount", "performance", "confirmation",
-            "risk", "decided_at", "satisfaction"];
+            "risk", "decided_at", "satisfaction", "leader_assigned"];
         string[] types = ["boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean", "timestamptz", "numeric", "varchar", "varchar",
-            "varchar", "timestamptz", "varchar"];
+            "varchar", "timestamptz", "varchar", "boolean"];
         var input = string.Join(", ", set.Select((c, i) => $"?::boolean[], ?::{types[i]}[]"));
         var inputNames = string.Join(", ", set.Select(c => $"{c}_set, {c}"));
         var values = string.Join(",\n    ", set.Select(c => $"case when e.{c}_set then e.{c} else b.{c} end as {c}"));
@@ -58,7 +58,7 @@ static class BatchSql
                        null::varchar as assignee, due_at, null::varchar as outcome, false as successful, null::timestamptz as concluded_at,
                        null::numeric as amount, null::varchar as performance, null::varchar as confirmation, 0 as visits, 0 as satisfied, 0 as basically_satisfied,
                        risk, case when kind = '{CaseKind.Petition}' then due_at end as acceptance_due_at, null::timestamptz as decided_at,
-                       null::varchar as satisfaction, repeat_petition, changed
+                       null::varchar as satisfaction, repeat_petition, false as leader_assigned, changed
                 from f where not exists (select 1 from {current} c where c.case_id = f.case_id)) initial
             ),
             s as (

@@ -86,6 +86,8 @@ public static class Measures
     public static readonly Measure Evaluated = new("evaluated", "evaluated");
     public static readonly Measure EvaluatedSatisfied = new("evaluated_satisfied", "evaluated_satisfied");
     public static readonly Measure RepeatPetitions = new("repeat_petitions", "repeat_petition");
+    public static readonly Measure LeaderCases = new("leader_cases", "counted and leader_assigned");
+    public static readonly Measure LeaderResolved = new("leader_resolved", "resolved and leader_assigned");
 
     /// <summary>Every measure: a column of the cube each, and of every settlement query.</summary>
     public static readonly Measure[] All =
@@ -93,7 +95,7 @@ public static class Measures
         Received, Concluded, Resolved, ConcludedDisputes, ResolvedDisputes, OnTime, Visits, Satisfied, BasicallySatisfied,
         Closed, ClosedVisited, Agreements, Performed, Amount, ResolvedAtGrid, ResolvedAtCommunity, ResolvedAtStreet, ResolvedAtCounty,
         ConfirmationApplications, Confirmations, PetitionsDecided, TimelyAccepted, ConcludedPetitions, RepliedOnTime, Evaluated, EvaluatedSatisfied,
-        RepeatPetitions,
+        RepeatPetitions, LeaderCases, LeaderResolved,
     ];
 
     /// <summary>

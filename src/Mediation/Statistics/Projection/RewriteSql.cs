@@ -41,7 +41,7 @@ static class RewriteSql
         var types = new[]
         {
             "timestamptz", "varchar", "varchar", "varchar", "varchar", "boolean", "varchar", "varchar", "varchar", "timestamptz", "varchar", "boolean",
-            "timestamptz", "numeric", "varchar", "varchar", "int", "int", "int", "varchar", "timestamptz", "timestamptz", "varchar", "boolean",
+            "timestamptz", "numeric", "varchar", "varchar", "int", "int", "int", "varchar", "timestamptz", "timestamptz", "varchar", "boolean", "boolean",
         };
         var columns = string.Join(", ", StatisticsTables.AllColumns);
         string Of(string alias) => string.Join(", ", StatisticsTables.AllColumns.Select(c => $"{alias}.{c}"));

@@ -23,6 +23,7 @@ sealed class StateChange
     public string? Risk;
     public (DateTimeOffset? value, bool set) DecidedAt;
     public (string? value, bool set) Satisfaction;
+    public bool? LeaderAssigned;
     public string? Flow;
 
     /// <summary>The level a flow is counted at; null: the case's level after the event.</summary>
@@ -34,6 +35,7 @@ sealed class StateChange
         PetitionAccepted a => new StateChange { Counted = true, Status = nameof(CaseStatus.Accepted), DueAt = a.DueAt, DecidedAt = (a.OccurredAt, true) },
         PetitionNotAccepted n => new StateChange { Status = nameof(CaseStatus.NotAccepted), DecidedAt = (n.OccurredAt, true) },
         RiskRegraded g => new StateChange { Risk = g.To.ToString() },
+        Cases.LeaderAssigned => new StateChange { LeaderAssigned = true },
         CaseAssigned a => new StateChange { Status = nameof(CaseStatus.Assigned), Level = nameof(Cases.Level.Grid), Assignee = (a.Assignee, true) },
         CaseEscalated e => new StateChange { Level = e.ToLevel.ToString(), Assignee = (null, true), Flow = "Escalated", FlowLevel = e.ToLevel.ToString() },
         CaseSentBack b => new StateChange { Level = b.ToLevel.ToString(), Assignee = (b.ToAssignee, true) },
@@ -99,6 +101,7 @@ sealed class StateChange
         Risk = next.Risk ?? Risk,
         DecidedAt = next.DecidedAt.set ? next.DecidedAt : DecidedAt,
         Satisfaction = next.Satisfaction.set ? next.Satisfaction : Satisfaction,
+        LeaderAssigned = next.LeaderAssigned ?? LeaderAssigned,
         Flow = next.Flow,
         FlowLevel = next.FlowLevel,
     };

@@ -7,12 +7,12 @@ sealed record StatisticalState(
     DateTimeOffset ReceivedAt, string NodeCode, string Kind, string Category, string Channel, bool Counted, string Status, string Level,
     string? Assignee, DateTimeOffset DueAt, string? Outcome, bool Successful, DateTimeOffset? ConcludedAt, decimal? Amount, string? Performance,
     string? Confirmation, int Visits, int Satisfied, int BasicallySatisfied, string Risk, DateTimeOffset? AcceptanceDueAt, DateTimeOffset? DecidedAt,
-    string? Satisfaction, bool RepeatPetition)
+    string? Satisfaction, bool RepeatPetition, bool LeaderAssigned)
 {
     /// <summary>The state a filing starts: what <see cref="BatchSql"/> writes for a new case.</summary>
     public static StatisticalState Filed(CaseFiled f) => new(f.OccurredAt, f.NodeCode, f.Kind.ToString(), f.Category, f.Channel.ToString(),
         f.Kind != CaseKind.Petition, nameof(CaseStatus.Registered), f.Level.ToString(), null, f.DueAt, null, false, null, null, null, null, 0, 0, 0,
-        f.GradedColour().ToString(), f.Kind == CaseKind.Petition ? f.DueAt : null, null, null, f.RepeatPetition);
+        f.GradedColour().ToString(), f.Kind == CaseKind.Petition ? f.DueAt : null, null, null, f.RepeatPetition, false);
 
     /// <summary>This state after <paramref name="change"/>: each column it sets, its counters added, as the batch statement does.</summary>
     public StatisticalState With(StateChange change) => this with
@@ -34,5 +34,6 @@ sealed record StatisticalState(
         Risk = change.Risk ?? Risk,
         DecidedAt = change.DecidedAt.set ? change.DecidedAt.value : DecidedAt,
         Satisfaction = change.Satisfaction.set ? change.Satisfaction.value : Satisfaction,
+        LeaderAssigned = change.LeaderAssigned ?? LeaderAssigned,
     };
 }

@@ -39,7 +39,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
                      typeof(CaseSentBack), typeof(DeadlineExtended), typeof(CaseTransferredOut), typeof(CaseResolved), typeof(ConfirmationApplied),
                      typeof(ConfirmationRuled), typeof(PerformanceRecorded),
                      typeof(FollowUpRecorded), typeof(CaseClosed), typeof(CaseReopened), typeof(PetitionReviewRequested), typeof(ActCorrected),
-                     typeof(RiskRegraded),
+                     typeof(RiskRegraded), typeof(LeaderAssigned),
                  })
             IncludeType(type);
 
@@ -99,6 +99,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             Rows(r => r.State.Confirmation),
             Rows(r => r.State.Visits), Rows(r => r.State.Satisfied), Rows(r => r.State.BasicallySatisfied),
             Rows(r => r.State.Risk), Rows(r => r.State.AcceptanceDueAt), Rows(r => r.State.DecidedAt), Rows(r => r.State.Satisfaction), Rows(r => r.State.RepeatPetition),
+            Rows(r => r.State.LeaderAssigned),
             flows.Select(f => f.id).ToArray(), Flows(f => f.Version), Flows(f => f.OccurredAt), Flows(f => f.Flow), Flows(f => f.NodeCode), Flows(f => f.Level),
             Flows(f => f.KnownFrom), Flows(f => f.KnownTo));
     }
@@ -175,6 +176,7 @@ public sealed class StatisticsProjection : ProjectionBase, IProjection
             Column(c => c.Risk is not null), Column(c => c.Risk),
             Column(c => c.DecidedAt.set), Column(c => c.DecidedAt.value),
             Column(c => c.Satisfaction.set), Column(c => c.Satisfaction.value),
+            Column(c => c.LeaderAssigned is not null), Column(c => c.LeaderAssigned ?? false),
             Column(c => c.Visits), Column(c => c.Satisfied), Column(c => c.Basically),
             Column(c => c.Flow), Column(c => c.FlowLevel),
             latest.Keys.ToArray());

@@ -32,7 +32,7 @@ public static class StatisticsTables
     [
         "received_at", "node_code", "kind", "category", "channel", "counted", "status", "level", "assignee", "due_at",
         "outcome", "successful", "concluded_at", "amount", "performance", "confirmation", "visits", "satisfied", "basically_satisfied",
-        "risk", "acceptance_due_at", "decided_at", "satisfaction", "repeat_petition",
+        "risk", "acceptance_due_at", "decided_at", "satisfaction", "repeat_petition", "leader_assigned",
     ];
 
     /// <summary>The state columns, then the derived facts.</summary>
@@ -47,7 +47,7 @@ public static class StatisticsTables
     [
         "received_at", "node_code", "kind", "category", "channel", "counted", "level", "visits", "satisfied", "basically_satisfied",
         "amount", "due_at", "open", "concluded", "resolved", "on_time", "closed", "agreement", "performed", "confirmation_applied", "confirmed",
-        "risk", "repeat_petition", "decided", "timely_accepted", "evaluated", "evaluated_satisfied",
+        "risk", "repeat_petition", "decided", "timely_accepted", "evaluated", "evaluated_satisfied", "leader_assigned",
     ];
 
     public static IEnumerable<ISchemaObject> SchemaObjects(string schema) =>
@@ -156,6 +156,8 @@ public static class StatisticsTables
         // The latest follow-up's satisfaction since the case was last concluded.
         table.AddColumn("satisfaction", "varchar").AllowNulls();
         table.AddColumn("repeat_petition", "boolean").NotNull().DefaultValueByExpression("false");
+        // A leader answers for the case (领导包案).
+        table.AddColumn("leader_assigned", "boolean").NotNull().DefaultValueByExpression("false");
         // The default only lets an older table take the columns; rebuild the projection after such an upgrade.
         foreach (var (column, _) in StateFacts.All) table.AddColumn(column, "boolean").NotNull().DefaultValueByExpression("false");
     }

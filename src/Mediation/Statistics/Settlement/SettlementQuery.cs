@@ -146,7 +146,9 @@ public sealed class SettlementQuery(IDocumentStore store)
             RepliedOnTime: Count(Measures.RepliedOnTime),
             Evaluated: Count(Measures.Evaluated),
             EvaluatedSatisfied: Count(Measures.EvaluatedSatisfied),
-            RepeatPetitions: Count(Measures.RepeatPetitions));
+            RepeatPetitions: Count(Measures.RepeatPetitions),
+            LeaderCases: Count(Measures.LeaderCases),
+            LeaderResolved: Count(Measures.LeaderResolved));
     }
 
     /// <summary>

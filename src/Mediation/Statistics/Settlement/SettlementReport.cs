@@ -28,9 +28,11 @@ public sealed record SettlementCounts(
     long RepliedOnTime,
     long Evaluated,
     long EvaluatedSatisfied,
-    long RepeatPetitions)
+    long RepeatPetitions,
+    long LeaderCases,
+    long LeaderResolved)
 {
-    public static readonly SettlementCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly SettlementCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public static SettlementCounts Add(SettlementCounts a, SettlementCounts b) => new(
         a.Received + b.Received, a.Concluded + b.Concluded, a.Resolved + b.Resolved, a.ConcludedDisputes + b.ConcludedDisputes,
@@ -40,7 +42,8 @@ public sealed record SettlementCounts(
         a.ResolvedAtCommunity + b.ResolvedAtCommunity, a.ResolvedAtStreet + b.ResolvedAtStreet, a.ResolvedAtCounty + b.ResolvedAtCounty,
         a.ConfirmationApplications + b.ConfirmationApplications, a.Confirmations + b.Confirmations,
         a.PetitionsDecided + b.PetitionsDecided, a.TimelyAccepted + b.TimelyAccepted, a.ConcludedPetitions + b.ConcludedPetitions,
-        a.RepliedOnTime + b.RepliedOnTime, a.Evaluated + b.Evaluated, a.EvaluatedSatisfied + b.EvaluatedSatisfied, a.RepeatPetitions + b.RepeatPetitions);
+        a.RepliedOnTime + b.RepliedOnTime, a.Evaluated + b.Evaluated, a.EvaluatedSatisfied + b.EvaluatedSatisfied, a.RepeatPetitions + b.RepeatPetitions,
+        a.LeaderCases + b.LeaderCases, a.LeaderResolved + b.LeaderResolved);
 }
 
 /// <summary>Figures of one set of cases: the rates of docs/domain.md (null for a zero denominator) and their counts.</summary>
@@ -81,7 +84,10 @@ public record SettlementFigures(
     long RepliedOnTime,
     long Evaluated,
     long EvaluatedSatisfied,
-    long RepeatPetitions)
+    long RepeatPetitions,
+    long LeaderCases,
+    long LeaderResolved,
+    double? LeaderResolutionRate)
 {
     public static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
@@ -110,7 +116,8 @@ public record SettlementFigures(
         Rate(c.RepliedOnTime, c.ConcludedPetitions),
         Rate(c.Evaluated, c.Concluded),
         Rate(c.EvaluatedSatisfied, c.Evaluated),
-        c.PetitionsDecided, c.TimelyAccepted, c.ConcludedPetitions, c.RepliedOnTime, c.Evaluated, c.EvaluatedSatisfied, c.RepeatPetitions);
+        c.PetitionsDecided, c.TimelyAccepted, c.ConcludedPetitions, c.RepliedOnTime, c.Evaluated, c.EvaluatedSatisfied, c.RepeatPetitions,
+        c.LeaderCases, c.LeaderResolved, Rate(c.LeaderResolved, c.LeaderCases));
 }
 
 /// <summary>One group of a breakdown: its key (and a label to show for it), and its figures beside them.</summary>

@@ -50,6 +50,20 @@ public sealed class ActionForm
     public string? Court { get; set; }
     public string? At { get; set; }
     public string? RulingNumber { get; set; }
+    public string? Colour { get; set; }
+    public string? Leader { get; set; }
+    public string? Duties { get; set; }
+    public string? TargetAt { get; set; }
+    public string? LeadUnit { get; set; }
+    public string? LeadTask { get; set; }
+    public string? LeadDueAt { get; set; }
+    public string? CoUnit { get; set; }
+    public string? CoTask { get; set; }
+    public string? CoDueAt { get; set; }
+    public string? UnitCode { get; set; }
+    public string? Feedback { get; set; }
+    public string? Completed { get; set; }
+    public string? Units { get; set; }
 
     /// <summary>What was typed into a field (named as the API names it), to show a refused form as it was sent.</summary>
     public string? ValueOf(string field) => field switch
@@ -60,6 +74,9 @@ public sealed class ActionForm
         "heldAt" => HeldAt, "place" => Place, "mode" => Mode, "mediators" => Mediators, "noticeMethod" => NoticeMethod, "partyRole" => PartyRole,
         "occurredAt" => OccurredAt, "lateReason" => LateReason, "correctsVersion" => CorrectsVersion, "category" => Category, "channel" => Channel,
         "event" => Event, "court" => Court, "at" => At, "rulingNumber" => RulingNumber,
+        "colour" => Colour, "leader" => Leader, "duties" => Duties, "targetAt" => TargetAt,
+        "leadUnit" => LeadUnit, "leadTask" => LeadTask, "leadDueAt" => LeadDueAt, "coUnit" => CoUnit, "coTask" => CoTask, "coDueAt" => CoDueAt,
+        "unitCode" => UnitCode, "feedback" => Feedback, "completed" => Completed, "units" => Units,
         _ => null,
     };
 
@@ -134,7 +151,7 @@ public sealed class CaseActions(CaseCommandRunner runner)
     }
 
     static bool MayAct(CaseCommandEntry action, MediationCase state, CurrentUser user, DecisionContext context) =>
-        user.Handles(context.Org, state) && AccessTable.Allows(user, action.AccessKey);
+        (user.Handles(context.Org, state) || (action.TakenFromDepartments && user.TakesPart(context.Org, state))) && AccessTable.Allows(user, action.AccessKey);
 
     static bool Open(CaseCommandEntry action, ICaseCommand probe, MediationCase state, DecisionContext context)
     {
@@ -228,6 +245,8 @@ public sealed class CaseActions(CaseCommandRunner runner)
         public string? Text(string field) => Reader.Text(form.ValueOf(field));
         public string? LongText(string field) => Reader.Text(form.ValueOf(field));
         public string? Grid(string field) => Reader.Text(form.ValueOf(field));
+        public string? Department(string field) => Reader.Text(form.ValueOf(field));
+        public bool? Flag(string field) => form.ValueOf(field) is "true" or "on" ? true : null;
         public T? Choice<T>(string field, params T[] except) where T : struct, Enum => Reader.Enum<T>(form.ValueOf(field), field);
         public int? Number(string field) => Reader.Number(form.ValueOf(field), field);
         public decimal? Money(string field) => Reader.Money(form.ValueOf(field), field);

@@ -44,6 +44,8 @@ namespace Internal.Generated.WolverineHandlers
             caseQuery.Assignee = httpContext.Request.Query["assignee"];
             caseQuery.Q = httpContext.Request.Query["q"];
             caseQuery.RiskColour = httpContext.Request.Query["riskColour"];
+            caseQuery.Leader = httpContext.Request.Query["leader"];
+            caseQuery.Department = httpContext.Request.Query["department"];
             caseQuery.Page = httpContext.Request.Query["page"];
             caseQuery.PageSize = httpContext.Request.Query["pageSize"];
             var format = httpContext.Request.Query["format"];
