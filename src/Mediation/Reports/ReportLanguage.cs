@@ -50,6 +50,26 @@ public sealed class ReportLanguage
     public string SheetChannels => Word("SheetChannels");
     public string SheetBacklog => Word("SheetBacklog");
     public string SheetCases => Word("SheetCases");
+    public string SheetIndicators => Word("SheetIndicators");
+    public string SheetRisk => Word("SheetRisk");
+    public string SheetDepartments => Word("SheetDepartments");
+    public string RiskColumn => Word("Risk");
+
+    /// <summary>The petition-work indicators (信访工作指标) and leader cases, each rate beside the counts it is made of.</summary>
+    public string[] IndicatorHeader =>
+    [
+        UnitColumn, .. Words("PetitionsDecided", "TimelyAccepted", "TimelyAcceptanceRate", "ConcludedPetitions", "RepliedOnTime", "OnTimeReplyRate",
+            "Concluded", "Evaluated", "EvaluationRate", "EvaluatedSatisfied", "EvaluatedSatisfactionRate", "RepeatPetitions",
+            "LeaderCases", "LeaderResolved", "LeaderResolutionRate"),
+    ];
+
+    public string[] DepartmentHeader =>
+    [
+        Word("Department"), .. Words("DepartmentCases", "AsLead", "Tasks", "TasksCompleted", "CompletedOnTime", "TaskOnTimeRate", "TasksOpen",
+            "TasksOverdue", "TasksRecalled", "Resolved", "ResolutionRate"),
+    ];
+
+    public string RiskName(string code) => Enum.TryParse<RiskColour>(code, out var colour) && Enum.IsDefined(colour) ? Name(colour) : code;
 
     public string[] BacklogHeader =>
     [

@@ -44,7 +44,15 @@ public class ReportTests(StatisticsFixture service) : IClassFixture<StatisticsFi
                 ? new { outcome, agreementForm = "Written", amount = 1000m + i * 10.5m, occurredAt = received.AddDays(i % 2 == 0 ? 5 : 45) }
                 : new { outcome, occurredAt = received.AddDays(10) });
             if (i % 2 == 0) await Do(id, "follow-up", new { satisfaction = i % 4 == 0 ? "Satisfied" : "BasicallySatisfied", occurredAt = received.AddDays(50) });
+            if (i % 6 == 1) await Do(id, "regrade-risk", new { colour = "Orange", reason = "矛盾有激化苗头", occurredAt = received.AddHours(2) });
         }
+        // Petitions at street S2: one accepted in time and answered, one accepted late and still open.
+        var answered = (await Api.Post("/api/cases", Requests.Late(Requests.Petition(nodeCode: "S2", receivedAt: Day(2, 3))))).ShouldBe(HttpStatusCode.Created).Id;
+        await Do(answered, "accept", new { noticeMethod = "Written", occurredAt = Day(2, 3).AddDays(3) });
+        await Do(answered, "resolve", new { opinion = "Support", occurredAt = Day(2, 3).AddDays(20) });
+        await Do(answered, "follow-up", new { satisfaction = "Dissatisfied", occurredAt = Day(2, 3).AddDays(25) });
+        var late = (await Api.Post("/api/cases", Requests.Late(Requests.Petition(nodeCode: "S2", receivedAt: Day(3, 3))))).ShouldBe(HttpStatusCode.Created).Id;
+        await Do(late, "accept", new { noticeMethod = "Written", occurredAt = Day(3, 3).AddDays(20) });
         await service.CatchUpAsync();
     }
 
@@ -115,6 +123,31 @@ public class ReportTests(StatisticsFixture service) : IClassFixture<StatisticsFi
         var channels = Sheet(file, "分渠道");
         ShouldCarry(channels.Single(r => r["A"]?.ToString() == "12345热线"),
             byChannel["groups"]!.AsArray().Single(g => g!["key"]!.GetValue<string>() == "Hotline12345")!, "hotline");
+
+        var byRisk = (await Api.Get($"/api/stats/settlement?{Period}&groupBy=risk")).Body;
+        var risks = Sheet(file, "分风险等级");
+        foreach (var group in byRisk["groups"]!.AsArray())
+            ShouldCarry(risks.Single(r => r["A"]?.ToString() == group!["key"]!.GetValue<string>() switch
+            {
+                "Blue" => "蓝色", "Yellow" => "黄色", "Orange" => "橙色", _ => "红色",
+            }), group!, $"risk {group!["key"]}");
+        ShouldCarry(risks.Single(r => r["A"]?.ToString() == "合计"), byRisk, "risk total");
+
+        // The petition-work indicators, unit by unit and in total, as the endpoint gives them.
+        var indicators = Sheet(file, "信访工作指标");
+        indicators[1]["D"].ShouldBe("及时受理率");
+        foreach (var (row, figures) in new[] { ("河西镇", byNode["groups"]!.AsArray().Single(g => g!["key"]!.GetValue<string>() == "S2")!), ("合计", byNode) })
+        {
+            var cells = indicators.Single(r => r["A"]?.ToString() == row);
+            Convert.ToInt64(cells["B"]).ShouldBe(figures["petitionsDecided"]!.GetValue<long>(), row);
+            Convert.ToInt64(cells["C"]).ShouldBe(figures["timelyAccepted"]!.GetValue<long>(), row);
+            Rate(cells["D"], figures["timelyAcceptanceRate"], $"{row} timelyAcceptanceRate");
+            Rate(cells["G"], figures["onTimeReplyRate"], $"{row} onTimeReplyRate");
+            Rate(cells["J"], figures["evaluationRate"], $"{row} evaluationRate");
+            Rate(cells["L"], figures["evaluatedSatisfactionRate"], $"{row} evaluatedSatisfactionRate");
+            Convert.ToInt64(cells["M"]).ShouldBe(figures["repeatPetitions"]!.GetValue<long>(), row);
+            Rate(cells["P"], figures["leaderResolutionRate"], $"{row} leaderResolutionRate");
+        }
 
         var backlog = (await Api.Get("/api/stats/backlog?nodeCode=C1")).Body;
         var backlogRows = Sheet(file, "积案");

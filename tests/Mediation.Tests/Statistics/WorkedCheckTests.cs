@@ -102,6 +102,80 @@ public class WorkedCheckTests(StatisticsFixture service) : IClassFixture<Statist
         earlyBacklog["byLevel"]!["Community"]!.GetValue<long>().ShouldBe(1);
     }
 
+    static DateTimeOffset April(int day, int hour = 9) => new(2026, 4, day, hour, 0, 0, Cst);
+
+    /// <summary>A petition received at <paramref name="node"/> from a petitioner of its own (a person no other test files for).</summary>
+    async Task<Guid> PetitionAt(string node, DateTimeOffset received, string idNumber) =>
+        (await Api.Post("/api/cases", Requests.Late(new
+        {
+            kind = "Petition", petitionType = "Claim", channel = "Letter", category = "Requisition", summary = "反映征地补偿款未按时发放",
+            nodeCode = node, receivedAt = received, parties = new[] { Requests.Party(name: "王五", idNumber: idNumber, phone: null) },
+        }))).ShouldBe(HttpStatusCode.Created).Id;
+
+    static string IdNumber(int n)
+    {
+        var first17 = $"11010519700101{n % 1000:D3}";
+        return first17 + Mediation.Parties.PersonalData.IdCheckCharacter(first17);
+    }
+
+    [Fact]
+    public async Task The_petition_work_indicators_of_an_April_at_one_street()
+    {
+        (await Api.Put("/api/org/nodes/WP", new { name = "核对街道", level = "Street", parentCode = "C1" })).ShouldBe(HttpStatusCode.Created);
+        var x = IdNumber(101);
+
+        var p = await PetitionAt("WP", April(1), IdNumber(103));
+        await Do(p, "accept", new { noticeMethod = "Written", occurredAt = April(10) });
+        await Do(p, "assign-leader", new { leader = "县信访局局长", duties = "包案化解", targetAt = April(30), occurredAt = April(11) });
+        await Do(p, "resolve", new { opinion = "Support", occurredAt = April(20) });
+        await Do(p, "follow-up", new { satisfaction = "Satisfied", occurredAt = April(25) });
+
+        var q = await PetitionAt("WP", April(2), IdNumber(104));
+        await Do(q, "accept", new { noticeMethod = "Written", occurredAt = April(20) });
+        await Do(q, "resolve", new { opinion = "Explain", occurredAt = April(30) });
+        await Do(q, "follow-up", new { satisfaction = "Dissatisfied", occurredAt = new DateTimeOffset(2026, 5, 5, 9, 0, 0, Cst) });
+
+        var r = await PetitionAt("WP", April(3), IdNumber(105));
+        await Do(r, "not-accept", new { noticeMethod = "Written", reason = "不属于信访事项", occurredAt = April(8) });
+
+        var s = await PetitionAt("WP", April(6), IdNumber(106));
+        await Do(s, "accept", new { noticeMethod = "Written", occurredAt = April(7) });
+
+        // T's request becomes final after its review and re-review; U, the same petitioner raising it again, is a repeat petition.
+        var t = await PetitionAt("WP", April(1, 8), x);
+        await Do(t, "accept", new { noticeMethod = "Written", occurredAt = April(2) });
+        await Do(t, "resolve", new { opinion = "NotSupport", occurredAt = April(5) });
+        await Do(t, "review", new { reason = "不服处理意见", occurredAt = April(6) });
+        await Do(t, "resolve", new { opinion = "NotSupport", occurredAt = April(10) });
+        await Do(t, "review", new { reason = "不服复查意见", occurredAt = April(11) });
+        await Do(t, "resolve", new { opinion = "NotSupport", occurredAt = April(15) });
+        var u = await PetitionAt("WP", April(20), x);
+        await Do(u, "not-accept", new { noticeMethod = "Written", reason = "信访人对复核意见不服，仍然以同一事实和理由提出投诉请求，不再受理", occurredAt = April(21) });
+        (await Api.Get($"/api/cases/{u}")).Body["repeatPetition"]!.GetValue<bool>().ShouldBeTrue();
+        (await Api.Get($"/api/cases/{t}")).Body["repeatPetition"]!.GetValue<bool>().ShouldBeFalse();
+
+        var d = await DisputeAt("WP", April(4));
+        await Do(d, "resolve", new { outcome = "AgreementReached", agreementForm = "Oral", occurredAt = April(10) });
+
+        await service.CatchUpAsync();
+        var figures = (await Api.Get("/api/stats/settlement?from=2026-04-01&to=2026-05-01&nodeCode=WP")).ShouldBe(HttpStatusCode.OK).Body;
+        (figures["petitionsDecided"]!.GetValue<long>(), figures["timelyAccepted"]!.GetValue<long>()).ShouldBe((6L, 5L));
+        Math.Round(figures["timelyAcceptanceRate"]!.GetValue<double>(), 3).ShouldBe(0.833);
+        (figures["concludedPetitions"]!.GetValue<long>(), figures["repliedOnTime"]!.GetValue<long>()).ShouldBe((3L, 3L));
+        figures["onTimeReplyRate"]!.GetValue<double>().ShouldBe(1.0);
+        (figures["concluded"]!.GetValue<long>(), figures["evaluated"]!.GetValue<long>(), figures["evaluatedSatisfied"]!.GetValue<long>()).ShouldBe((4L, 2L, 1L));
+        figures["evaluationRate"]!.GetValue<double>().ShouldBe(0.5);
+        figures["evaluatedSatisfactionRate"]!.GetValue<double>().ShouldBe(0.5);
+        figures["repeatPetitions"]!.GetValue<long>().ShouldBe(1);
+        (figures["leaderCases"]!.GetValue<long>(), figures["leaderResolved"]!.GetValue<long>()).ShouldBe((1L, 1L));
+        figures["leaderResolutionRate"]!.GetValue<double>().ShouldBe(1.0);
+
+        // As of 15 April Q was not yet accepted, so only the five decided by then count, all in time.
+        var early = (await Api.Get($"/api/stats/settlement?from=2026-04-01&to=2026-05-01&nodeCode=WP&asOf={Uri.EscapeDataString(April(15, 12).ToString("O"))}")).Body;
+        (early["petitionsDecided"]!.GetValue<long>(), early["timelyAccepted"]!.GetValue<long>()).ShouldBe((4L, 4L));
+        early["repeatPetitions"]!.GetValue<long>().ShouldBe(0);
+    }
+
     [Fact]
     public async Task An_empty_scope_has_zeros_and_null_rates()
     {

@@ -15,12 +15,12 @@ namespace Mediation.Statistics.Settlement;
 
 /// <summary>
 /// The settlement table a statistician hands upward: the figures of <c>/api/stats/settlement</c>
-/// for each sub-unit of the chosen node and in total, then by category, by channel, and the backlog
-/// by sub-unit. Built from the same queries as the statistics endpoints, so the files carry exactly
+/// for each sub-unit of the chosen node and in total, then by category, by channel and by risk, the
+/// backlog by sub-unit, the petition-work indicators by sub-unit, and the departments' part. Built from the same queries as the statistics endpoints, so the files carry exactly
 /// their figures.
 /// </summary>
 public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQuery backlog, Periods.ChangesSinceLock changes, IDocumentStore store,
-    IOptions<StatisticsOptions> options)
+    Departments.DepartmentQuery departments, TimeProvider clock, IOptions<StatisticsOptions> options)
 {
     static readonly ColumnKind[] FigureKinds =
     [
@@ -38,6 +38,7 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         var byUnit = await settlement.RunAsync(scope with { GroupBy = GroupBy.Node }, org, cancellation);
         var byCategory = await settlement.RunAsync(scope with { GroupBy = GroupBy.Category }, org, cancellation);
         var byChannel = await settlement.RunAsync(scope with { GroupBy = GroupBy.Channel }, org, cancellation);
+        var byRisk = await settlement.RunAsync(scope with { GroupBy = GroupBy.Risk }, org, cancellation);
         Dictionary<string, string> categoryNames;
         await using (var session = store.QuerySession())
             categoryNames = (await session.Query<Category>().ToListAsync(cancellation)).ToDictionary(c => c.Id, language.Name);
@@ -60,6 +61,13 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
             .Append(Row(language.Total, byCategory, null)).ToList();
         var channelRows = byChannel.Groups.Select(g => Row(language.ChannelName(g.Key), g, null))
             .Append(Row(language.Total, byChannel, null)).ToList();
+        var riskRows = byRisk.Groups.Select(g => Row(language.RiskName(g.Key), g, null)).Append(Row(language.Total, byRisk, null)).ToList();
+        var indicatorRows = units.Select(u => Indicators(u.label, byUnit.Groups.FirstOrDefault(g => g.Key == u.code) ?? SettlementFigures.Of(SettlementCounts.Zero)))
+            .Append(Indicators(language.Total, byUnit)).ToList();
+        var departmentRows = (await departments.RunAsync(scope, org, clock.GetUtcNow(), cancellation)).Departments.Select(d => new object?[]
+        {
+            d.NodeName, d.Cases, d.AsLead, d.Tasks, d.Completed, d.CompletedOnTime, Rate(d.OnTimeRate), d.Open, d.Overdue, d.Recalled, d.Resolved, Rate(d.ResolutionRate),
+        }).ToList();
 
         var backlogRows = new List<object?[]>();
         foreach (var (label, unitScope) in units.Select(u => (u.label, u.backlog)).Append((language.Total, scope)))
@@ -79,6 +87,9 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
             new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows.ToAsyncEnumerable()),
             new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows.ToAsyncEnumerable()),
             new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows.ToAsyncEnumerable()),
+            new(language.SheetRisk, title, language.SettlementHeader(language.RiskColumn), FigureKinds, riskRows.ToAsyncEnumerable()),
+            new(language.SheetIndicators, title, language.IndicatorHeader, IndicatorKinds, indicatorRows.ToAsyncEnumerable()),
+            new(language.SheetDepartments, title, language.DepartmentHeader, DepartmentKinds, departmentRows.ToAsyncEnumerable()),
             new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows.ToAsyncEnumerable()),
             .. lockedSheets,
         ];
@@ -116,6 +127,25 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
         Rate(f.LevelShare["Grid"]), Rate(f.LevelShare["Community"]), Rate(f.LevelShare["Street"]), Rate(f.LevelShare["County"]),
         f.ConfirmationApplications, f.Confirmations, Rate(f.ConfirmationRate),
         note,
+    ];
+
+    static readonly ColumnKind[] IndicatorKinds =
+    [
+        ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Rate, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Rate,
+        ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Rate, ColumnKind.Plain, ColumnKind.Rate, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Rate,
+    ];
+
+    static readonly ColumnKind[] DepartmentKinds =
+    [
+        ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Rate,
+        ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Rate,
+    ];
+
+    static object?[] Indicators(string label, SettlementFigures f) =>
+    [
+        label, f.PetitionsDecided, f.TimelyAccepted, Rate(f.TimelyAcceptanceRate), f.ConcludedPetitions, f.RepliedOnTime, Rate(f.OnTimeReplyRate),
+        f.Concluded, f.Evaluated, Rate(f.EvaluationRate), f.EvaluatedSatisfied, Rate(f.EvaluatedSatisfactionRate), f.RepeatPetitions,
+        f.LeaderCases, f.LeaderResolved, Rate(f.LeaderResolutionRate),
     ];
 
     /// <summary>NaN stands for "no denominator"; the file shows it as "—".</summary>
