@@ -83,9 +83,10 @@ settlement() { # the county's settlement report of the seeded year, without its 
   quietly "export settlement failed" mediation "$port" mediation export settlement --out "$work/settlement.csv" --from "$from" --to "$yesterday" --format csv --lang en
   grep -av 'as recorded by' "$work/settlement.csv"
 }
-# same_columns BEFORE AFTER: AFTER's tables (each a heading row, then its rows; a blank line between tables) with
-# only the columns whose heading BEFORE's table of the same place has, so that a column a release adds does not count
-# as a difference and every column the previous release had is compared.
+# same_columns BEFORE AFTER: AFTER's tables (each a heading row, then its rows; a line with no value between tables) with
+# only the columns whose heading BEFORE's table of the same place has, and only the tables BEFORE has, so that a column
+# or a table a release adds (after the others) does not count as a difference and everything the previous release had
+# is compared.
 same_columns() {
   awk '
     function fields(line, out,    n, i, c, quoted, field) {
@@ -100,8 +101,9 @@ same_columns() {
     }
     { sub(/\r$/, "") }
     FNR == 1 { table = 0; heading = 1 }
-    $0 == "" { table++; heading = 1; if (NR != FNR) print; next }
-    NR == FNR { if (heading) { n = fields($0, cell); for (i = 1; i <= n; i++) had[table, cell[i]] = 1 }; heading = 0; next }
+    /^,*$/ { table++; heading = 1; if (NR != FNR && table <= tables) print ""; next }
+    NR == FNR { tables = table; if (heading) { n = fields($0, cell); for (i = 1; i <= n; i++) had[table, cell[i]] = 1 }; heading = 0; next }
+    table > tables { next }
     {
       n = fields($0, cell)
       if (heading) { for (i = 1; i <= n; i++) keep[i] = ((table, cell[i]) in had); heading = 0 }

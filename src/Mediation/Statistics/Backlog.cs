@@ -101,7 +101,7 @@ public sealed class BacklogQuery(IDocumentStore store, IOptions<StatisticsOption
             }
 
         long Count(string column) => total[Array.FindIndex(Counts, c => c.Column == column)];
-        var units = org.ChildrenOf(scope.Node.Id).Concat(scope.Node.HandlesCases ? [scope.Node] : [])
+        var units = org.ChildrenOf(scope.Node.Id).Where(n => n.HandlesCases).Concat(scope.Node.HandlesCases ? [scope.Node] : [])
             .Select(n =>
             {
                 var (open, overdue) = byUnit.GetValueOrDefault(n.Id);

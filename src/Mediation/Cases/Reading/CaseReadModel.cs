@@ -3,6 +3,7 @@ using System.Text.Json;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Schema;
+using Weasel.Postgresql.Tables;
 
 namespace Mediation.Cases.Reading;
 
@@ -23,8 +24,14 @@ public static class CaseReadModel
     static readonly Expression<Func<MediationCase, object?>>[] Duplicated =
     [
         x => x.Status, x => x.Level, x => x.Kind, x => x.Category, x => x.NodeCode, x => x.HandlingNodeCode, x => x.Assignee!,
-        x => x.ReceivedAt, x => x.DueAt, x => x.TermDueAt!, x => x.RiskColour, x => x.LeaderName!, x => x.Departments!,
+        x => x.ReceivedAt, x => x.DueAt, x => x.TermDueAt!, x => x.RiskColour, x => x.LeaderName!,
     ];
+
+    /// <summary>
+    /// The departments a case went to, an array the lists match by overlap (<c>&amp;&amp;</c>) with a user's nodes: a GIN
+    /// index, which a B-tree on an array cannot serve.
+    /// </summary>
+    static readonly Expression<Func<MediationCase, object?>> Departments = x => x.Departments!;
 
     /// <summary>Duplicated with a unique index of its own (Marten adds the column for it).</summary>
     static readonly Expression<Func<MediationCase, object>> Unique = x => x.CaseNumber;
@@ -36,6 +43,7 @@ public static class CaseReadModel
         options.Projections.Snapshot<MediationCase>(SnapshotLifecycle.Inline, p => p.IncludeType<ActCorrected>());
         var mapping = options.Schema.For<MediationCase>();
         foreach (var member in Duplicated) mapping.Duplicate(member, partOfPrimaryKey: false);
+        mapping.Duplicate(Departments!, configure: index => index.Method = IndexMethod.gin, partOfPrimaryKey: false);
         mapping.UniqueIndex(UniqueIndexType.DuplicatedField, Unique);
     }
 
@@ -44,7 +52,7 @@ public static class CaseReadModel
     /// each must hold: lists and jurisdiction read these, so verify compares them too.
     /// </summary>
     public static IEnumerable<(string Column, Func<MediationCase, object?> Value)> DuplicatedColumns =>
-        Duplicated.Select(member => (ColumnOf(member), member.Compile()))
+        Duplicated.Append(Departments).Select(member => (ColumnOf(member), member.Compile()))
             .Append((ColumnOf(Unique), Unique.Compile()));
 
     static string ColumnOf(LambdaExpression member)

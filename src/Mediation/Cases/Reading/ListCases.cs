@@ -111,7 +111,7 @@ public sealed record CaseFilter(
             var mine = Subtree(org, jurisdiction);
             var name = user.Name;
             cases = cases.Where(c => c.NodeCode.IsOneOf(mine) || c.HandlingNodeCode.IsOneOf(mine) || c.LeaderName == name
-                                     || c.MatchesSql("d.departments::text[] && ?", new object[] { mine }));
+                                     || c.MatchesSql("d.departments && ?::varchar[]", new object[] { mine }));
         }
         if (Status is { } status) cases = cases.Where(c => c.Status == status);
         if (OpenOnly) cases = cases.Where(c => c.Status.IsOneOf(OpenStatuses));

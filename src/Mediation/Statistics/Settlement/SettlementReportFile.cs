@@ -47,7 +47,7 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
 
         // Every sub-unit has its row (zeros when it received nothing), with the scope its backlog is
         // counted in; so do the node's own cases (filed at it, not below) when there are any.
-        var units = org.ChildrenOf(scope.Node.Id).Select(n => (code: n.Id, label: n.Name, backlog: scope.At(n, org))).ToList();
+        var units = org.ChildrenOf(scope.Node.Id).Where(n => n.HandlesCases).Select(n => (code: n.Id, label: n.Name, backlog: scope.At(n, org))).ToList();
         if (units.Count == 0) units.Add((scope.Node.Id, scope.Node.Name, scope));
         else if (byUnit.Groups.Any(g => g.Key == scope.Node.Id))
             units.Add((scope.Node.Id, scope.Node.Name + (language.IsChinese ? "（本级）" : " (itself)"), scope with { NodeCodes = [scope.Node.Id] }));
@@ -87,11 +87,12 @@ public sealed class SettlementReportBuilder(SettlementQuery settlement, BacklogQ
             new(language.SheetUnits, title, language.SettlementHeader(language.UnitColumn), FigureKinds, unitRows.ToAsyncEnumerable()),
             new(language.SheetCategories, title, language.SettlementHeader(language.CategoryColumn), FigureKinds, categoryRows.ToAsyncEnumerable()),
             new(language.SheetChannels, title, language.SettlementHeader(language.ChannelColumn), FigureKinds, channelRows.ToAsyncEnumerable()),
+            new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows.ToAsyncEnumerable()),
+            .. lockedSheets,
+            // Added after the sheets earlier releases wrote, so that a file of theirs and one of this release line up sheet by sheet.
             new(language.SheetRisk, title, language.SettlementHeader(language.RiskColumn), FigureKinds, riskRows.ToAsyncEnumerable()),
             new(language.SheetIndicators, title, language.IndicatorHeader, IndicatorKinds, indicatorRows.ToAsyncEnumerable()),
             new(language.SheetDepartments, title, language.DepartmentHeader, DepartmentKinds, departmentRows.ToAsyncEnumerable()),
-            new(language.SheetBacklog, backlogTitle, language.BacklogHeader, [], backlogRows.ToAsyncEnumerable()),
-            .. lockedSheets,
         ];
     }
 

@@ -66,6 +66,13 @@ public class DispatchTests(CaseFixture service) : IClassFixture<CaseFixture>, IA
         (await police.Get("/api/cases?pageSize=200")).Body["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ShouldContain(id.ToString());
         (await otherGrid.Get($"/api/cases/{id}")).ShouldBe(HttpStatusCode.NotFound);
 
+        // On the case page the bureau's user sees the tasks and is offered its feedback, nothing else.
+        var page = System.Net.WebUtility.HtmlDecode(await (await labour.Client.GetAsync($"/workbench/cases/{id}", Cancellation)).Content.ReadAsStringAsync(Cancellation));
+        page.ShouldContain("data-testid=\"tasks\"");
+        page.ShouldContain("县人力资源和社会保障局");
+        page.ShouldContain("data-action=\"department-feedback\"");
+        page.ShouldNotContain("data-action=\"resolve\"");
+
         // The police station reports late (after its due date), for its own task only; the bureau reports, then completes in time.
         (await police.Post($"/api/cases/{id}/department-feedback", new { unitCode = "C1-HRSS", feedback = "代为反馈" })).ShouldBe(HttpStatusCode.Forbidden);
         (await police.Post($"/api/cases/{id}/department-feedback", new
