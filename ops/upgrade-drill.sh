@@ -106,7 +106,8 @@ same_columns() {
     table > tables { next }
     {
       n = fields($0, cell)
-      if (heading) { for (i = 1; i <= n; i++) keep[i] = ((table, cell[i]) in had); heading = 0 }
+      # A column with no heading is the padding of a row to the file'"'"'s widest table, which a table a release adds widens.
+      if (heading) { for (i = 1; i <= n; i++) keep[i] = (cell[i] != "" && (table, cell[i]) in had); heading = 0 }
       line = ""; first = 1
       for (i = 1; i <= n; i++) if (keep[i]) { line = line (first ? "" : ",") cell[i]; first = 0 }
       print line

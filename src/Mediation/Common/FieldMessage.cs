@@ -72,6 +72,7 @@ public sealed record FieldMessage(string Key, string Text, IReadOnlyList<object>
     public static FieldMessage OneToTenChanges { get; } = Of("name one to ten fields to correct, each with its new value");
     public static FieldMessage OneToFiftyTerms { get; } = Of("one to fifty terms are required");
     public static FieldMessage OneToTwentyTasks { get; } = Of("one to twenty tasks are required");
+    public static FieldMessage AtMostTwentyUnits { get; } = Of("at most twenty departments");
     public static FieldMessage PartyIdRequired { get; } = Of("is required: a party of the case, by its id");
     public static FieldMessage SignatoryOrSeal { get; } = Of("give either signatory or seal: true");
     public static FieldMessage OnlyTrue { get; } = Of("must be true when given");

@@ -46,6 +46,7 @@ static class ChineseMessages
         ["Message.NoSuchAction"] = "没有“{0}”这项操作",
         ["Message.OnlyForPetitions"] = "仅信访事项填写",
         ["Message.OneToTwentyTasks"] = "须交办 1 至 20 项任务",
+        ["Message.AtMostTwentyUnits"] = "最多 20 个部门",
         ["Message.ColourOfRiskLevel"] = "与风险程度不符（低：蓝色；中：黄色；高：橙色或红色）",
         ["Message.AtLeastOneParty"] = "至少需要一名当事人",
         ["Message.AtMostParties"] = "当事人最多 {0} 名",

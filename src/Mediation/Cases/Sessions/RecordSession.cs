@@ -40,7 +40,7 @@ public static class RecordSessionEndpoint
         else
             for (var i = 0; i < (command.Present?.Count ?? 0); i++)
                 check.Require(command.Present![i] != Guid.Empty, $"present[{i}]", FieldMessage.PartyIdRequired);
-        if (command.Units is { Count: > Dispatching.DispatchCaseEndpoint.MaxTasks }) check.Add("units", FieldMessage.OneToTwentyTasks);
+        if (command.Units is { Count: > Dispatching.DispatchCaseEndpoint.MaxTasks }) check.Add("units", FieldMessage.AtMostTwentyUnits);
         else
             for (var i = 0; i < (command.Units?.Count ?? 0); i++) check.Text(command.Units![i], $"units[{i}]", 32);
         return check.Text(command.LateReason, "lateReason", 1000, required: false).Result();
