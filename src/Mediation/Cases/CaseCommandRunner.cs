@@ -104,15 +104,13 @@ public sealed class CaseCommandRunner(
             // Outside the caller's jurisdiction a case does not exist, as far as the caller can tell.
             if (!request.User.Sees(context.Org, state)) return CommandOutcome.Refused(Problems.NotFound($"There is no case {caseId}."));
             // Reading follows the case wherever it went; acting on it is for the units above where it is handled now.
-            if (!request.User.Handles(context.Org, state))
-            {
-                if (!(TCommand.TakenFromDepartments && request.User.TakesPart(context.Org, state)))
-                    return CommandOutcome.Refused(Problems.HandledElsewhere(state, TCommand.Name, request.User));
-                // A department's user speaks for their own department only.
-                if (command is Dispatching.IDepartmentCommand { UnitCode: { } unit } && !request.User.Covers(context.Org, unit.Trim()))
-                    return CommandOutcome.Refused(Problems.Forbidden($"'{TCommand.Name}' for another department",
-                        $"You take part in case {state.CaseNumber} for {request.User.NodeCode}; {unit.Trim()} reports on its own task."));
-            }
+            if (!request.User.MayAct(context.Org, state, TCommand.TakenFromDepartments))
+                return CommandOutcome.Refused(Problems.HandledElsewhere(state, TCommand.Name, request.User));
+            // A department's user, who does not handle the case, speaks for their own department only.
+            if (command is Dispatching.IDepartmentCommand { UnitCode: { } unit } && !request.User.Handles(context.Org, state)
+                && !request.User.Covers(context.Org, unit.Trim()))
+                return CommandOutcome.Refused(Problems.Forbidden($"'{TCommand.Name}' for another department",
+                    $"You take part in case {state.CaseNumber} for {request.User.NodeCode}; {unit.Trim()} reports on its own task."));
             var version = stream.CurrentVersion ?? state.Version;
             if (request.ExpectedVersion is { } wanted && wanted != version) return CommandOutcome.Refused(Problems.PreconditionFailed(wanted, version));
 

@@ -48,6 +48,13 @@ public sealed record CurrentUser(string Name, string? NodeCode, IReadOnlySet<str
     /// </summary>
     public bool TakesPart(OrgTree org, Cases.MediationCase state) => state.Tasks?.Any(t => Covers(org, t.UnitCode)) == true;
 
+    /// <summary>
+    /// Who may take a command on a case: the units above where it is handled now; for a command a department's users
+    /// take (<paramref name="takenFromDepartments"/>), also the users of a department it was dispatched to.
+    /// </summary>
+    public bool MayAct(OrgTree org, Cases.MediationCase state, bool takenFromDepartments) =>
+        Handles(org, state) || (takenFromDepartments && TakesPart(org, state));
+
     /// <summary>The caller is the leader who answers for the case (领导包案).</summary>
     public bool Leads(Cases.MediationCase state) => state.Leader?.Leader == Name;
 

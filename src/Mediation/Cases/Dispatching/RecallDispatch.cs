@@ -23,11 +23,10 @@ public static class RecallDispatchEndpoint
 
     public static IReadOnlyList<ICaseEvent> Decide(RecallDispatch command, MediationCase state, DecisionContext context)
     {
-        if (!(state.Tasks ?? []).Any(t => t.IsOpen))
-            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NoOpenTask, "no department has an open task of this case", "—");
-        var unit = command.UnitCode?.Trim() ?? "";
+        // Validation requires the unit; only the workbench's probe comes without one.
+        var unit = command.UnitCode?.Trim();
         Recording.ActRules.OpenTask(state, Command, unit);
-        return [new DispatchRecalled(unit, command.Reason!.Trim(), context.At)];
+        return [new DispatchRecalled(unit ?? "", command.Reason!.Trim(), context.At)];
     }
 
     [WolverinePost("/api/cases/{id}/recall-dispatch", OperationId = "RecallDispatch")]

@@ -32,8 +32,7 @@ public static class RecordDepartmentFeedbackEndpoint
 
     public static IReadOnlyList<ICaseEvent> Decide(RecordDepartmentFeedback command, MediationCase state, DecisionContext context)
     {
-        if (!(state.Tasks ?? []).Any(t => t.IsOpen))
-            throw new CaseRefusal.NotAllowed(Command, state, RefusalCode.NoOpenTask, "no department has an open task of this case", "—");
+        Recording.ActRules.OpenTask(state, Command, null);
         if (command.UnitCode is not { Length: > 0 } unit)
             throw new CaseRefusal.InvalidField("unitCode", RefusalCode.UnitRequired, "name the department the feedback is from");
         Recording.ActRules.OpenTask(state, Command, unit.Trim());

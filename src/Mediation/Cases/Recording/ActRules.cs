@@ -133,10 +133,15 @@ public static class ActRules
 
     const string FileCaseName = "file";
 
-    /// <summary>A department's feedback or recall needs its task open.</summary>
-    public static void OpenTask(MediationCase state, string command, string unitCode)
+    /// <summary>
+    /// A department's feedback or recall needs its task open; with no unit named yet (a probe, a form left empty),
+    /// any task open: without one the command is not for this case's state.
+    /// </summary>
+    public static void OpenTask(MediationCase state, string command, string? unitCode)
     {
-        if (Dispatching.DepartmentTask.OpenOf(state.Tasks, unitCode) is null)
+        if (!(state.Tasks ?? []).Any(t => t.IsOpen))
+            throw new CaseRefusal.NotAllowed(command, state, RefusalCode.NoOpenTask, "no department has an open task of this case", "—");
+        if (unitCode is not null && Dispatching.DepartmentTask.OpenOf(state.Tasks, unitCode) is null)
             throw new CaseRefusal.NotAllowed(command, state, RefusalCode.NoOpenTask, $"{unitCode} has no open task of this case", unitCode);
     }
 

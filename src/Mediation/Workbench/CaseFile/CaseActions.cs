@@ -151,7 +151,7 @@ public sealed class CaseActions(CaseCommandRunner runner)
     }
 
     static bool MayAct(CaseCommandEntry action, MediationCase state, CurrentUser user, DecisionContext context) =>
-        (user.Handles(context.Org, state) || (action.TakenFromDepartments && user.TakesPart(context.Org, state))) && AccessTable.Allows(user, action.AccessKey);
+        user.MayAct(context.Org, state, action.TakenFromDepartments) && AccessTable.Allows(user, action.AccessKey);
 
     static bool Open(CaseCommandEntry action, ICaseCommand probe, MediationCase state, DecisionContext context)
     {
